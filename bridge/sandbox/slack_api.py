@@ -1,0 +1,240 @@
+"""A local stand-in for the Slack Web API, served by Flask (state lives in slack_state.py).
+
+Point a real client at it: ``WebClient(token="xoxb-…", base_url=served.url + "/api/")``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, Request, jsonify, request
+
+from bridge.sandbox.slack_state import Call, RateLimited, ResponsePost, SlackError, SlackStandin
+
+__all__ = ["Call", "ResponsePost", "SlackStandin", "blueprint", "create_app"]
+
+Params = dict[str, Any]
+Handler = Callable[[SlackStandin, Params], Params]
+
+# Form posts carry structured arguments as JSON strings; JSON posts carry them as-is.
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "username", "icon_url", "icon_emoji", "metadata")
+NO_AUTH_METHODS = frozenset({"oauth.v2.access"})
+
+
+def _require(params: Params, name: str, error: str | None = None) -> Any:
+    """The value of a required argument; raises SlackError when it is missing or empty."""
+    value = params.get(name)
+    if value in (None, "", []):
+        raise SlackError(error or "invalid_arguments")
+    return value
+
+
+def _message_fields(params: Params) -> Params:
+    """The message fields given in a chat.* call, with blocks validated."""
+    fields = {key: params[key] for key in MESSAGE_FIELDS if params.get(key) not in (None, "")}
+    if "blocks" in fields and not isinstance(fields["blocks"], list):
+        raise SlackError("invalid_blocks")
+    return fields
+
+
+def _auth_test(standin: SlackStandin, params: Params) -> Params:
+    return {
+        "url": standin.workspace_url,
+        "team": standin.team_name,
+        "user": "pinbridge",
+        "team_id": standin.team_id,
+        "user_id": standin.bot_user_id,
+        "bot_id": standin.bot_id,
+        "is_enterprise_install": False,
+    }
+
+
+def _users_info(standin: SlackStandin, params: Params) -> Params:
+    return {"user": standin.user(_require(params, "user", "user_not_found"))}
+
+
+def _conversations_open(standin: SlackStandin, params: Params) -> Params:
+    users = [u.strip() for u in str(_require(params, "users", "users_list_not_supplied")).split(",")]
+    if len(users) != 1:
+        raise SlackError("not_implemented")  # group DMs are out of the stand-in's scope
+    channel = standin.dm_channel(users[0])
+    return {"no_op": False, "already_open": False, "channel": {"id": channel, "is_im": True, "user": users[0]}}
+
+
+def _chat_post_message(standin: SlackStandin, params: Params) -> Params:
+    channel = _require(params, "channel", "channel_not_found")
+    fields = _message_fields(params)
+    if not ({"text", "blocks", "attachments"} & fields.keys()):
+        raise SlackError("no_text")
+    fields.setdefault("text", "")
+    message = standin.post_message(channel, fields)
+    return {"channel": message["channel"], "ts": message["ts"], "message": message}
+
+
+def _chat_update(standin: SlackStandin, params: Params) -> Params:
+    channel = _require(params, "channel", "channel_not_found")
+    ts = _require(params, "ts", "message_not_found")
+    message = standin.update_message(channel, ts, _message_fields(params))
+    return {"channel": message["channel"], "ts": ts, "text": message.get("text", ""), "message": message}
+
+
+def _chat_post_ephemeral(standin: SlackStandin, params: Params) -> Params:
+    channel = _require(params, "channel", "channel_not_found")
+    user = _require(params, "user", "user_not_in_channel")
+    fields = _message_fields(params)
+    if not ({"text", "blocks", "attachments"} & fields.keys()):
+        raise SlackError("no_text")
+    return {"message_ts": standin.post_ephemeral(channel, user, fields)["ts"]}
+
+
+def _chat_get_permalink(standin: SlackStandin, params: Params) -> Params:
+    channel = _require(params, "channel", "channel_not_found")
+    ts = _require(params, "message_ts", "message_not_found")
+    return {"channel": standin.resolve_channel(channel), "permalink": standin.permalink(channel, ts)}
+
+
+def _view_arg(params: Params) -> Params:
+    """The `view` argument, which must be a JSON object."""
+    view = _require(params, "view", "invalid_arguments")
+    if not isinstance(view, dict):
+        raise SlackError("invalid_arguments")
+    return view
+
+
+def _views_open(standin: SlackStandin, params: Params) -> Params:
+    _require(params, "trigger_id", "invalid_trigger_id")
+    return {"view": standin.store_view(_view_arg(params))}
+
+
+def _views_push(standin: SlackStandin, params: Params) -> Params:
+    _require(params, "trigger_id", "invalid_trigger_id")
+    return {"view": standin.store_view(_view_arg(params))}
+
+
+def _views_update(standin: SlackStandin, params: Params) -> Params:
+    view = _view_arg(params)
+    current = standin.view(params.get("view_id"), params.get("external_id"))
+    if params.get("hash") and params["hash"] != current["hash"]:
+        raise SlackError("hash_conflict")
+    extra = {"root_view_id": current["root_view_id"], "previous_view_id": current["previous_view_id"]}
+    return {"view": standin.store_view(view, view_id=current["id"], **extra)}
+
+
+def _views_publish(standin: SlackStandin, params: Params) -> Params:
+    user_id = _require(params, "user_id", "invalid_arguments")
+    standin.user(user_id)
+    view = standin.store_view(_view_arg(params), view_id=standin.home_view_id(user_id), user_id=user_id)
+    return {"view": view}
+
+
+def _oauth_v2_access(standin: SlackStandin, params: Params) -> Params:
+    _require(params, "code", "invalid_code")
+    return {
+        "access_token": "xoxb-sandbox-" + secrets.token_hex(12),
+        "token_type": "bot",
+        "scope": "chat:write,commands,users:read,im:write,pins:read",
+        "bot_user_id": standin.bot_user_id,
+        "app_id": standin.app_id,
+        "team": {"id": standin.team_id, "name": standin.team_name},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "authed_user": {"id": standin.installer_user_id},
+    }
+
+
+def _team_info(standin: SlackStandin, params: Params) -> Params:
+    team = {
+        "id": standin.team_id,
+        "name": standin.team_name,
+        "domain": standin.team_domain,
+        "email_domain": "",
+        "icon": {"image_68": "", "image_132": "", "image_default": True},
+    }
+    return {"team": team}
+
+
+HANDLERS: dict[str, Handler] = {
+    "auth.test": _auth_test,
+    "users.info": _users_info,
+    "conversations.open": _conversations_open,
+    "chat.postMessage": _chat_post_message,
+    "chat.update": _chat_update,
+    "chat.postEphemeral": _chat_post_ephemeral,
+    "chat.getPermalink": _chat_get_permalink,
+    "views.open": _views_open,
+    "views.update": _views_update,
+    "views.push": _views_push,
+    "views.publish": _views_publish,
+    "oauth.v2.access": _oauth_v2_access,
+    "team.info": _team_info,
+}
+
+
+def parse_request(req: Request) -> tuple[Params, str | None]:
+    """Merge query, form and JSON arguments of a Web API request and find its token."""
+    params: Params = dict(req.args.items())
+    if req.is_json:
+        body = req.get_json(silent=True)
+        if isinstance(body, dict):
+            params.update(body)
+    else:
+        params.update(req.form.items())
+    for key in JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            try:
+                params[key] = json.loads(params[key])
+            except ValueError:
+                pass  # left as a string; the handler rejects it
+    header = req.headers.get("Authorization", "")
+    bearer = header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
+    # Slack also accepts the token as a `token` argument instead of the header.
+    argument = str(params.pop("token", "") or "").strip()
+    return params, (bearer or argument) or None
+
+
+def answer(standin: SlackStandin, method: str, params: Params, token: str | None) -> tuple[int, Params, dict[str, str]]:
+    """The HTTP status, JSON body and extra headers of a Web API call."""
+    fault = standin.take_fault(method)
+    if fault is not None:
+        return fault.status, {"ok": False, "error": fault.error}, dict(fault.headers)
+    handler = HANDLERS.get(method)
+    if handler is None:
+        return 200, {"ok": False, "error": "unknown_method"}, {}
+    if method not in NO_AUTH_METHODS and not token:
+        return 200, {"ok": False, "error": "not_authed"}, {}
+    try:
+        return 200, {"ok": True, **handler(standin, params)}, {}
+    except RateLimited as exc:
+        return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(exc.retry_after)}
+    except SlackError as exc:
+        return 200, {"ok": False, "error": exc.error}, {}
+
+
+def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_standin") -> Blueprint:
+    """A Blueprint serving POST {prefix}/api/<method> and POST {prefix}/response/<token>."""
+    bp = Blueprint(name, __name__, url_prefix=url_prefix or None)
+
+    @bp.route("/api/<path:method>", methods=["GET", "POST"])
+    def api(method: str) -> Any:
+        params, token = parse_request(request)
+        status, body, headers = answer(standin, method, params, token)
+        standin.record_call(method, params, token, status, None if body["ok"] else body["error"])
+        return jsonify(body), status, headers
+
+    @bp.post("/response/<path:token>")
+    def response_url(token: str) -> Any:
+        body = request.get_json(silent=True)
+        standin.record_response_post(token, body if body is not None else request.form.to_dict())
+        return jsonify({"ok": True})
+
+    return bp
+
+
+def create_app(standin: SlackStandin) -> Flask:
+    """A Flask app serving only the Slack stand-in, at the root."""
+    app = Flask(__name__)
+    app.register_blueprint(blueprint(standin))
+    return app

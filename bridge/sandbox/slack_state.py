@@ -1,0 +1,380 @@
+"""In-memory, thread-safe state of the local Slack Web API stand-in (see slack_api.py)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+Listener = Callable[[Event], None]
+
+
+class SlackError(Exception):
+    """A Slack API error answered as HTTP 200 with {"ok": false, "error": error}."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class RateLimited(Exception):
+    """A request refused with HTTP 429 and a Retry-After of `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited, retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded Web API call and how the stand-in answered it."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    timestamp: float
+    status: int = 200
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call was answered with HTTP 200 and ok=true."""
+        return self.status == 200 and self.error is None
+
+
+@dataclass(frozen=True)
+class ResponsePost:
+    """One JSON body posted to a response_url."""
+
+    token: str
+    body: Any
+    timestamp: float
+
+
+@dataclass(frozen=True)
+class Fault:
+    """An injected failure: an HTTP status, an ok=false error, and extra headers."""
+
+    status: int
+    error: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackStandin:
+    """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
+
+    def __init__(
+        self,
+        team_id: str = "T0SANDBOX",
+        team_name: str = "Pinbridge Sandbox",
+        team_domain: str = "pinbridge-sandbox",
+        bot_user_id: str = "U0BOT",
+        bot_id: str = "B0BOT",
+        app_id: str = "A0SANDBOX",
+        installer_user_id: str = "U0INSTALLER",
+    ) -> None:
+        """Create an empty workspace whose only user is the bot."""
+        self.team_id, self.team_name, self.team_domain = team_id, team_name, team_domain
+        self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
+        self.installer_user_id = installer_user_id
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self.reset()
+
+    @property
+    def workspace_url(self) -> str:
+        """The workspace URL reported by auth.test and used in permalinks."""
+        return f"https://{self.team_domain}.slack.com/"
+
+    def reset(self) -> None:
+        """Forget all state (users, messages, views, calls, faults, rate limiting); keep listeners."""
+        with self._lock:
+            self._users: dict[str, dict[str, Any]] = {}
+            self._messages: dict[str, list[dict[str, Any]]] = {}
+            self._ephemeral: list[dict[str, Any]] = []
+            self._views: dict[str, dict[str, Any]] = {}
+            self._calls: list[Call] = []
+            self._response_posts: list[ResponsePost] = []
+            self._faults: dict[str, deque[Fault]] = {}
+            self._rate_interval: float | None = None
+            self._last_post: dict[str, float] = {}
+            self._last_ts_us = 0
+            self.rate_limited = 0
+            self.add_user(self.bot_user_id, "pinbridge", real_name="Pinbridge", is_bot=True)
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "UTC",
+        image_url: str | None = None,
+        is_bot: bool = False,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add (or replace) a user and return its Slack-shaped user object."""
+        offset = ZoneInfo(tz).utcoffset(datetime.now())
+        image = image_url or ""
+        user = {
+            "id": user_id,
+            "team_id": team_id or self.team_id,
+            "name": name,
+            "deleted": False,
+            "real_name": real_name or name,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "profile": {
+                "display_name": name,
+                "real_name": real_name or name,
+                "image_72": image,
+                "image_192": image,
+                "team": team_id or self.team_id,
+            },
+        }
+        with self._lock:
+            self._users[user_id] = user
+            return copy.deepcopy(user)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        """Return a copy of a user object; raises SlackError('user_not_found')."""
+        with self._lock:
+            if user_id not in self._users:
+                raise SlackError("user_not_found")
+            return copy.deepcopy(self._users[user_id])
+
+    @staticmethod
+    def dm_channel(user_id: str) -> str:
+        """The stable DM channel id of a user."""
+        return "D" + user_id
+
+    @classmethod
+    def resolve_channel(cls, channel: str) -> str:
+        """Map a user id to its DM channel (like Slack does); other ids pass through."""
+        # Slack accepts a user id (U…/W…) as `channel` and posts to the app's DM with them.
+        return cls.dm_channel(channel) if channel[:1] in ("U", "W") else channel
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Recorded API calls, oldest first, optionally only those to `method`."""
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages currently in a channel (a user id means their DM), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._messages.get(self.resolve_channel(channel), []))
+
+    def ephemeral_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Ephemeral messages posted, optionally only those in `channel`."""
+        with self._lock:
+            found = [m for m in self._ephemeral if channel is None or m["channel"] == channel]
+            return copy.deepcopy(found)
+
+    def views(self) -> list[dict[str, Any]]:
+        """Every opened, pushed or published view in its latest state."""
+        with self._lock:
+            return copy.deepcopy(list(self._views.values()))
+
+    def view(self, view_id: str | None = None, external_id: str | None = None) -> dict[str, Any]:
+        """One view by id or external_id; raises SlackError('not_found')."""
+        with self._lock:
+            for view in self._views.values():
+                if (view_id and view["id"] == view_id) or (external_id and view["external_id"] == external_id):
+                    return copy.deepcopy(view)
+        raise SlackError("not_found")
+
+    def response_posts(self, token: str | None = None) -> list[ResponsePost]:
+        """Bodies posted to response URLs, optionally only those for `token`."""
+        with self._lock:
+            return [p for p in self._response_posts if token is None or p.token == token]
+
+    @staticmethod
+    def response_url(token: str, base: str = "") -> str:
+        """The response_url for `token`, relative to the stand-in's base URL."""
+        return f"{base.rstrip('/')}/response/{token}"
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = None,
+        error: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls to `method` fail with HTTP `status`, or HTTP 200 + `error`."""
+        if error is not None and status not in (200, 429):
+            raise ValueError("error= answers HTTP 200; give status alone for an HTTP failure")
+        if error is not None:
+            fault = Fault(200, error)
+        elif status == 429:
+            wait = 1 if retry_after is None else retry_after
+            fault = Fault(429, "ratelimited", {"Retry-After": str(wait)})
+        else:
+            fault = Fault(status, "internal_error")
+        with self._lock:
+            self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def take_fault(self, method: str) -> Fault | None:
+        """Consume and return the next injected fault for `method`, if any."""
+        with self._lock:
+            pending = self._faults.get(method)
+            return pending.popleft() if pending else None
+
+    def enforce_rate_limit(self, per_channel_per_second: float | None = 1.0) -> None:
+        """Answer 429 to chat.postMessage posts to one channel faster than this; None turns it off."""
+        with self._lock:
+            self._rate_interval = 1.0 / per_channel_per_second if per_channel_per_second else None
+            self._last_post.clear()
+
+    def _check_rate(self, channel: str) -> None:
+        """Raise RateLimited if `channel` was posted to too recently, else note this post."""
+        now = time.monotonic()
+        last = self._last_post.get(channel)
+        if self._rate_interval is not None and last is not None:
+            wait = self._rate_interval - (now - last)
+            if wait > 0:
+                self.rate_limited += 1
+                raise RateLimited(max(1, math.ceil(wait)))
+        self._last_post[channel] = now
+
+    def _next_ts(self) -> str:
+        """A unique, increasing Slack message timestamp like '1732233600.000100'."""
+        self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+        return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
+
+    def post_message(self, channel: str, fields: dict[str, Any], rate_limited: bool = True) -> dict[str, Any]:
+        """Append a bot message to `channel` (resolving user ids) and return a copy of it."""
+        channel = self.resolve_channel(channel)
+        with self._lock:
+            if rate_limited:
+                self._check_rate(channel)
+            message = {
+                "type": "message",
+                "channel": channel,
+                "ts": self._next_ts(),
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "app_id": self.app_id,
+                "team": self.team_id,
+                **fields,
+            }
+            self._messages.setdefault(channel, []).append(message)
+            message = copy.deepcopy(message)
+        self._emit({"type": "message", "channel": channel, "message": message})
+        return message
+
+    def update_message(self, channel: str, ts: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Apply `fields` to the message at (channel, ts); raises SlackError('message_not_found')."""
+        channel = self.resolve_channel(channel)
+        with self._lock:
+            message = self._find_message(channel, ts)
+            message.update(fields)
+            message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+            message = copy.deepcopy(message)
+        self._emit({"type": "message_changed", "channel": channel, "message": message})
+        return message
+
+    def _find_message(self, channel: str, ts: str) -> dict[str, Any]:
+        """The stored (mutable) message at (channel, ts)."""
+        for message in self._messages.get(channel, []):
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def permalink(self, channel: str, ts: str) -> str:
+        """The permalink of an existing message; raises SlackError('message_not_found')."""
+        channel = self.resolve_channel(channel)
+        with self._lock:
+            self._find_message(channel, ts)
+        return f"{self.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
+
+    def post_ephemeral(self, channel: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Record an ephemeral message shown to `user` in `channel` and return it."""
+        with self._lock:
+            message = {"channel": channel, "user": user, "ts": self._next_ts(), **fields}
+            self._ephemeral.append(message)
+            message = copy.deepcopy(message)
+        self._emit({"type": "ephemeral", "message": message})
+        return message
+
+    def store_view(self, view: dict[str, Any], view_id: str | None = None, **extra: Any) -> dict[str, Any]:
+        """Create (or replace, when `view_id` is given) a view and return its Slack shape."""
+        with self._lock:
+            view_id = view_id or "V" + secrets.token_hex(5).upper()
+            stored = {
+                "team_id": self.team_id,
+                "app_id": self.app_id,
+                "bot_id": self.bot_id,
+                "state": {"values": {}},
+                "hash": f"{time.time():.6f}.{secrets.token_hex(4)}",
+                "private_metadata": "",
+                "callback_id": "",
+                "external_id": "",
+                "root_view_id": view_id,
+                "previous_view_id": None,
+                **view,
+                **extra,
+                "id": view_id,
+            }
+            self._views[view_id] = stored
+            stored = copy.deepcopy(stored)
+        self._emit({"type": "view", "view": stored})
+        return stored
+
+    def home_view_id(self, user_id: str) -> str | None:
+        """The id of the home tab published to `user_id`, if any."""
+        with self._lock:
+            for view in self._views.values():
+                if view.get("type") == "home" and view.get("user_id") == user_id:
+                    return view["id"]
+        return None
+
+    def record_call(self, method: str, params: dict[str, Any], token: str | None, status: int, error: str | None) -> Call:
+        """Record one API call and notify listeners."""
+        call = Call(method, copy.deepcopy(params), token, time.time(), status, error)
+        with self._lock:
+            self._calls.append(call)
+        self._emit({"type": "call", "call": call})
+        return call
+
+    def record_response_post(self, token: str, body: Any) -> ResponsePost:
+        """Record a body posted to a response_url and notify listeners."""
+        post = ResponsePost(token, copy.deepcopy(body), time.time())
+        with self._lock:
+            self._response_posts.append(post)
+        self._emit({"type": "response_post", "post": post})
+        return post
+
+    def subscribe(self, callback: Listener) -> None:
+        """Call `callback(event)` for each new recorded event (dict with a 'type' key)."""
+        with self._lock:
+            self._listeners.append(callback)
+
+    def unsubscribe(self, callback: Listener) -> None:
+        """Stop calling `callback`; unknown callbacks are ignored."""
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def _emit(self, event: Event) -> None:
+        """Deliver an event to every listener, outside the lock; a failing listener is logged."""
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("slack stand-in listener %r failed", listener)

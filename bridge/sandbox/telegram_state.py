@@ -1,0 +1,437 @@
+"""In-memory, thread-safe state of the local Telegram Bot API stand-in (see telegram_api.py)."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from typing import Any, Callable
+
+from bridge.sandbox.telegram_rules import (
+    GET_UPDATES_MAX_WAIT,
+    NOT_MODIFIED,
+    ApiError,
+    Call,
+    RateLimiter,
+    api_view,
+    bad_request,
+    command_entities,
+    injected_error,
+    too_many_requests,
+)
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+Event = dict[str, Any]
+Listener = Callable[[Event], None]
+
+
+class TelegramStandin:
+    """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
+
+    def __init__(
+        self,
+        token: str = "123456:SANDBOX",
+        bot_username: str = "pinbridge_bot",
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.token = token
+        self.bot_username = bot_username
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._updates_ready = threading.Condition(self._lock)
+        self._listeners: list[Listener] = []
+        self._webhook_generation = 0
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._users: dict[int, Json] = {}
+        self._chats: dict[int, Json] = {}
+        self._messages: dict[int, list[Json]] = {}
+        self._last_message_id: dict[int, int] = {}
+        self._updates: list[Json] = []
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(4_000_000_000_000_000_001)
+        self._open_queries: set[str] = set()
+        self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}
+        self._calls: list[Call] = []
+        self._faults: dict[str, deque[ApiError]] = {}
+        self._limiter: RateLimiter | None = None
+        self.rate_limited = 0
+        self._webhook: Json | None = None
+        self._commands: dict[tuple[str, str], list[Json]] = {}
+        self._menu_buttons: dict[int | None, Json] = {}
+
+    def reset(self) -> None:
+        """Forget all users, chats, messages, updates, calls, faults and limits (listeners stay)."""
+        with self._lock:
+            self._reset_state()
+            self._updates_ready.notify_all()
+        self._emit({"type": "reset"})
+
+    def bot_user(self) -> Json:
+        """The bot as a Bot API User (what getMe answers)."""
+        bot_id = self.token.partition(":")[0]
+        return {
+            "id": int(bot_id) if bot_id.isdigit() else 0,
+            "is_bot": True,
+            "first_name": "Pinbridge",
+            "username": self.bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    # -- users and chats -------------------------------------------------------
+
+    def add_user(
+        self, user_id: int, first_name: str, username: str | None = None, language_code: str = "en"
+    ) -> Json:
+        """Add a user and their private chat (whose id is the user id); returns the User."""
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+        chat = {"id": user_id, "type": "private", "first_name": first_name}
+        if username:
+            user["username"] = chat["username"] = username
+        with self._lock:
+            self._users[user_id] = user
+            self._chats[user_id] = chat
+        return copy.deepcopy(user)
+
+    def add_group(self, chat_id: int, title: str) -> Json:
+        """Add a group chat (ids from -1000000000000 down are supergroups); returns the Chat."""
+        kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
+        chat = {"id": chat_id, "type": kind, "title": title}
+        with self._lock:
+            self._chats[chat_id] = chat
+        return copy.deepcopy(chat)
+
+    def chat(self, chat_id: int) -> Json:
+        """The Chat with this id; raises ApiError 400 "chat not found" when unknown."""
+        with self._lock:
+            return copy.deepcopy(self._known_chat(chat_id))
+
+    def _known_chat(self, chat_id: int) -> Json:
+        if chat_id not in self._chats:
+            raise bad_request("chat not found")
+        return self._chats[chat_id]
+
+    # -- inspection ------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Every recorded API call, or those of one method, oldest first."""
+        with self._lock:
+            return [call for call in self._calls if method is None or call.method == method]
+
+    def messages(self, chat_id: int, include_users: bool = False) -> list[Json]:
+        """The bot's messages in a chat (plus the users' ones if asked), oldest first."""
+        bot_id = self.bot_user()["id"]
+        with self._lock:
+            stored = self._messages.get(chat_id, [])
+            return [copy.deepcopy(m) for m in stored if include_users or m["from"]["id"] == bot_id]
+
+    def last_message(self, chat_id: int, include_users: bool = False) -> Json | None:
+        """The newest message of `messages(chat_id)`, or None."""
+        messages = self.messages(chat_id, include_users)
+        return messages[-1] if messages else None
+
+    def webhook(self) -> Json | None:
+        """The registered webhook (url, secret_token, allowed_updates, max_connections), or None."""
+        with self._lock:
+            return copy.deepcopy(self._webhook)
+
+    def my_commands(self, scope: str = "default", language_code: str = "") -> list[Json]:
+        """The commands set by setMyCommands for a scope type and language."""
+        with self._lock:
+            return copy.deepcopy(self._commands.get((scope, language_code), []))
+
+    def menu_button(self, chat_id: int | None = None) -> Json | None:
+        """The menu button set by setChatMenuButton for a chat (None = the default one)."""
+        with self._lock:
+            return copy.deepcopy(self._menu_buttons.get(chat_id))
+
+    def callback_answers(self) -> list[Json]:
+        """Every answerCallbackQuery accepted, oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._answers["callback_query"])
+
+    def inline_answers(self) -> list[Json]:
+        """Every answerInlineQuery accepted, oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._answers["inline_query"])
+
+    # -- updates (what users do) ---------------------------------------------
+
+    def _user(self, user_id: int) -> Json:
+        if user_id not in self._users:
+            raise KeyError(f"unknown user {user_id}; call add_user() first")
+        return self._users[user_id]
+
+    def _find(self, chat_id: int, message_id: int) -> Json | None:
+        return next((m for m in self._messages.get(chat_id, []) if m["message_id"] == message_id), None)
+
+    def _view(self, message: Json) -> Json:
+        reply_id = message.get("reply_to_message_id")
+        replied = self._find(message["chat"]["id"], reply_id) if reply_id else None
+        return api_view(message, replied)
+
+    def _store(self, chat_id: int, sender: Json, fields: Json) -> Json:
+        message_id = self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
+        message = {"message_id": message_id, "from": copy.deepcopy(sender)}
+        message.update(chat=copy.deepcopy(self._chats[chat_id]), date=int(time.time()))
+        message.update({key: value for key, value in fields.items() if value is not None})
+        self._messages.setdefault(chat_id, []).append(message)
+        return message
+
+    def _push(self, body: Json, enqueue: bool) -> Json:
+        update = {"update_id": next(self._update_ids), **body}
+        if enqueue:
+            self._updates.append(update)
+            self._updates_ready.notify_all()
+        return copy.deepcopy(update)
+
+    def _publish(self, update: Json) -> Json:
+        self._emit({"type": "update", "update": copy.deepcopy(update)})
+        return update
+
+    def user_text(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        reply_to_message_id: int | None = None,
+        *,
+        enqueue: bool = True,
+    ) -> Json:
+        """A user sends `text` (to their private chat by default); returns the message Update."""
+        with self._lock:
+            user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
+            self._known_chat(chat_id)
+            fields = {"text": text, "entities": command_entities(text) or None}
+            fields["reply_to_message_id"] = reply_to_message_id
+            update = self._push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
+        return self._publish(update)
+
+    def user_callback(
+        self, user_id: int, message_id: int, data: str, chat_id: int | None = None, *, enqueue: bool = True
+    ) -> Json:
+        """A user presses an inline button with `data` under a bot message; returns the Update."""
+        with self._lock:
+            user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
+            message = self._find(chat_id, message_id)
+            if message is None:
+                raise KeyError(f"no message {message_id} in chat {chat_id}")
+            query_id = str(next(self._query_ids))
+            self._open_queries.add(query_id)
+            query = {"id": query_id, "from": copy.deepcopy(user), "message": self._view(message)}
+            query.update(chat_instance=str(abs(chat_id) * 7919), data=data)
+            update = self._push({"callback_query": query}, enqueue)
+        return self._publish(update)
+
+    def user_inline_query(self, user_id: int, query: str, offset: str = "", *, enqueue: bool = True) -> Json:
+        """A user types `@bot query` in any chat; returns the inline_query Update."""
+        with self._lock:
+            user = copy.deepcopy(self._user(user_id))
+            query_id = str(next(self._query_ids))
+            self._open_queries.add(query_id)
+            inline = {"id": query_id, "from": user, "query": query, "offset": offset}
+            update = self._push({"inline_query": inline}, enqueue)
+        return self._publish(update)
+
+    def pending_updates(self) -> list[Json]:
+        """Updates queued for getUpdates and not yet confirmed."""
+        with self._lock:
+            return copy.deepcopy(self._updates)
+
+    def take_updates(self, offset: int, limit: int, timeout: float) -> list[Json]:
+        """getUpdates: confirm below `offset`, then long-poll (at most 1 s) for up to `limit` updates."""
+        with self._updates_ready:
+            if self._webhook is not None:
+                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                    "use deleteWebhook to delete the webhook first")
+            if offset > 0:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            elif offset < 0:
+                self._updates = self._updates[offset:]
+            generation = self._webhook_generation
+            self._updates_ready.wait_for(
+                lambda: self._updates or self._webhook_generation != generation,
+                timeout=min(max(timeout, 0.0), GET_UPDATES_MAX_WAIT),
+            )
+            if self._webhook_generation != generation:
+                raise ApiError(409, "Conflict: terminated by setWebhook request")
+            return copy.deepcopy(self._updates[:limit])
+
+    # -- what the bot does (used by telegram_api.py) ---------------------------
+
+    def _admit(self, chat_id: int | None) -> None:
+        if self._limiter is None:
+            return
+        is_group = chat_id is not None and self._chats[chat_id]["type"] != "private"
+        wait = self._limiter.admit(chat_id, is_group, self._clock())
+        if wait:
+            self.rate_limited += 1
+            raise too_many_requests(wait)
+
+    def send(self, chat_id: int, fields: Json, allow_without_reply: bool = False) -> Json:
+        """Store a bot message (text or photo fields) after Telegram's checks; returns its API view."""
+        with self._lock:
+            self._known_chat(chat_id)
+            reply_id = fields.get("reply_to_message_id")
+            if reply_id and self._find(chat_id, reply_id) is None:
+                if not allow_without_reply:
+                    raise bad_request("message to be replied not found")
+                fields = {**fields, "reply_to_message_id": None}
+            self._admit(chat_id)
+            return self._view(self._store(chat_id, self.bot_user(), fields))
+
+    def edit(self, chat_id: int, message_id: int, kind: str, changes: Json) -> Json:
+        """Edit a bot message's text, caption or reply_markup (`kind`); returns its API view."""
+        with self._lock:
+            message = self._find(self._known_chat(chat_id)["id"], message_id)
+            if message is None:
+                raise bad_request("message to edit not found")
+            if message["from"]["id"] != self.bot_user()["id"]:
+                raise bad_request("message can't be edited")
+            if kind == "text" and "text" not in message:
+                raise bad_request("there is no text in the message to edit")
+            if kind == "caption" and "photo" not in message:
+                raise bad_request("there is no caption in the message to edit")
+            if all(message.get(key) == value for key, value in changes.items() if key != "parse_mode"):
+                raise bad_request(NOT_MODIFIED)
+            self._admit(chat_id)
+            for key, value in changes.items():
+                if value is None:
+                    message.pop(key, None)
+                else:
+                    message[key] = copy.deepcopy(value)
+            message["edit_date"] = int(time.time())
+            return self._view(message)
+
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message; raises ApiError 400 when it does not exist."""
+        with self._lock:
+            message = self._find(self._known_chat(chat_id)["id"], message_id)
+            if message is None:
+                raise bad_request("message to delete not found")
+            self._messages[chat_id].remove(message)
+
+    def answer_query(self, kind: str, query_id: str, answer: Json) -> None:
+        """Record the answer to an open callback_query or inline_query (each answerable once)."""
+        with self._lock:
+            if query_id not in self._open_queries:
+                raise bad_request("query is too old and response timeout expired or query ID is invalid")
+            self._open_queries.discard(query_id)
+            self._answers[kind].append({"id": query_id, **copy.deepcopy(answer)})
+
+    def set_webhook(self, webhook: Json | None, drop_pending_updates: bool = False) -> None:
+        """Register (or with None remove) the webhook; interrupts running long polls."""
+        with self._lock:
+            self._webhook = copy.deepcopy(webhook)
+            if drop_pending_updates:
+                self._updates.clear()
+            if webhook is not None:
+                self._webhook_generation += 1
+                self._updates_ready.notify_all()
+
+    def webhook_info(self) -> Json:
+        """The WebhookInfo that getWebhookInfo answers (the secret token is never shown)."""
+        with self._lock:
+            info: Json = {"url": "", "has_custom_certificate": False}
+            info["pending_update_count"] = len(self._updates)
+            if self._webhook is not None:
+                info["url"] = self._webhook["url"]
+                info["max_connections"] = self._webhook.get("max_connections") or 40
+                if self._webhook.get("allowed_updates") is not None:
+                    info["allowed_updates"] = copy.deepcopy(self._webhook["allowed_updates"])
+            return info
+
+    def set_commands(
+        self, commands: list[Json], scope: str = "default", language_code: str = ""
+    ) -> None:
+        """Store the commands of setMyCommands for a scope type and language."""
+        with self._lock:
+            self._commands[scope, language_code] = copy.deepcopy(commands)
+
+    def set_menu_button(self, chat_id: int | None, button: Json) -> None:
+        """Store a chat's (or with None the default) menu button."""
+        with self._lock:
+            self._menu_buttons[chat_id] = copy.deepcopy(button)
+
+    # -- faults and limits -----------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` with an error (a 429's retry_after defaults to 1)."""
+        error = injected_error(status, retry_after, description)
+        with self._lock:
+            self._faults.setdefault(method, deque()).extend([error] * times)
+
+    def take_fault(self, method: str) -> ApiError | None:
+        """The next injected error for `method`, consumed, or None."""
+        with self._lock:
+            queue = self._faults.get(method)
+            return queue.popleft() if queue else None
+
+    def enforce_limits(
+        self,
+        per_chat_per_second: float = 1.0,
+        per_group_per_minute: int = 20,
+        global_per_second: int = 30,
+        *,
+        enabled: bool = True,
+    ) -> None:
+        """Answer sends beyond Telegram's limits with 429 and an honest retry_after (fresh windows)."""
+        limiter = None
+        if enabled:
+            limiter = RateLimiter(per_chat_per_second, per_group_per_minute, global_per_second)
+        with self._lock:
+            self._limiter = limiter
+
+    # -- calls and listeners ---------------------------------------------------
+
+    def record_call(
+        self,
+        method: str,
+        params: Json,
+        status: int = 200,
+        error: str | None = None,
+        timestamp: float | None = None,
+    ) -> Call:
+        """Record one API call and notify listeners."""
+        when = time.time() if timestamp is None else timestamp
+        call = Call(method, copy.deepcopy(params), when, status, error)
+        with self._lock:
+            self._calls.append(call)
+        self._emit({"type": "call", "call": call})
+        return call
+
+    def subscribe(self, callback: Listener) -> None:
+        """Call `callback(event)` for each new event: a dict whose 'type' is call, update or reset."""
+        with self._lock:
+            self._listeners.append(callback)
+
+    def unsubscribe(self, callback: Listener) -> None:
+        """Stop calling `callback`; unknown callbacks are ignored."""
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def _emit(self, event: Event) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("telegram stand-in listener %r failed", listener)

@@ -1,0 +1,147 @@
+"""Commands about conversations: send, share, reply, inbox, read, dismiss, join."""
+
+from __future__ import annotations
+
+from core import boards as board_service
+from core import conversations, inbox as inbox_service, invites, people, refs, views
+from core import pins as pin_service
+from core.commands.context import Context
+from core.errors import Forbidden, InvalidInput
+from core.grammar import PersonRef, person_ref
+from core.models import Person
+from core.results import Reply
+
+HISTORY = 20
+
+
+def _recipients(ctx: Context, refs_: list[PersonRef]) -> tuple[list[Person], list[str]]:
+    """Known people, and the handles nobody has yet (they get invites)."""
+    known, unknown = [], []
+    for ref in refs_:
+        person = ctx.lookup(ref)
+        if person is not None:
+            known.append(person)
+        elif ref.handle is not None:
+            handle = people.normalize_handle(ref.handle)
+            if handle not in unknown:
+                unknown.append(handle)
+        else:
+            ctx.person_of(ref)  # raises: a platform mention we cannot resolve
+    return known, unknown
+
+
+def _deliver(ctx: Context, refs_: list[PersonRef], message: str, kind: str, **attachment) -> tuple:
+    known, unknown = _recipients(ctx, refs_)
+    conversation, _ = conversations.open_for(ctx.session, ctx.settings, ctx.person, known, invitees=len(unknown))
+    posted = conversations.post(ctx.session, ctx.settings, conversation, ctx.person, kind=kind, text=message, **attachment)
+    links = tuple(
+        views.invite_link(ctx.settings, handle, invites.create(ctx.session, conversation, ctx.person, handle).code)
+        for handle in unknown
+    )
+    names = ", ".join([f"@{p.handle}" for p in known if p.id != ctx.person.id] + [f"@{h} (invited)" for h in unknown])
+    return conversation, posted, links, names
+
+
+def _invite_lines(links) -> str:
+    return "".join(
+        f"\n@{link.handle} isn't on Pinbridge yet — share this invite: {link.page_url} (Telegram: {link.telegram_url})"
+        for link in links
+    )
+
+
+def send(ctx: Context, pin: str, people: list[PersonRef], message: str = "") -> Reply:
+    """Send a pin (a reference or a new link) to people; unknown handles get an invite."""
+    if refs.looks_like(pin, "p"):
+        found = pin_service.visible(ctx.session, ctx.person, pin)
+    elif pin.lower().startswith(("http:", "https:", "<http")):
+        found, _ = pin_service.create(ctx.session, ctx.person, pin)
+        board_service.save(ctx.session, ctx.person, found)
+    else:
+        raise InvalidInput(f"“{pin[:40]}” is neither a pin (like p12) nor an http(s) link.")
+    conversation, _, links, names = _deliver(ctx, people, message, "pin", pin_id=found.id)
+    card = views.pin_card(ctx.settings, found, conversation.id)
+    ref = refs.conversation_ref(conversation.id)
+    text = f"Sent {card.ref} “{found.title}” to {names} in {ref}." + _invite_lines(links)
+    return Reply(text=text, items=(card, *links), conversation_ref=ref)
+
+
+def share(ctx: Context, kind: str, subject: str, people: list[PersonRef], message: str = "") -> Reply:
+    """Send a whole board or a person's profile (F6); secret boards can't be sent."""
+    if kind == "board":
+        board = board_service.get(ctx.session, ctx.person, subject, ctx.person)
+        if board.secret:
+            raise Forbidden(f"“{board.name}” is a secret board — secret boards can't be sent.")
+        conversation, _, links, names = _deliver(ctx, people, message, "board", board_id=board.id)
+        card, what = views.board_card(ctx.session, ctx.settings, board), f"your board “{board.name}”"
+    else:
+        profile = ctx.person_of(person_ref(subject))
+        conversation, _, links, names = _deliver(ctx, people, message, "profile", profile_id=profile.id)
+        card, what = views.profile_card(ctx.session, ctx.settings, profile, ctx.person), f"@{profile.handle}'s profile"
+    ref = refs.conversation_ref(conversation.id)
+    return Reply(text=f"Sent {what} to {names} in {ref}." + _invite_lines(links), items=(card, *links), conversation_ref=ref)
+
+
+def reply(ctx: Context, conversation: str, text: str) -> Reply:
+    """Post text into a conversation you are in."""
+    found, _ = conversations.membership(ctx.session, ctx.person, conversation)
+    conversations.post(ctx.session, ctx.settings, found, ctx.person, kind="text", text=text)
+    ref = refs.conversation_ref(found.id)
+    return Reply(text=f"Replied in {ref}.", conversation_ref=ref)
+
+
+def inbox(ctx: Context) -> Reply:
+    """Your conversations, newest first, with unread counts."""
+    rows = inbox_service.rows(ctx.session, ctx.person)
+    if not rows:
+        return Reply(text=f"Your inbox is empty. Send a pin: `{ctx.prefix}send p1 to @friend`.")
+    lines = [
+        f"{r.ref} with {', '.join('@' + h for h in r.participants if h != ctx.person.handle) or 'just you'}"
+        f"{f' — {r.unread} unread' if r.unread else ''}: {r.last_line}"
+        for r in rows
+    ]
+    return Reply(text="Your conversations:\n" + "\n".join(lines), items=tuple(rows))
+
+
+def read(ctx: Context, conversation: str) -> Reply:
+    """The latest messages of a conversation, which are then read."""
+    found, _ = conversations.membership(ctx.session, ctx.person, conversation)
+    messages = conversations.history(ctx.session, ctx.person, found, HISTORY)
+    handles = tuple(p.handle for p in conversations.participants(ctx.session, found))
+    items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person) for m in messages)
+    lines = [f"@{v.sender_handle}: {_line(v)}" for v in items]
+    ref = refs.conversation_ref(found.id)
+    head = f"{ref} with {', '.join('@' + h for h in handles if h != ctx.person.handle) or 'just you'}"
+    return Reply(text=head + "\n" + ("\n".join(lines) or "(no messages yet)"), items=items, conversation_ref=ref)
+
+
+def _line(view) -> str:
+    if view.pin:
+        return f"[{view.pin.ref} {view.pin.title}] {view.text}".strip()
+    if view.board:
+        return f"[board {view.board.name}] {view.text}".strip()
+    if view.profile:
+        return f"[profile @{view.profile.handle}] {view.text}".strip()
+    return view.text
+
+
+def dismiss(ctx: Context, conversation: str) -> Reply:
+    """Clear a conversation's notifications (the "x")."""
+    found, _ = conversations.membership(ctx.session, ctx.person, conversation)
+    conversations.dismiss(ctx.session, ctx.person, found)
+    return Reply(text=f"Dismissed {refs.conversation_ref(found.id)}; it comes back when someone writes.")
+
+
+def join(ctx: Context, value: str = "") -> Reply:
+    """Redeem an invite code: join its conversation and see the pin waiting there."""
+    code = value.strip()
+    if not code or " " in code:
+        raise InvalidInput("Usage: join <invite-code>")
+    invite, waiting = invites.redeem(ctx.session, ctx.settings, code, ctx.person)
+    ref = refs.conversation_ref(invite.conversation_id)
+    items = ()
+    text = f"You joined {ref}."
+    if waiting is not None:
+        view = views.message_view(ctx.session, ctx.settings, waiting, (), ctx.person)
+        items = (view.pin,) if view.pin else ()
+        text += f" @{view.sender_handle} sent you {view.pin.ref if view.pin else 'a pin'}" + (f": “{view.pin.title}”." if view.pin else ".")
+    return Reply(text=text, items=items, conversation_ref=ref)

@@ -1,0 +1,69 @@
+"""Commands about pins and boards: new, save, boards, board, board new, search."""
+
+from __future__ import annotations
+
+from core import boards as board_service
+from core import pins as pin_service
+from core import search as search_service
+from core import views
+from core.commands.context import Context
+from core.grammar import PersonRef
+from core.results import BoardRow, Reply
+
+SEARCH_PAGE = 10
+
+
+def new(ctx: Context, url: str, title: str = "") -> Reply:
+    """Create a pin from a link and keep it on your default board."""
+    pin, created = pin_service.create(ctx.session, ctx.person, url, title or None)
+    board_service.save(ctx.session, ctx.person, pin)
+    card = views.pin_card(ctx.settings, pin)
+    verb = "Pinned" if created else "You already pinned that as"
+    return Reply(text=f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,))
+
+
+def save(ctx: Context, pin: str, board: str | None = None) -> Reply:
+    """Save a pin you can see to one of your boards; twice is harmless."""
+    found = pin_service.visible(ctx.session, ctx.person, pin)
+    saved_to, added = board_service.save(ctx.session, ctx.person, found, board)
+    where = f"your board “{saved_to.name}”"
+    text = f"Saved p{found.id} to {where}." if added else f"p{found.id} is already on {where}."
+    return Reply(text=text, items=(views.pin_card(ctx.settings, found),))
+
+
+def boards(ctx: Context) -> Reply:
+    """Your boards with their pin counts."""
+    listing = board_service.listing(ctx.session, ctx.person, ctx.person)
+    if not listing:
+        return Reply(text=f"You have no boards yet — `{ctx.prefix}board new Trips` makes one.")
+    rows = tuple(BoardRow(b.name, n, b.secret, b.is_default, views.board_url(ctx.settings, b)) for b, n in listing)
+    lines = [f"• {r.name} — {r.pin_count} pin{'s' * (r.pin_count != 1)}{' (secret)' if r.secret else ''}" for r in rows]
+    return Reply(text="Your boards:\n" + "\n".join(lines), items=rows)
+
+
+def board(ctx: Context, name: str, owner: PersonRef | None = None) -> Reply:
+    """One board with its latest pins: yours, or `@owner name` for someone else's."""
+    whose = ctx.person_of(owner) if owner else ctx.person
+    found = board_service.get(ctx.session, whose, name, ctx.person)
+    card = views.board_card(ctx.session, ctx.settings, found)
+    lines = [f"{p.ref} {p.title}" for p in card.pins] or ["(no pins yet)"]
+    head = f"@{card.owner_handle}/{card.name} — {card.pin_count} pin{'s' * (card.pin_count != 1)}"
+    return Reply(text=head + "\n" + "\n".join(lines), items=(card,))
+
+
+def board_new(ctx: Context, name: str, secret: bool = False) -> Reply:
+    """Create a board, optionally secret."""
+    created = board_service.create(ctx.session, ctx.person, name, secret)
+    kind = "secret board" if secret else "board"
+    return Reply(text=f"Created your {kind} “{created.name}”.")
+
+
+def search(ctx: Context, words: str) -> Reply:
+    """Pins matching every word, best first."""
+    found = search_service.search(ctx.session, ctx.person, words, limit=SEARCH_PAGE)
+    if not found:
+        return Reply(text=f"No pins match “{words.strip()[:60]}”.")
+    cards = tuple(views.pin_card(ctx.settings, p) for p in found)
+    lines = [f"{c.ref} {c.title} — {c.url}" for c in cards]
+    return Reply(text=f"Pins matching “{words.strip()[:60]}”:\n" + "\n".join(lines), items=cards)
+

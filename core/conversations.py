@@ -1,0 +1,217 @@
+"""Conversations (F2, F3, F10): who may talk, what is posted, what is unread."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from core import outbox, refs
+from core.clock import utcnow
+from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
+from core.models import Block, Conversation, Follow, Message, Participant, Person
+from core.settings import CoreSettings
+
+
+def members_key(person_ids) -> str:
+    """The canonical key of a set of people."""
+    return ",".join(str(i) for i in sorted(set(person_ids)))
+
+
+def check_group_size(settings: CoreSettings, total: int) -> None:
+    """The group limit counts the sender."""
+    if total > settings.max_group_size:
+        raise LimitExceeded(
+            f"A conversation holds at most {settings.max_group_size} people including you — "
+            f"that would be {total}."
+        )
+
+
+def open_for(
+    session: Session, settings: CoreSettings, sender: Person, recipients: list[Person], invitees: int = 0
+) -> tuple[Conversation, bool]:
+    """The conversation of exactly these people: reused if it exists, else started (if allowed)."""
+    others = _distinct_others(sender, recipients)
+    if not others and not invitees:
+        raise InvalidInput("Send it to someone other than yourself.")
+    check_group_size(settings, 1 + len(others) + invitees)
+    _refuse_blocked(session, sender, others)
+    key = members_key([sender.id] + [p.id for p in others])
+    if not invitees:
+        existing = session.scalar(
+            select(Conversation).where(Conversation.members_key == key).order_by(Conversation.id.desc()).limit(1)
+        )
+        if existing is not None:
+            return existing, False
+    if settings.require_mutual_follow:
+        _require_mutual(session, sender, others)
+    conversation = Conversation(created_by=sender.id, members_key=key)
+    session.add(conversation)
+    session.flush()
+    session.add_all(Participant(conversation_id=conversation.id, person_id=p.id) for p in [sender, *others])
+    session.flush()
+    return conversation, True
+
+
+def _distinct_others(sender: Person, recipients: list[Person]) -> list[Person]:
+    seen, others = {sender.id}, []
+    for person in recipients:
+        if person.id not in seen:
+            seen.add(person.id)
+            others.append(person)
+    return others
+
+
+def _refuse_blocked(session: Session, sender: Person, others: list[Person]) -> None:
+    ids = [p.id for p in others]
+    if not ids:
+        return
+    row = session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(
+                and_(Block.blocker_id == sender.id, Block.blocked_id.in_(ids)),
+                and_(Block.blocked_id == sender.id, Block.blocker_id.in_(ids)),
+            )
+        ).limit(1)
+    ).first()
+    if row is not None:
+        other_id = row.blocked_id if row.blocker_id == sender.id else row.blocker_id
+        other = next(p for p in others if p.id == other_id)
+        if row.blocker_id == sender.id:
+            raise Forbidden(f"You have blocked @{other.handle} — `unblock @{other.handle}` first.")
+        raise Forbidden(f"You can't message @{other.handle}.")
+
+
+def _require_mutual(session: Session, sender: Person, others: list[Person]) -> None:
+    ids = [p.id for p in others]
+    follows = session.execute(
+        select(Follow.follower_id, Follow.followee_id).where(
+            or_(
+                and_(Follow.follower_id == sender.id, Follow.followee_id.in_(ids)),
+                and_(Follow.followee_id == sender.id, Follow.follower_id.in_(ids)),
+            )
+        )
+    ).all()
+    you_follow = {f.followee_id for f in follows if f.follower_id == sender.id}
+    follows_you = {f.follower_id for f in follows if f.followee_id == sender.id}
+    for person in others:
+        if person.id not in follows_you:
+            raise Forbidden(
+                f"@{person.handle} doesn't follow you, so you can't start a conversation with them yet "
+                "(Pinbridge connects people who follow each other)."
+            )
+        if person.id not in you_follow:
+            raise Forbidden(f"Follow @{person.handle} back first: `follow @{person.handle}`.")
+
+
+def membership(session: Session, person: Person, reference: str) -> tuple[Conversation, Participant]:
+    """The conversation behind `c3`, if the person is in it; NotFound otherwise (no leaks)."""
+    conversation_id = refs.parse(reference, "c")
+    participant = session.get(Participant, (conversation_id, person.id))
+    if participant is None:
+        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation_id)}.")
+    return participant.conversation, participant
+
+
+def participants(session: Session, conversation: Conversation) -> list[Person]:
+    """Everyone in a conversation, with their accounts loaded (for routing)."""
+    return list(
+        session.scalars(
+            select(Person).join(Participant, Participant.person_id == Person.id)
+            .where(Participant.conversation_id == conversation.id)
+            .options(selectinload(Person.accounts))
+            .order_by(Participant.joined_at, Person.id)
+        )
+    )
+
+
+def post(
+    session: Session, settings: CoreSettings, conversation: Conversation, sender: Person,
+    kind: str = "text", text: str = "", **attachment,
+) -> Message:
+    """Store a message and its deliveries in one transaction; the sender has read it."""
+    text = (text or "").strip()
+    if len(text) > settings.max_text_length:
+        raise InvalidInput(f"That message is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
+    if kind == "text" and not text:
+        raise InvalidInput("There's nothing to send — add some text.")
+    people = participants(session, conversation)
+    if sender.id not in {p.id for p in people}:
+        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
+    recipients = _recipients(session, sender, [p for p in people if p.id != sender.id])
+    message = Message(conversation_id=conversation.id, sender_id=sender.id, kind=kind, text=text, **attachment)
+    session.add(message)
+    session.flush()
+    conversation.last_message_id = message.id
+    conversation.updated_at = utcnow()
+    session.get(Participant, (conversation.id, sender.id)).last_read_id = message.id
+    outbox.queue_message(session, message, recipients)
+    return message
+
+
+def _recipients(session: Session, sender: Person, others: list[Person]) -> list[Person]:
+    # People who blocked the sender silently stop receiving; a 1:1 with them is refused.
+    blockers = set(
+        session.scalars(
+            select(Block.blocker_id).where(Block.blocked_id == sender.id, Block.blocker_id.in_([p.id for p in others]))
+        )
+    )
+    recipients = [p for p in others if p.id not in blockers]
+    if others and not recipients:
+        raise Forbidden("You can't message this conversation any more.")
+    return recipients
+
+
+def history(session: Session, person: Person, conversation: Conversation, limit: int = 20) -> list[Message]:
+    """The latest messages, oldest first; reading marks the conversation read."""
+    messages = list(
+        session.scalars(
+            select(Message).where(Message.conversation_id == conversation.id)
+            .options(selectinload(Message.sender))
+            .order_by(Message.id.desc()).limit(limit)
+        )
+    )
+    mark_read(session, person, conversation)
+    return messages[::-1]
+
+
+def mark_read(session: Session, person: Person, conversation: Conversation) -> int:
+    """Mark everything read; returns how many were unread."""
+    participant = session.get(Participant, (conversation.id, person.id))
+    if participant is None:
+        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
+    before = unread_count(session, person, conversation, participant)
+    participant.last_read_id = max(participant.last_read_id, conversation.last_message_id or 0)
+    return before
+
+
+def dismiss(session: Session, person: Person, conversation: Conversation) -> None:
+    """The "x": clear its notifications and hide it from the inbox until something new arrives."""
+    mark_read(session, person, conversation)
+    participant = session.get(Participant, (conversation.id, person.id))
+    participant.dismissed_id = conversation.last_message_id or 0
+
+
+def unread_count(session: Session, person: Person, conversation: Conversation, participant=None) -> int:
+    """Messages from others after the person's read position."""
+    participant = participant or session.get(Participant, (conversation.id, person.id))
+    return session.scalar(
+        select(func.count()).select_from(Message).where(
+            Message.conversation_id == conversation.id,
+            Message.id > participant.last_read_id,
+            Message.sender_id != person.id,
+        )
+    ) or 0
+
+
+def join(session: Session, settings: CoreSettings, conversation: Conversation, person: Person) -> bool:
+    """Add someone to a conversation (an invite redeemed); True when they were not in it."""
+    if session.get(Participant, (conversation.id, person.id)) is not None:
+        return False
+    members = session.scalars(
+        select(Participant.person_id).where(Participant.conversation_id == conversation.id)
+    ).all()
+    check_group_size(settings, len(members) + 1)
+    session.add(Participant(conversation_id=conversation.id, person_id=person.id))
+    conversation.members_key = members_key([*members, person.id])
+    session.flush()
+    return True

@@ -1,0 +1,149 @@
+"""Digest selection (F11): who is due at an instant and what they have not read — set-based."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from core import outbox, refs, schedules
+from core.dialects import greatest
+from core.inserts import insert_returning
+from core.models import DigestSend, Message, Participant, Person, Pin
+from core.views import handles_of
+
+LINES_PER_CONVERSATION = 3
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """People sharing one schedule, hence one slot and one period key."""
+
+    schedule: schedules.Schedule
+    slot: datetime
+    period_key: str
+    stored_schedule: str | None
+    timezone: str | None
+
+
+def effective(stored: str | None, person_tz: str | None, default: str) -> schedules.Schedule:
+    """A person's schedule: their own, else the default in their own time zone when known."""
+    if stored:
+        return schedules.parse(stored)
+    base = schedules.parse(default)
+    if person_tz and base.kind != "off":
+        try:
+            return schedules.Schedule(base.kind, schedules.zone(person_tz).key, base.at, base.weekday)
+        except schedules.InvalidInput:
+            return base
+    return base
+
+
+def due_groups(session: Session, now: datetime, default: str) -> list[DueGroup]:
+    """One query: the distinct schedules in use, each with its latest slot."""
+    groups = []
+    rows = session.execute(select(Person.digest_schedule, Person.timezone).distinct())
+    for stored, tz in rows:
+        schedule = effective(stored, None if stored else tz, default)
+        slot = schedules.latest_slot(schedule, now)
+        if slot is not None:
+            groups.append(DueGroup(schedule, slot[0], slot[1], stored, tz))
+    return groups
+
+
+def _unread_condition(person_id_column):
+    return exists().where(
+        Participant.person_id == person_id_column,
+        Message.conversation_id == Participant.conversation_id,
+        Message.id > greatest(Participant.last_read_id, Participant.dismissed_id),
+        Message.sender_id != person_id_column,
+    )
+
+
+def due_people(session: Session, group: DueGroup, batch_size: int = 1000) -> Iterator[list[int]]:
+    """Batches of people in a group who are due: unread waiting, nothing sent for the period."""
+    after = 0
+    while True:
+        query = (
+            select(Person.id)
+            .where(Person.id > after, Person.digest_anchor < group.slot)
+            .where(~exists().where(DigestSend.person_id == Person.id, DigestSend.period_key == group.period_key))
+            .where(_unread_condition(Person.id))
+            .order_by(Person.id)
+            .limit(batch_size)
+        )
+        if group.stored_schedule is None:
+            query = query.where(Person.digest_schedule.is_(None), _same_tz(group.timezone))
+        else:
+            query = query.where(Person.digest_schedule == group.stored_schedule, _same_tz(group.timezone))
+        batch = list(session.scalars(query))
+        if not batch:
+            return
+        yield batch
+        after = batch[-1]
+
+
+def _same_tz(tz: str | None):
+    return Person.timezone.is_(None) if tz is None else Person.timezone == tz
+
+
+def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]:
+    """Per person: unread messages grouped by conversation, with the latest lines (3 queries)."""
+    newest = func.row_number().over(
+        partition_by=(Participant.person_id, Message.conversation_id), order_by=Message.id.desc()
+    )
+    total = func.count().over(partition_by=(Participant.person_id, Message.conversation_id))
+    inner = (
+        select(
+            Participant.person_id.label("reader"), Message.conversation_id, Message.id, Message.kind,
+            Message.text, Message.sender_id, Message.pin_id, newest.label("rank"), total.label("total"),
+        )
+        .join(Message, and_(
+            Message.conversation_id == Participant.conversation_id,
+            Message.id > greatest(Participant.last_read_id, Participant.dismissed_id),
+            Message.sender_id != Participant.person_id,
+        ))
+        .where(Participant.person_id.in_(person_ids))
+        .subquery()
+    )
+    rows = session.execute(select(inner).where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)).all()
+    names = handles_of(session, list({r.sender_id for r in rows}))
+    titles = dict(session.execute(select(Pin.id, Pin.title).where(Pin.id.in_({r.pin_id for r in rows if r.pin_id}))).all())
+    summaries: dict[int, dict] = {}
+    for r in rows:
+        person = summaries.setdefault(r.reader, {"total": 0, "conversations": {}})
+        conversation = person["conversations"].setdefault(r.conversation_id, {
+            "ref": refs.conversation_ref(r.conversation_id), "conversation_id": r.conversation_id,
+            "count": r.total, "lines": [],
+        })
+        if not conversation["lines"]:
+            person["total"] += r.total
+        conversation["lines"].append({
+            "sender": names.get(r.sender_id, "?"), "kind": r.kind, "text": r.text,
+            "pin_ref": refs.pin_ref(r.pin_id) if r.pin_id else None, "pin_title": titles.get(r.pin_id),
+        })
+    for person in summaries.values():
+        person["conversations"] = list(person["conversations"].values())
+    return summaries
+
+
+def claim_and_queue(session: Session, group: DueGroup, person_ids: list[int]) -> int:
+    """Claim each person's period (unique key) and queue their digest; returns how many were queued."""
+    summaries = unread_summaries(session, person_ids)
+    claimable = [pid for pid in person_ids if pid in summaries]
+    if not claimable:
+        return 0
+    claimed = _claim(session, group.period_key, {pid: summaries[pid]["total"] for pid in claimable})
+    people = session.scalars(select(Person).where(Person.id.in_(claimed)).options(selectinload(Person.accounts)))
+    for person in people:
+        payload = {"handle": person.handle, "period": group.period_key, **summaries[person.id]}
+        outbox.queue_digest(session, person, group.period_key, payload)
+    return len(claimed)
+
+
+def _claim(session: Session, period_key: str, totals: dict[int, int]) -> list[int]:
+    rows = [{"person_id": pid, "period_key": period_key, "unread_count": n} for pid, n in totals.items()]
+    return insert_returning(session, DigestSend, rows, DigestSend.person_id)

@@ -1,0 +1,191 @@
+"""The command grammar of SPEC §2, as a pure parser: text in, a Command out.
+
+The same words arrive from Slack (after the slash command) and Telegram (the bot
+command is the first word). Parsing never touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.errors import InvalidInput
+
+MAX_COMMAND_LENGTH = 4000
+WORDS = (
+    "help", "new", "send", "reply", "inbox", "read", "dismiss", "save", "boards", "board", "share",
+    "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
+    "handle", "join", "start",
+)
+_TOKEN = re.compile(r"\S+")
+_SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
+_HANDLE_TOKEN = re.compile(r"^@[A-Za-z0-9_.]+$")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as typed: `@handle`, or a platform mention like Slack's `<@U123>`."""
+
+    handle: str | None = None
+    platform: str | None = None
+    external_id: str | None = None
+
+    def label(self) -> str:
+        return f"@{self.handle}" if self.handle else f"<@{self.external_id}>"
+
+
+@dataclass(frozen=True)
+class Command:
+    word: str
+    args: dict = field(default_factory=dict)
+
+
+def person_ref(token: str) -> PersonRef | None:
+    """A token read as a person, or None when it is not one."""
+    token = token.strip().strip(",")
+    mention = _SLACK_MENTION.match(token)
+    if mention:
+        return PersonRef(platform="slack", external_id=mention.group(1))
+    if _HANDLE_TOKEN.match(token):
+        return PersonRef(handle=token[1:].lower())
+    return None
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def split_people(text: str, start: int) -> tuple[list[PersonRef], str]:
+    """People from `start` on (spaces or commas between), then the message after the last one."""
+    people, end = [], start
+    for token, _, token_end in _tokens(text[start:]):
+        parts = [p for p in token.split(",") if p]
+        refs = [person_ref(p) for p in parts]
+        if not parts or any(r is None for r in refs):
+            break
+        people.extend(refs)
+        end = start + token_end
+    return people, text[end:].strip()
+
+
+def parse(text: str) -> Command:
+    """Parse one command line; unknown words come back as `help` with the word noted."""
+    text = (text or "").strip()
+    if len(text) > MAX_COMMAND_LENGTH:
+        raise InvalidInput(f"That command is too long (over {MAX_COMMAND_LENGTH} characters).")
+    tokens = _tokens(text)
+    if not tokens:
+        return Command("help")
+    word = tokens[0][0].lower()
+    if word not in WORDS:
+        return Command("help", {"unknown": tokens[0][0][:40]})
+    rest = text[tokens[0][2]:].strip()
+    return _PARSERS.get(word, _no_args)(word, rest)
+
+
+def _no_args(word: str, rest: str) -> Command:
+    if rest:
+        raise InvalidInput(f"`{word}` takes nothing after it.")
+    return Command(word)
+
+
+def _one(word: str, rest: str, what: str) -> str:
+    parts = rest.split()
+    if len(parts) != 1:
+        raise InvalidInput(f"Usage: {word} <{what}>")
+    return parts[0]
+
+
+def _send(word: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if len(tokens) < 3 or tokens[1][0].lower() != "to":
+        raise InvalidInput("Usage: send <pin or link> to @person [@more…] [message]")
+    people, message = split_people(rest, tokens[1][2])
+    if not people:
+        raise InvalidInput("Send it to whom? Name people as @handle, like `send p12 to @bob`.")
+    return Command("send", {"pin": tokens[0][0], "people": people, "message": message})
+
+
+def _share(word: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if len(tokens) < 4 or tokens[0][0].lower() not in ("board", "profile"):
+        raise InvalidInput("Usage: share board <name> to @person [message] · share profile @person to @person [message]")
+    kind = tokens[0][0].lower()
+    # The subject runs up to the first "to" that is followed by a person.
+    for index in range(2, len(tokens) - 1):
+        if tokens[index][0].lower() == "to" and person_ref(tokens[index + 1][0].split(",")[0] or ","):
+            subject = rest[tokens[1][1]:tokens[index][1]].strip()
+            people, message = split_people(rest, tokens[index][2])
+            if kind == "profile" and person_ref(subject) is None:
+                raise InvalidInput("Name the profile as @handle, like `share profile @ana to @bob`.")
+            return Command("share", {"kind": kind, "subject": subject, "people": people, "message": message})
+    raise InvalidInput(f"Share it to whom? Like `share {kind} {'Trips' if kind == 'board' else '@ana'} to @bob`.")
+
+
+def _reply(word: str, rest: str) -> Command:
+    parts = rest.split(None, 1)
+    if len(parts) < 2:
+        raise InvalidInput("Usage: reply <conversation, like c3> <text>")
+    return Command("reply", {"conversation": parts[0], "text": parts[1]})
+
+
+def _conversation(word: str, rest: str) -> Command:
+    return Command(word, {"conversation": _one(word, rest, "conversation, like c3")})
+
+
+def _new(word: str, rest: str) -> Command:
+    parts = rest.split(None, 1)
+    if not parts:
+        raise InvalidInput("Usage: new <link> [title]")
+    return Command("new", {"url": parts[0], "title": parts[1] if len(parts) > 1 else ""})
+
+
+def _save(word: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if not tokens:
+        raise InvalidInput("Usage: save <pin> [to <board>]")
+    board = None
+    if len(tokens) > 1:
+        if tokens[1][0].lower() != "to" or len(tokens) < 3:
+            raise InvalidInput("Usage: save <pin> [to <board>]")
+        board = rest[tokens[2][1]:].strip()
+    return Command("save", {"pin": tokens[0][0], "board": board})
+
+
+def _board(word: str, rest: str) -> Command:
+    tokens = _tokens(rest)
+    if not tokens:
+        raise InvalidInput("Usage: board <name> · board new <name> [secret]")
+    if tokens[0][0].lower() == "new" and len(tokens) > 1:
+        secret = tokens[-1][0].lower() == "secret" and len(tokens) > 2
+        end = tokens[-1][1] if secret else len(rest)
+        return Command("board_new", {"name": rest[tokens[1][1]:end].strip(), "secret": secret})
+    owner = person_ref(tokens[0][0]) if len(tokens) > 1 else None
+    name = rest[tokens[1][1]:].strip() if owner else rest
+    return Command("board", {"owner": owner, "name": name})
+
+
+def _search(word: str, rest: str) -> Command:
+    if not rest:
+        raise InvalidInput("Search for what? Try `search hiking boots`.")
+    return Command("search", {"words": rest})
+
+
+def _person(word: str, rest: str) -> Command:
+    ref = person_ref(_one(word, rest, "@person"))
+    if ref is None:
+        raise InvalidInput(f"Name the person as @handle, like `{word} @bob`.")
+    return Command(word, {"person": ref})
+
+
+def _optional(word: str, rest: str) -> Command:
+    return Command(word, {"value": rest})
+
+
+_PARSERS = {
+    "new": _new, "send": _send, "share": _share, "reply": _reply, "read": _conversation,
+    "dismiss": _conversation, "save": _save, "board": _board, "search": _search,
+    "follow": _person, "unfollow": _person, "block": _person, "unblock": _person,
+    "link": _optional, "deliver": _optional, "digest": _optional, "handle": _optional,
+    "join": _optional, "start": _optional, "help": _optional,
+}

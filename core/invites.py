@@ -1,0 +1,60 @@
+"""Invites (F9): a pin sent to someone not here yet waits behind a one-time code."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import conversations, people
+from core.clock import utcnow
+from core.errors import Forbidden, NotFound
+from core.inserts import insert_if_absent
+from core.models import Conversation, Follow, Invite, Message, Person
+from core.settings import CoreSettings
+
+
+def create(session: Session, conversation: Conversation, inviter: Person, handle: str) -> Invite:
+    """An invite to a conversation for a handle nobody has yet."""
+    invite = Invite(
+        code=secrets.token_urlsafe(9), conversation_id=conversation.id,
+        inviter_id=inviter.id, invitee_handle=handle,
+    )
+    session.add(invite)
+    session.flush()
+    return invite
+
+
+def find(session: Session, code: str) -> Invite:
+    """The invite behind a code, or NotFound."""
+    invite = session.scalar(select(Invite).where(Invite.code == code.strip()))
+    if invite is None:
+        raise NotFound("That invite code is not valid.")
+    return invite
+
+
+def redeem(session: Session, settings: CoreSettings, code: str, person: Person) -> tuple[Invite, Message | None]:
+    """Join the invite's conversation; inviter and newcomer now follow each other."""
+    invite = find(session, code)
+    if invite.redeemed_by is not None and invite.redeemed_by != person.id:
+        raise Forbidden("That invite has already been used.")
+    if people.is_blocked_between(session, invite.inviter_id, person.id):
+        raise Forbidden("That invite can't be used.")
+    conversation = session.get(Conversation, invite.conversation_id)
+    joined = conversations.join(session, settings, conversation, person)
+    if invite.redeemed_by is None:
+        invite.redeemed_by, invite.redeemed_at = person.id, utcnow()
+    now = utcnow()
+    if person.id != invite.inviter_id:
+        insert_if_absent(session, Follow, [
+            {"follower_id": invite.inviter_id, "followee_id": person.id, "created_at": now},
+            {"follower_id": person.id, "followee_id": invite.inviter_id, "created_at": now},
+        ])
+    waiting = session.scalar(
+        select(Message).where(Message.conversation_id == conversation.id, Message.kind == "pin")
+        .order_by(Message.id.desc()).limit(1)
+    )
+    if joined:
+        conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite")
+    return invite, waiting

@@ -1,0 +1,16 @@
+"""The Pinbridge schema. Migrations in `migrations/` are the source of truth for DDL;
+these mappings must match them (a test compares the two)."""
+
+from core.models.base import Base
+from core.models.codes import Invite, LinkCode
+from core.models.conversations import Conversation, Message, Participant
+from core.models.digests import DigestSend, RuntimeState
+from core.models.outbox import Delivery, InboundEvent, RemoteMessage
+from core.models.people import Account, Block, Follow, Person
+from core.models.pins import Board, BoardPin, Pin
+
+__all__ = [
+    "Account", "Base", "Block", "Board", "BoardPin", "Conversation", "Delivery",
+    "DigestSend", "Follow", "InboundEvent", "Invite", "LinkCode", "Message",
+    "Participant", "Person", "Pin", "RemoteMessage", "RuntimeState",
+]

@@ -1,0 +1,64 @@
+"""Writing the outbox: one delivery row per recipient destination, in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from core.clock import utcnow
+from core.inserts import insert_if_absent
+from core.models import Account, Delivery, Message, Person
+
+
+def destinations(person: Person) -> list[Account]:
+    """The accounts a person wants messages on: their preference, else every reachable one."""
+    reachable = [a for a in person.accounts if a.chat_id and not a.unreachable]
+    if person.deliver_to in ("slack", "telegram"):
+        preferred = [a for a in reachable if a.platform == person.deliver_to]
+        return preferred or reachable  # an unreachable preference must not swallow messages
+    return reachable
+
+
+def queue_message(session: Session, message: Message, recipients: list[Person]) -> int:
+    """Queue a message for each recipient's destinations; returns how many rows were written."""
+    now = utcnow()
+    rows = [
+        {
+            "idempotency_key": f"m{message.id}:a{account.id}",
+            "kind": "message",
+            "message_id": message.id,
+            "person_id": person.id,
+            "account_id": account.id,
+            "platform": account.platform,
+            "chat_id": account.chat_id,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for person in recipients
+        for account in destinations(person)
+    ]
+    return insert_if_absent(session, Delivery, rows)
+
+
+def queue_digest(session: Session, person: Person, period_key: str, payload: dict) -> int:
+    """Queue one digest for a person's destinations (the digest issue renders the payload)."""
+    now = utcnow()
+    rows = [
+        {
+            "idempotency_key": f"d{person.id}:{period_key}:a{account.id}",
+            "kind": "digest",
+            "message_id": None,
+            "person_id": person.id,
+            "account_id": account.id,
+            "platform": account.platform,
+            "chat_id": account.chat_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for account in destinations(person)
+    ]
+    return insert_if_absent(session, Delivery, rows)

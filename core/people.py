@@ -1,0 +1,239 @@
+"""People: identity on first contact, handles, follows, blocks and contacts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.clock import utcnow
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.inserts import insert_if_absent
+from core.models import Account, Block, Follow, Person
+
+HANDLE_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
+PLATFORMS = ("slack", "telegram")
+DELIVERY_CHOICES = ("slack", "telegram", "both")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is speaking, as a platform sees them."""
+
+    platform: str
+    external_id: str
+    chat_id: str | None = None
+    username: str | None = None
+    display_name: str | None = None
+    avatar_url: str | None = None
+    team_id: str | None = None
+    timezone: str | None = None
+
+
+def normalize_handle(text: str) -> str:
+    """'@Bob' -> 'bob', or InvalidInput naming the rule."""
+    handle = text.strip().lstrip("@").lower()
+    if not HANDLE_RE.match(handle):
+        raise InvalidInput(
+            f"“{text[:40]}” is not a valid handle: use 2–32 of a–z, 0–9, _ and ."
+        )
+    return handle
+
+
+def unique_handle(session: Session, wanted: str | None) -> str:
+    """A free handle derived from a platform username."""
+    base = re.sub(r"[^a-z0-9_.]", "", (wanted or "").lower())[:28] or "user"
+    if len(base) < 2:
+        base = f"{base}_"
+    taken = set(
+        session.scalars(select(Person.handle).where(Person.handle.like(f"{_like_escape(base)}%", escape="\\")))
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def resolve(session: Session, identity: Identity) -> Person:
+    """The person behind a platform account, created on first contact."""
+    account = session.scalar(
+        select(Account).where(Account.platform == identity.platform, Account.external_id == identity.external_id)
+    )
+    if account is None:
+        return _create(session, identity)
+    _refresh(account, identity)
+    return account.person
+
+
+def _create(session: Session, identity: Identity) -> Person:
+    if identity.platform not in PLATFORMS:
+        raise InvalidInput(f"Unknown platform {identity.platform!r}.")
+    person = Person(
+        handle=unique_handle(session, identity.username or identity.display_name),
+        display_name=(identity.display_name or identity.username or "")[:80],
+        avatar_url=identity.avatar_url,
+        timezone=identity.timezone,
+    )
+    person.accounts.append(
+        Account(
+            platform=identity.platform, external_id=identity.external_id, team_id=identity.team_id,
+            chat_id=identity.chat_id, username=identity.username,
+        )
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _refresh(account: Account, identity: Identity) -> None:
+    account.last_seen_at = utcnow()
+    if identity.chat_id and account.chat_id != identity.chat_id:
+        account.chat_id = identity.chat_id
+        account.unreachable = False
+    if identity.username:
+        account.username = identity.username
+    person = account.person
+    if identity.avatar_url and not person.avatar_url:
+        person.avatar_url = identity.avatar_url
+    if identity.timezone and not person.timezone:
+        person.timezone = identity.timezone
+
+
+def by_handle(session: Session, text: str) -> Person:
+    """The person with this handle, or NotFound."""
+    handle = normalize_handle(text)
+    person = session.scalar(select(Person).where(Person.handle == handle))
+    if person is None:
+        raise NotFound(f"Nobody is called @{handle} here.")
+    return person
+
+
+def by_account(session: Session, platform: str, external_id: str) -> Person | None:
+    """The person owning a platform account, if known."""
+    return session.scalar(
+        select(Person).join(Account).where(Account.platform == platform, Account.external_id == external_id)
+    )
+
+
+def rename(session: Session, person: Person, wanted: str) -> str:
+    """Change a person's handle; handles are unique and case-insensitive."""
+    handle = normalize_handle(wanted)
+    if handle == person.handle:
+        return handle
+    if session.scalar(select(Person.id).where(Person.handle == handle)):
+        raise InvalidInput(f"@{handle} is taken — try another.")
+    person.handle = handle
+    return handle
+
+
+def follow(session: Session, person: Person, other: Person) -> bool:
+    """Follow someone; True when it is new. Following is harmless to repeat."""
+    if other.id == person.id:
+        raise InvalidInput("You can't follow yourself.")
+    if is_blocked_between(session, person.id, other.id):
+        raise Forbidden(f"You can't follow @{other.handle}.")
+    row = {"follower_id": person.id, "followee_id": other.id, "created_at": utcnow()}
+    return insert_if_absent(session, Follow, row) == 1
+
+
+def unfollow(session: Session, person: Person, other: Person) -> bool:
+    """Stop following; True when there was something to undo."""
+    result = session.execute(
+        delete(Follow).where(Follow.follower_id == person.id, Follow.followee_id == other.id)
+    )
+    return result.rowcount > 0
+
+
+def block(session: Session, person: Person, other: Person) -> bool:
+    """Block someone: follows both ways are removed and they can never message you."""
+    if other.id == person.id:
+        raise InvalidInput("You can't block yourself.")
+    session.execute(
+        delete(Follow).where(
+            or_(
+                and_(Follow.follower_id == person.id, Follow.followee_id == other.id),
+                and_(Follow.follower_id == other.id, Follow.followee_id == person.id),
+            )
+        )
+    )
+    row = {"blocker_id": person.id, "blocked_id": other.id, "created_at": utcnow()}
+    return insert_if_absent(session, Block, row) == 1
+
+
+def unblock(session: Session, person: Person, other: Person) -> bool:
+    """Lift a block; True when there was one."""
+    result = session.execute(delete(Block).where(Block.blocker_id == person.id, Block.blocked_id == other.id))
+    return result.rowcount > 0
+
+
+def is_blocked_between(session: Session, a: int, b: int) -> bool:
+    """True when either has blocked the other."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    or_(
+                        and_(Block.blocker_id == a, Block.blocked_id == b),
+                        and_(Block.blocker_id == b, Block.blocked_id == a),
+                    )
+                )
+            )
+        )
+    )
+
+
+def has_blocked(session: Session, blocker: int, blocked: int) -> bool:
+    """True when `blocker` has blocked `blocked`."""
+    return session.get(Block, (blocker, blocked)) is not None
+
+
+def is_mutual(session: Session, a: int, b: int) -> bool:
+    """True when a follows b and b follows a."""
+    count = session.scalar(
+        select(func.count()).select_from(Follow).where(
+            or_(
+                and_(Follow.follower_id == a, Follow.followee_id == b),
+                and_(Follow.follower_id == b, Follow.followee_id == a),
+            )
+        )
+    )
+    return count == 2
+
+
+def contacts(session: Session, person: Person) -> list[Person]:
+    """People you can message: mutual follows, minus blocks either way, by handle."""
+    back = aliased(Follow)
+    blocked = exists().where(
+        or_(
+            and_(Block.blocker_id == person.id, Block.blocked_id == Person.id),
+            and_(Block.blocker_id == Person.id, Block.blocked_id == person.id),
+        )
+    )
+    query = (
+        select(Person)
+        .join(Follow, and_(Follow.follower_id == person.id, Follow.followee_id == Person.id))
+        .join(back, and_(back.follower_id == Person.id, back.followee_id == person.id))
+        .where(~blocked)
+        .order_by(Person.handle)
+    )
+    return list(session.scalars(query))
+
+
+def set_delivery(person: Person, choice: str) -> str:
+    """Choose where messages are delivered: slack, telegram or both."""
+    choice = choice.strip().lower()
+    if choice not in DELIVERY_CHOICES:
+        raise InvalidInput("Choose where to deliver: slack, telegram or both.")
+    platforms = {account.platform for account in person.accounts}
+    if choice != "both" and choice not in platforms:
+        raise InvalidInput(f"You have no {choice.title()} account linked yet — use `link` first.")
+    person.deliver_to = choice
+    return choice

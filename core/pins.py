@@ -1,0 +1,103 @@
+"""Pins (F1): validated links, one per person per URL, and who may see them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from core import refs
+from core.errors import InvalidInput, NotFound
+from core.models import Board, BoardPin, Message, Participant, Person, Pin
+
+MAX_URL = 2048
+MAX_TITLE = 200
+MAX_DESCRIPTION = 2000
+
+
+def validate_url(text: str, what: str = "link") -> str:
+    """An http(s) URL with a host, or InvalidInput saying why not."""
+    url = text.strip().strip("<>")
+    if "|" in url and url.startswith("http"):  # Slack wraps links as <url|label>
+        url = url.split("|", 1)[0]
+    if not url:
+        raise InvalidInput(f"The {what} is empty.")
+    if len(url) > MAX_URL:
+        raise InvalidInput(f"That {what} is too long (over {MAX_URL} characters).")
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise InvalidInput(f"That {what} has spaces or control characters in it.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise InvalidInput(f"“{url[:60]}” is not a valid {what}.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InvalidInput(f"Only http and https {what}s can be pinned, not “{parts.scheme or url[:20]}”.")
+    if not host:
+        raise InvalidInput(f"“{url[:60]}” has no host name.")
+    return url
+
+
+def default_title(url: str) -> str:
+    """A readable title from a URL when the user gave none."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    tail = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ") if path else ""
+    return (f"{parts.hostname} — {tail}" if tail else parts.hostname or url)[:MAX_TITLE]
+
+
+def clean_text(text: str, limit: int, what: str) -> str:
+    """Trimmed text within a length limit, or InvalidInput naming the field."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"The {what} is too long ({len(text)} characters; the limit is {limit}).")
+    return text
+
+
+def create(
+    session: Session, creator: Person, url: str, title: str | None = None,
+    description: str = "", image_url: str | None = None,
+) -> tuple[Pin, bool]:
+    """Create a pin, or return the one this person already made for that URL."""
+    url = validate_url(url)
+    title = clean_text(title or "", MAX_TITLE, "title") or default_title(url)
+    description = clean_text(description, MAX_DESCRIPTION, "description")
+    image_url = validate_url(image_url, "image link") if image_url else None
+    existing = session.scalar(select(Pin).where(Pin.creator_id == creator.id, Pin.url == url))
+    if existing is not None:
+        return existing, False
+    pin = Pin(creator_id=creator.id, url=url, title=title, description=description, image_url=image_url)
+    session.add(pin)
+    session.flush()
+    return pin, True
+
+
+def public_or_own(viewer_id: int | None):
+    """SQL condition: the pin is on a public board, or the viewer made it or keeps it."""
+    on_public = exists().where(BoardPin.pin_id == Pin.id, BoardPin.board_id == Board.id, Board.secret.is_(False))
+    if viewer_id is None:
+        return on_public
+    on_own = exists().where(BoardPin.pin_id == Pin.id, BoardPin.board_id == Board.id, Board.owner_id == viewer_id)
+    return or_(Pin.creator_id == viewer_id, on_public, on_own)
+
+
+def shared_with(viewer_id: int):
+    """SQL condition: the pin was sent in a conversation the viewer is in."""
+    return exists().where(
+        Message.pin_id == Pin.id,
+        Participant.conversation_id == Message.conversation_id,
+        Participant.person_id == viewer_id,
+    )
+
+
+def visible(session: Session, viewer: Person | None, reference: str) -> Pin:
+    """The pin behind `p12`, if the viewer may see it; NotFound otherwise."""
+    pin_id = refs.parse(reference, "p")
+    condition = public_or_own(viewer.id if viewer else None)
+    if viewer is not None:
+        condition = or_(condition, shared_with(viewer.id))
+    pin = session.scalar(select(Pin).where(Pin.id == pin_id, condition))
+    if pin is None:
+        raise NotFound(f"There is no pin {refs.pin_ref(pin_id)} you can see.")
+    return pin

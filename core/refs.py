@@ -1,0 +1,32 @@
+"""The short typed references users see and type: p12 (pin), c3 (conversation)."""
+
+import re
+
+from core.errors import InvalidInput
+
+_REF = re.compile(r"^([pc])(\d{1,12})$", re.IGNORECASE)
+_NAMES = {"p": "pin", "c": "conversation"}
+
+
+def pin_ref(pin_id: int) -> str:
+    """The reference shown on a pin card."""
+    return f"p{pin_id}"
+
+
+def conversation_ref(conversation_id: int) -> str:
+    """The reference shown on a conversation."""
+    return f"c{conversation_id}"
+
+
+def parse(text: str, kind: str) -> int:
+    """'p12' -> 12 for kind 'p'; InvalidInput otherwise."""
+    match = _REF.match(text.strip())
+    if not match or match.group(1).lower() != kind:
+        raise InvalidInput(f"“{text[:40]}” is not a {_NAMES[kind]} reference — they look like {kind}12.")
+    return int(match.group(2))
+
+
+def looks_like(text: str, kind: str) -> bool:
+    """True when text is shaped like a reference of this kind."""
+    match = _REF.match(text.strip())
+    return bool(match) and match.group(1).lower() == kind

@@ -1,0 +1,88 @@
+"""Builds the neutral result objects from rows, with links to the public pages."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import boards as boards_service
+from core import refs
+from core.models import Board, Message, Person, Pin
+from core.results import BoardCard, BoardRow, InviteLink, MessageView, PinCard, ProfileCard
+from core.settings import CoreSettings
+
+BOARD_PREVIEW = 5
+
+
+def pin_card(settings: CoreSettings, pin: Pin, conversation_id: int | None = None) -> PinCard:
+    """A pin as a card."""
+    return PinCard(
+        ref=refs.pin_ref(pin.id), pin_id=pin.id, title=pin.title, url=pin.url,
+        description=pin.description, image_url=pin.image_url, creator_handle=pin.creator.handle,
+        page_url=settings.page_url(f"/p/{pin.id}"),
+        conversation_ref=refs.conversation_ref(conversation_id) if conversation_id else None,
+    )
+
+
+def board_url(settings: CoreSettings, board: Board) -> str:
+    """The public page of a board."""
+    return settings.page_url(f"/b/{board.id}")
+
+
+def board_card(session: Session, settings: CoreSettings, board: Board) -> BoardCard:
+    """A board with its pin count and a few of its pins."""
+    pins, total = boards_service.pins_of(session, board, BOARD_PREVIEW)
+    return BoardCard(
+        board_id=board.id, name=board.name, owner_handle=board.owner.handle, pin_count=total,
+        secret=board.secret, pins=tuple(pin_card(settings, p) for p in pins), page_url=board_url(settings, board),
+    )
+
+
+def profile_card(session: Session, settings: CoreSettings, person: Person, viewer: Person | None) -> ProfileCard:
+    """A person with the boards the viewer may see."""
+    rows = tuple(
+        BoardRow(b.name, n, b.secret, b.is_default, board_url(settings, b))
+        for b, n in boards_service.listing(session, person, viewer)
+    )
+    return ProfileCard(
+        handle=person.handle, display_name=person.display_name or person.handle,
+        avatar_url=person.avatar_url, boards=rows, page_url=settings.page_url(f"/u/{quote(person.handle)}"),
+    )
+
+
+def message_view(
+    session: Session, settings: CoreSettings, message: Message, participants: tuple[str, ...],
+    reader: Person | None = None,
+) -> MessageView:
+    """One message of a conversation, with its attachment rendered as a card."""
+    sender = message.sender
+    pin = board = profile = None
+    if message.kind == "pin" and message.pin_id:
+        pin = pin_card(settings, session.get(Pin, message.pin_id), message.conversation_id)
+    elif message.kind == "board" and message.board_id:
+        board = board_card(session, settings, session.get(Board, message.board_id))
+    elif message.kind == "profile" and message.profile_id:
+        profile = profile_card(session, settings, session.get(Person, message.profile_id), reader)
+    return MessageView(
+        conversation_ref=refs.conversation_ref(message.conversation_id),
+        conversation_id=message.conversation_id, message_id=message.id, sender_handle=sender.handle,
+        sender_name=sender.display_name or sender.handle, sender_avatar=sender.avatar_url,
+        kind=message.kind, text=message.text, created_at=message.created_at,
+        participants=participants, pin=pin, board=board, profile=profile,
+    )
+
+
+def invite_link(settings: CoreSettings, handle: str, code: str) -> InviteLink:
+    """The two ways in for an invited person: a web page and a Telegram deep link."""
+    return InviteLink(
+        handle=handle, code=code, page_url=settings.page_url(f"/i/{code}"),
+        telegram_url=f"https://t.me/{settings.telegram_bot_username}?start=inv_{code}",
+    )
+
+
+def handles_of(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Handles for many people in one query."""
+    rows = session.execute(select(Person.id, Person.handle).where(Person.id.in_(person_ids)))
+    return {pid: handle for pid, handle in rows}
