@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import and_, delete, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from core.clock import utcnow
 from core.errors import Forbidden, InvalidInput, NotFound
@@ -16,6 +17,7 @@ from core.models import Account, Block, Follow, Person
 HANDLE_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
 PLATFORMS = ("slack", "telegram")
 DELIVERY_CHOICES = ("slack", "telegram", "both")
+SEEN_RESOLUTION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def _create(session: Session, identity: Identity) -> Person:
 
 
 def _refresh(account: Account, identity: Identity) -> None:
-    account.last_seen_at = utcnow()
+    now = utcnow()
+    if now - account.last_seen_at > SEEN_RESOLUTION:  # not a write on every command
+        account.last_seen_at = now
     if identity.chat_id and account.chat_id != identity.chat_id:
         account.chat_id = identity.chat_id
         account.unreachable = False
@@ -114,6 +118,14 @@ def by_handle(session: Session, text: str) -> Person:
     if person is None:
         raise NotFound(f"Nobody is called @{handle} here.")
     return person
+
+
+def by_handles(session: Session, handles: list[str]) -> dict[str, Person]:
+    """Many people by handle in one query; unknown handles are simply absent."""
+    if not handles:
+        return {}
+    found = session.scalars(select(Person).where(Person.handle.in_(handles)).options(selectinload(Person.accounts)))
+    return {person.handle: person for person in found}
 
 
 def by_account(session: Session, platform: str, external_id: str) -> Person | None:

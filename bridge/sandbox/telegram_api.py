@@ -320,12 +320,14 @@ def blueprint(standin: TelegramStandin, url_prefix: str = "", name: str = "teleg
 
     @bp.route("/bot<token>/<method>", methods=["GET", "POST"])
     def bot_api(token: str, method: str) -> Any:
+        """Answer one Bot API call and record it."""
         if token != standin.token:
             return jsonify(ApiError(401, "Unauthorized").payload()), 401
         arrived = time.time()
         params = parse_request(request)
         name, status, body = answer(standin, method, params)
-        standin.record_call(name, params, status, body.get("description") if status != 200 else None, arrived)
+        error = None if status == 200 else body["description"]
+        standin.record_call(name, params, status, error, arrived)
         return jsonify(body), status
 
     return bp

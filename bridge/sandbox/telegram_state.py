@@ -350,9 +350,7 @@ class TelegramStandin:
                     info["allowed_updates"] = copy.deepcopy(self._webhook["allowed_updates"])
             return info
 
-    def set_commands(
-        self, commands: list[Json], scope: str = "default", language_code: str = ""
-    ) -> None:
+    def set_commands(self, commands: list[Json], scope: str = "default", language_code: str = "") -> None:
         """Store the commands of setMyCommands for a scope type and language."""
         with self._lock:
             self._commands[scope, language_code] = copy.deepcopy(commands)

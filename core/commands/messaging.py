@@ -17,8 +17,9 @@ HISTORY = 20
 def _recipients(ctx: Context, refs_: list[PersonRef]) -> tuple[list[Person], list[str]]:
     """Known people, and the handles nobody has yet (they get invites)."""
     known, unknown = [], []
+    by_handle = people.by_handles(ctx.session, [r.handle for r in refs_ if r.handle])
     for ref in refs_:
-        person = ctx.lookup(ref)
+        person = by_handle.get(ref.handle) if ref.handle else ctx.lookup(ref)
         if person is not None:
             known.append(person)
         elif ref.handle is not None:

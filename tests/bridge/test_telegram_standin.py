@@ -76,7 +76,10 @@ def test_get_me_describes_the_bot(served):
 
 
 def test_send_message_with_inline_keyboard_is_recorded(standin, served):
-    sent = with_bot(served.url, lambda bot: bot.send_message(ALICE, "*Pinned*", parse_mode="MarkdownV2", reply_markup=keyboard()))
+    sent = with_bot(
+        served.url,
+        lambda bot: bot.send_message(ALICE, "*Pinned*", parse_mode="MarkdownV2", reply_markup=keyboard()),
+    )
     assert sent.message_id == 1 and sent.chat.id == ALICE and sent.from_user.is_bot
     assert sent.reply_markup.inline_keyboard[0][0].callback_data == "pin:1"
     [stored] = standin.messages(ALICE)
