@@ -215,3 +215,15 @@ def join(session: Session, settings: CoreSettings, conversation: Conversation, p
     conversation.members_key = members_key([*members, person.id])
     session.flush()
     return True
+
+
+def handles_by_conversation(session: Session, conversation_ids) -> dict[int, tuple[str, ...]]:
+    """Participants' handles for many conversations in one query, in joining order."""
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Participant.conversation_id, Person.handle).join(Person, Person.id == Participant.person_id)
+        .where(Participant.conversation_id.in_(list(conversation_ids))).order_by(Participant.joined_at, Person.id)
+    )
+    for conversation_id, handle in rows:
+        found.setdefault(conversation_id, []).append(handle)
+    return {k: tuple(v) for k, v in found.items()}

@@ -10,15 +10,19 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, people, refs
-from core.commands import Context, dispatch
+from core import conversations, gestures, operations, people, refs
+from core.clock import utcnow
+from core.commands import Context, account, dispatch, messaging, pinning
 from core.db import transaction
 from core.errors import DomainError
 from core.grammar import parse
-from core.results import Reply, error
+from core.inserts import insert_if_absent
+from core.models import RemoteMessage
+from core.results import BoardRow, PersonRow, Reply, error
 from core.settings import CoreSettings
 
 log = logging.getLogger(__name__)
@@ -47,14 +51,88 @@ class Engine:
 
     def run(self, identity: people.Identity, text: str) -> Reply:
         """Run one command line of SPEC §2 for this person."""
-        try:
-            return self._unit(identity, lambda ctx: dispatch(ctx, parse(text)))
-        except DomainError as exc:
-            return error(exc.message)
+        return self._guarded(identity, lambda ctx: dispatch(ctx, parse(text)))
 
     def ensure(self, identity: people.Identity) -> str:
         """Register (or refresh) a platform account; returns the person's handle."""
         return self._unit(identity, lambda ctx: ctx.person.handle)
+
+    def _guarded(self, identity: people.Identity, work: Callable[[Context], Reply]) -> Reply:
+        try:
+            return self._unit(identity, work)
+        except DomainError as exc:
+            return error(exc.message)
+
+    def first_time(self, source: str, key: str) -> bool:
+        """Record an inbound event id (own transaction); False for a platform retry."""
+        with transaction(self.sessions) as session:
+            return operations.first_time(session, source, key)
+
+    def remember(self, platform: str, chat_id: str, remote_id: str, conversation_ref: str) -> None:
+        """Map a bot message (e.g. a reply card) to its conversation, so replies to it route."""
+        conversation_id = refs.parse(conversation_ref, "c")
+        with transaction(self.sessions) as session:
+            insert_if_absent(session, RemoteMessage, {
+                "platform": platform, "chat_id": str(chat_id), "remote_id": str(remote_id),
+                "conversation_id": conversation_id, "message_id": None, "created_at": utcnow(),
+            })
+
+    def conversation_of(self, platform: str, chat_id: str, remote_id: str) -> str | None:
+        """The conversation a platform message belongs to (`c3`), if Pinbridge sent it."""
+        with transaction(self.sessions) as session:
+            conversation_id = session.scalar(
+                select(RemoteMessage.conversation_id).where(
+                    RemoteMessage.platform == platform, RemoteMessage.chat_id == str(chat_id),
+                    RemoteMessage.remote_id == str(remote_id),
+                )
+            )
+        return refs.conversation_ref(conversation_id) if conversation_id else None
+
+    def reply_to_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str) -> Reply | None:
+        """A platform reply to one of our messages goes into its conversation; None if unmapped."""
+        ref = self.conversation_of(identity.platform, chat_id, remote_id)
+        if ref is None:
+            return None
+        return self._guarded(identity, lambda ctx: messaging.reply(ctx, ref, text))
+
+    def contacts(self, identity: people.Identity) -> list[PersonRow]:
+        """People this person can message (for pickers)."""
+        return self._unit(identity, lambda ctx: list(account.contacts(ctx).items))
+
+    def boards(self, identity: people.Identity) -> list[BoardRow]:
+        """This person's boards (for the save picker)."""
+        return self._unit(identity, lambda ctx: list(pinning.boards(ctx).items))
+
+    def action_key(self, payload: dict) -> str:
+        """Store a button's action and return its short opaque key."""
+        with transaction(self.sessions) as session:
+            return gestures.store_action(session, payload)
+
+    def action(self, key: str) -> dict | None:
+        """The action behind a button key; None when forged or expired."""
+        with transaction(self.sessions) as session:
+            return gestures.load_action(session, key)
+
+    def await_reply(self, identity: people.Identity, conversation_ref: str, ttl_seconds: int = 600) -> Reply:
+        """The Reply button: the person's next plain text goes to this conversation."""
+
+        def work(ctx: Context) -> Reply:
+            found, _ = conversations.membership(ctx.session, ctx.person, conversation_ref)
+            gestures.await_reply(ctx.session, identity.platform, identity.external_id, found.id, ttl_seconds)
+            ref = refs.conversation_ref(found.id)
+            return Reply(text=f"Type your reply to {ref} (or /cancel).", conversation_ref=ref)
+
+        return self._guarded(identity, work)
+
+    def take_reply(self, identity: people.Identity) -> str | None:
+        """The conversation awaiting this person's text, consumed (None when nothing waits)."""
+        with transaction(self.sessions) as session:
+            return gestures.take_reply(session, identity.platform, identity.external_id)
+
+    def cancel_reply(self, identity: people.Identity) -> bool:
+        """Forget a pending reply."""
+        with transaction(self.sessions) as session:
+            return gestures.cancel_reply(session, identity.platform, identity.external_id)
 
     def mark_read(self, identity: people.Identity, conversation_ref: str) -> Reply:
         """The Mark read button: clear unread without showing history."""
@@ -64,7 +142,4 @@ class Engine:
             count = conversations.mark_read(ctx.session, ctx.person, found)
             return Reply(text=f"Marked {refs.conversation_ref(found.id)} read ({count} message{'s' * (count != 1)}).")
 
-        try:
-            return self._unit(identity, work)
-        except DomainError as exc:
-            return error(exc.message)
+        return self._guarded(identity, work)

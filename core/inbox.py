@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from core import refs
+from core import conversations, refs
 from core.models import Conversation, Message, Participant, Person
 from core.results import ConversationRow
 
@@ -33,7 +33,7 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
         .limit(limit)
     ).all()
     ids = [conversation.id for conversation, _ in page]
-    members = _members(session, ids)
+    members = conversations.handles_by_conversation(session, ids)
     last = _last_lines(session, [c.last_message_id for c, _ in page if c.last_message_id])
     return [
         ConversationRow(
@@ -42,19 +42,6 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
         )
         for c, n in page
     ]
-
-
-def _members(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    found: dict[int, list[str]] = {}
-    query = (
-        select(Participant.conversation_id, Person.handle)
-        .join(Person, Person.id == Participant.person_id)
-        .where(Participant.conversation_id.in_(conversation_ids))
-        .order_by(Participant.joined_at, Person.id)
-    )
-    for conversation_id, handle in session.execute(query):
-        found.setdefault(conversation_id, []).append(handle)
-    return {k: tuple(v) for k, v in found.items()}
 
 
 def _last_lines(session: Session, message_ids: list[int]) -> dict[int, str]:

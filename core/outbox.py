@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.inserts import insert_if_absent
-from core.models import Account, Delivery, Message, Person
+from core.models import Account, Delivery, Lane, Message, Person
 
 
 def destinations(person: Person) -> list[Account]:
@@ -38,7 +38,7 @@ def queue_message(session: Session, message: Message, recipients: list[Person]) 
         for person in recipients
         for account in destinations(person)
     ]
-    return insert_if_absent(session, Delivery, rows)
+    return _write(session, rows)
 
 
 def queue_digest(session: Session, person: Person, period_key: str, payload: dict) -> int:
@@ -61,4 +61,13 @@ def queue_digest(session: Session, person: Person, period_key: str, payload: dic
         }
         for account in destinations(person)
     ]
+    return _write(session, rows)
+
+
+def _write(session: Session, rows: list[dict]) -> int:
+    if not rows:
+        return 0
+    # Sorted, so concurrent senders take lane-row locks in one order (no deadlocks).
+    lanes = sorted({(r["platform"], r["chat_id"]) for r in rows})
+    insert_if_absent(session, Lane, [{"platform": p, "chat_id": c, "not_before": rows[0]["created_at"]} for p, c in lanes])
     return insert_if_absent(session, Delivery, rows)

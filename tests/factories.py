@@ -45,3 +45,35 @@ def friends(engine: Engine, *people: Identity) -> None:
         for b in people:
             if a is not b:
                 say(engine, a, f"follow @{handles[b]}")
+
+
+def connect(engine: Engine, hub: Identity, *others: Identity) -> None:
+    """Make `hub` and each of `others` follow each other (not the others among themselves)."""
+    hub_handle = engine.ensure(hub)
+    for other in others:
+        say(engine, hub, f"follow @{engine.ensure(other)}")
+        say(engine, other, f"follow @{hub_handle}")
+
+
+def count_rows(sessions, model, *conditions) -> int:
+    """How many rows of `model` match the conditions, read in a fresh transaction."""
+    from sqlalchemy import func, select
+
+    from core.db import transaction
+
+    with transaction(sessions) as session:
+        return session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+def link_code(reply: Reply) -> str:
+    """The one-time code in the answer to `link`."""
+    import re
+
+    found = re.search(r"link code is ([A-Z0-9]+)", reply.text)
+    assert found, f"no link code in: {reply.text}"
+    return found.group(1)
+
+
+def link_accounts(engine: Engine, first: Identity, second: Identity) -> Reply:
+    """Link two accounts: `link` on the first, `link <code>` on the second."""
+    return say(engine, second, f"link {link_code(say(engine, first, 'link'))}")

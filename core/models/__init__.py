@@ -5,12 +5,13 @@ from core.models.base import Base
 from core.models.codes import Invite, LinkCode
 from core.models.conversations import Conversation, Message, Participant
 from core.models.digests import DigestSend, RuntimeState
-from core.models.outbox import Delivery, InboundEvent, RemoteMessage
+from core.models.gestures import ActionKey, PendingReply
+from core.models.outbox import Delivery, InboundEvent, Lane, RemoteMessage
 from core.models.people import Account, Block, Follow, Person
 from core.models.pins import Board, BoardPin, Pin
 
 __all__ = [
-    "Account", "Base", "Block", "Board", "BoardPin", "Conversation", "Delivery",
-    "DigestSend", "Follow", "InboundEvent", "Invite", "LinkCode", "Message",
-    "Participant", "Person", "Pin", "RemoteMessage", "RuntimeState",
+    "Account", "ActionKey", "Base", "Block", "Board", "BoardPin", "Conversation", "Delivery",
+    "DigestSend", "Follow", "InboundEvent", "Invite", "Lane", "LinkCode", "Message",
+    "Participant", "PendingReply", "Person", "Pin", "RemoteMessage", "RuntimeState",
 ]

@@ -27,15 +27,28 @@ class Delivery(Base):
     platform: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict | None] = mapped_column(JSON)  # digest contents, frozen when queued
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|claimed|sent|failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     remote_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Lane(Base):
+    """One destination chat. Its lease serializes sends to that chat across workers, and
+    `not_before` carries pacing and Retry-After: nothing goes to the chat before it."""
+
+    __tablename__ = "lanes"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"), Index("ix_lanes_ready", "not_before"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    not_before: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class RemoteMessage(Base):

@@ -1,0 +1,133 @@
+"""Draining the outbox: lanes are claimed under a lease, one delivery in flight per chat.
+
+A lane is one destination chat. Claiming a lane (FOR UPDATE SKIP LOCKED on
+PostgreSQL; SQLite's single writer makes it atomic there) gives its oldest pending
+delivery to one worker. Pacing and Retry-After live on the lane as `not_before`, so
+every worker process respects them, and a chat that must wait holds up nobody else.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.db import is_sqlite
+from core.inserts import insert_if_absent
+from core.models import Account, Delivery, Lane, Message, RemoteMessage
+from core.ports import Failed, RetryLater, SendResult, Sent
+
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 600.0
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery: Delivery
+    lane_id: int
+
+
+def claim(session: Session, owner: str, now: datetime, limit: int, lease_seconds: int) -> list[Claimed]:
+    """Lease up to `limit` ready lanes and return each one's oldest pending delivery."""
+    pending = exists().where(
+        Delivery.platform == Lane.platform, Delivery.chat_id == Lane.chat_id, Delivery.status == "pending",
+        Delivery.next_attempt_at <= now,
+    )
+    query = (
+        select(Lane)
+        .where(Lane.not_before <= now, or_(Lane.lease_until.is_(None), Lane.lease_until < now), pending)
+        .order_by(Lane.not_before, Lane.id)
+        .limit(limit)
+    )
+    if not is_sqlite(session):
+        query = query.with_for_update(skip_locked=True)
+    lanes = list(session.scalars(query))
+    if not lanes:
+        return []
+    session.execute(
+        update(Lane).where(Lane.id.in_([lane.id for lane in lanes]))
+        .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+    )
+    return [Claimed(d, lane_id) for d, lane_id in _oldest(session, lanes, now)]
+
+
+def _oldest(session: Session, lanes: list[Lane], now: datetime):
+    # Oldest pending per lane, due or not: a later message never overtakes an earlier one.
+    rank = func.row_number().over(partition_by=(Delivery.platform, Delivery.chat_id), order_by=Delivery.id)
+    keys = [and_(Delivery.platform == lane.platform, Delivery.chat_id == lane.chat_id) for lane in lanes]
+    inner = select(Delivery.id, rank.label("rank")).where(Delivery.status == "pending", or_(*keys)).subquery()
+    firsts = session.scalars(
+        select(Delivery).join(inner, inner.c.id == Delivery.id).where(inner.c.rank == 1, Delivery.next_attempt_at <= now)
+    )
+    lane_of = {(lane.platform, lane.chat_id): lane.id for lane in lanes}
+    return [(d, lane_of[(d.platform, d.chat_id)]) for d in firsts]
+
+
+def backoff(attempts: int) -> float:
+    """Exponential backoff with full jitter: 2, 4, 8 … seconds, capped, randomized."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE ** max(1, attempts))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def record(
+    session: Session, delivery_id: int, lane_id: int, owner: str, result: SendResult, now: datetime,
+    pace_seconds: float, max_attempts: int,
+) -> str:
+    """Store the outcome of one send and free its lane; returns the new status ('sent', 'retry', 'failed')."""
+    delivery = session.get(Delivery, delivery_id)
+    delivery.attempts += 1
+    not_before = now + timedelta(seconds=pace_seconds)
+    outcome = "sent"
+    if isinstance(result, Sent):
+        delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
+        _remember(session, delivery, result.remote_id)
+    elif isinstance(result, RetryLater) and delivery.attempts < max_attempts:
+        wait = result.seconds if result.seconds is not None else backoff(delivery.attempts)
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+        delivery.last_error = result.error[:500]
+        not_before = max(not_before, delivery.next_attempt_at)
+        outcome = "retry"
+    else:
+        delivery.status, delivery.last_error = "failed", _error_text(result, delivery.attempts)
+        if isinstance(result, Failed) and result.unreachable:
+            session.execute(update(Account).where(Account.id == delivery.account_id).values(unreachable=True))
+        outcome = "failed"
+    session.execute(
+        update(Lane).where(Lane.id == lane_id, Lane.lease_owner == owner)
+        .values(not_before=not_before, lease_owner=None, lease_until=None)
+    )
+    return outcome
+
+
+def _error_text(result: SendResult, attempts: int) -> str:
+    if isinstance(result, RetryLater):
+        return f"gave up after {attempts} attempts: {result.error}"[:500]
+    return result.error[:500]
+
+
+def _remember(session: Session, delivery: Delivery, remote_id: str) -> None:
+    conversation_id = None
+    if delivery.message_id is not None:
+        conversation_id = session.scalar(select(Message.conversation_id).where(Message.id == delivery.message_id))
+    insert_if_absent(session, RemoteMessage, {
+        "platform": delivery.platform, "chat_id": delivery.chat_id, "remote_id": remote_id,
+        "conversation_id": conversation_id, "message_id": delivery.message_id, "created_at": delivery.sent_at,
+    })
+
+
+def release(session: Session, owner: str) -> int:
+    """Give back every lane this worker holds (clean shutdown)."""
+    return session.execute(
+        update(Lane).where(Lane.lease_owner == owner).values(lease_owner=None, lease_until=None)
+    ).rowcount
+
+
+def requeue_failed(session: Session, now: datetime, delivery_ids: list[int] | None = None) -> int:
+    """Operator's retry: failed deliveries become pending again with a fresh attempt count."""
+    query = update(Delivery).where(Delivery.status == "failed")
+    if delivery_ids:
+        query = query.where(Delivery.id.in_(delivery_ids))
+    return session.execute(query.values(status="pending", attempts=0, next_attempt_at=now, last_error=None)).rowcount

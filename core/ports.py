@@ -1,0 +1,62 @@
+"""The seam between the engine and the platforms: what a delivery sender must do.
+
+Adapters implement `Sender`; the worker in `bridge` calls it. A sender never sleeps
+on a rate limit: it reports `RetryLater` and the worker decides when to try again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+from core.results import MessageView
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One delivery, ready to render: a conversation message or a digest."""
+
+    delivery_id: int
+    idempotency_key: str
+    platform: str
+    chat_id: str
+    recipient_handle: str
+    kind: str  # message|digest
+    message: MessageView | None = None
+    digest: dict | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Delivered; `remote_id` is the platform's id for the message (Slack ts, Telegram message_id)."""
+
+    remote_id: str
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Try again after `seconds` (a 429's Retry-After exactly, or a backoff hint when None)."""
+
+    error: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Will never work (bad chat, bot blocked); `unreachable` marks the account so."""
+
+    error: str
+    unreachable: bool = False
+
+
+SendResult = Union[Sent, RetryLater, Failed]
+
+
+class Sender(Protocol):
+    """Renders and sends deliveries for one platform."""
+
+    platform: str
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        """Send one delivery; exceptions count as retryable network errors."""
+        ...
