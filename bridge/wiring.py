@@ -1,8 +1,11 @@
-"""The composition root: builds the process's engine, sessions and services from config."""
+"""The composition root: builds the process's engine, sessions, platforms and sandbox from config."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +14,18 @@ from bridge import migrate
 from bridge.config import Config
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
+from core.ports import Sender
+
+
+@dataclass
+class Platform:
+    """What a platform integration contributes to a process."""
+
+    name: str
+    sender: Sender
+    blueprint: object | None = None  # a flask.Blueprint, mounted by the web role
+    start: Callable[[], None] = lambda: None  # begin background work (event loop, webhook set-up)
+    stop: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -19,16 +34,66 @@ class Services:
     db: SqlEngine
     sessions: sessionmaker[Session]
     engine: Engine
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    sandbox: object | None = None  # bridge.sandbox.Sandbox when the sandbox stands in
+
+    @property
+    def senders(self) -> dict[str, Sender]:
+        """The delivery sender of each platform in this process."""
+        return {name: p.sender for name, p in self.platforms.items()}
 
     def close(self) -> None:
-        """Release database connections."""
+        """Stop platform background work and release database connections."""
+        for platform in self.platforms.values():
+            platform.stop()
         self.db.dispose()
 
 
-def build(config: Config, upgrade_sqlite: bool = True) -> Services:
+def sandboxed(config: Config) -> Config:
+    """Point every platform without a real token at the in-process sandbox stand-ins."""
+    base = config.http.public_url.rstrip("/")
+    slack, telegram = config.slack, config.telegram
+    if config.uses_sandbox("slack"):
+        slack = dataclasses.replace(
+            slack, bot_token="xoxb-sandbox", signing_secret=secrets.token_hex(16),
+            api_base_url=f"{base}/sandbox/slack/api/", install_mode="single",
+        )
+    if config.uses_sandbox("telegram"):
+        telegram = dataclasses.replace(
+            telegram, bot_token="123456:SANDBOX", webhook_secret=secrets.token_hex(16),
+            api_base_url=f"{base}/sandbox/telegram/bot",
+        )
+    return dataclasses.replace(config, slack=slack, telegram=telegram)
+
+
+def build(config: Config, upgrade_sqlite: bool = True, platforms: bool = True) -> Services:
     """Everything a process needs; SQLite databases are migrated on the spot."""
     db = make_engine(config.database_url)
     if upgrade_sqlite and db.dialect.name == "sqlite":
         migrate.upgrade(db)
     sessions = make_session_factory(db)
-    return Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
+    services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
+    if platforms:
+        install_platforms(services)
+    return services
+
+
+def install_platforms(services: Services) -> None:
+    """Build the enabled platform integrations (adapters are imported only when used)."""
+    services.config = sandboxed(services.config) if services.config.sandbox.enabled else services.config
+    for name, installer in _installers().items():
+        if getattr(services.config, name).enabled and installer is not None:
+            services.platforms[name] = installer(services)
+
+
+def _installers() -> dict[str, Callable[[Services], Platform] | None]:
+    found: dict[str, Callable[[Services], Platform] | None] = {}
+    for name in ("slack", "telegram"):
+        try:
+            module = __import__(f"bridge.{name}_setup", fromlist=["install"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bridge.{name}_setup":
+                raise
+            module = None
+        found[name] = getattr(module, "install", None)
+    return found

@@ -1,0 +1,125 @@
+"""The delivery worker: claims lanes, sends through the platform senders, records outcomes.
+
+Several of these may run, in one process or many: the database hands each chat to
+one worker at a time, so nothing is sent twice except what a crashed worker had in
+flight (a lease expires and the delivery is tried again).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import datetime
+
+from bridge.metrics import Metrics
+from bridge.pacing import Pacing, RateGate
+from core import deliveries, outgoing
+from core.clock import utcnow
+from core.db import transaction
+from core.ports import Outgoing, RetryLater, Sender, SendResult
+from core.settings import CoreSettings
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorker:
+    """Drains the outbox with a small pool of sending threads."""
+
+    def __init__(
+        self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 8,
+        batch_size: int = 50, lease_seconds: int = 60, max_attempts: int = 8, pacing: Pacing = Pacing(),
+        metrics: Metrics | None = None, now: Callable[[], datetime] = utcnow, idle_sleep: float = 0.5,
+    ):
+        self.sessions, self.settings, self.senders = sessions, settings, senders
+        self.threads, self.batch_size = threads, batch_size
+        self.lease_seconds, self.max_attempts = lease_seconds, max_attempts
+        self.pacing, self.metrics, self.now, self.idle_sleep = pacing, metrics, now, idle_sleep
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.gates: dict[str, RateGate | None] = {p: pacing.gate(p) for p in ("slack", "telegram")}
+        self._stop = threading.Event()
+
+    def claim(self, limit: int) -> list[tuple[Outgoing, int]]:
+        """Lease ready lanes and build what to send (one transaction)."""
+        with transaction(self.sessions) as session:
+            claimed = deliveries.claim(session, self.name, self.now(), limit, self.lease_seconds)
+            views = outgoing.build(session, self.settings, claimed)
+        return [(view, c.lane_id) for view, c in zip(views, claimed)]
+
+    def deliver(self, item: Outgoing, lane_id: int) -> str:
+        """Send one delivery and record the outcome; returns 'sent', 'retry' or 'failed'."""
+        result = self._send(item)
+        with transaction(self.sessions) as session:
+            outcome = deliveries.record(
+                session, item.delivery_id, lane_id, self.name, result, self.now(),
+                self.pacing.spacing(item.platform, item.chat_id), self.max_attempts,
+            )
+        if self.metrics:
+            self.metrics.deliveries.labels(item.platform, outcome).inc()
+        if outcome != "sent":
+            log.info("delivery %s to %s: %s (%s)", item.delivery_id, item.platform, outcome, _error_of(result))
+        return outcome
+
+    def _send(self, item: Outgoing) -> SendResult:
+        sender = self.senders.get(item.platform)
+        if sender is None:
+            return RetryLater(f"no {item.platform} sender in this process")
+        gate = self.gates.get(item.platform)
+        if gate is not None:
+            gate.acquire()
+        started = time.perf_counter()
+        try:
+            return sender.send(item)
+        except Exception as exc:  # noqa: BLE001 - a sender bug or network fault must not lose the delivery
+            log.warning("sender %s raised %s", item.platform, type(exc).__name__)
+            return RetryLater(f"{type(exc).__name__}: {exc}"[:300])
+        finally:
+            if self.metrics:
+                self.metrics.send_latency.labels(item.platform).observe(time.perf_counter() - started)
+
+    def run_once(self) -> int:
+        """Claim one batch and deliver it (synchronously); returns how many were attempted."""
+        batch = self.claim(self.batch_size)
+        for item, lane_id in batch:
+            self.deliver(item, lane_id)
+        return len(batch)
+
+    def run(self) -> None:
+        """Deliver until stop(): claims only as many lanes as there are free threads."""
+        in_flight: set[Future] = set()
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="deliver") as pool:
+            while not self._stop.is_set():
+                free = self.threads - len(in_flight)
+                batch = self.claim(min(free, self.batch_size)) if free else []
+                in_flight |= {pool.submit(self._safe_deliver, item, lane) for item, lane in batch}
+                if in_flight:
+                    done, in_flight = wait(in_flight, timeout=self.idle_sleep, return_when=FIRST_COMPLETED)
+                    in_flight = set(in_flight)
+                else:
+                    self._stop.wait(self.idle_sleep)
+            wait(in_flight)  # in-flight deliveries finish; nothing new is claimed
+        self.release()
+
+    def _safe_deliver(self, item: Outgoing, lane_id: int) -> None:
+        try:
+            self.deliver(item, lane_id)
+        except Exception:  # noqa: BLE001 - the lease expires and another round retries it
+            log.exception("recording delivery %s failed; its lane lease will expire", item.delivery_id)
+
+    def stop(self) -> None:
+        """Ask run() to finish its in-flight deliveries and return."""
+        self._stop.set()
+
+    def release(self) -> int:
+        """Give back any lanes still leased by this worker."""
+        with transaction(self.sessions) as session:
+            return deliveries.release(session, self.name)
+
+
+def _error_of(result: SendResult) -> str:
+    return getattr(result, "error", "")

@@ -1,0 +1,189 @@
+"""The delivery worker against the Telegram stand-in: nothing lost, nothing twice, within limits."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from bridge.pacing import Pacing
+from bridge.sandbox.serving import serve
+from bridge.sandbox.telegram_api import TelegramStandin, create_app
+from bridge.worker import DeliveryWorker
+from core.db import transaction
+from core.models import Account, Delivery, RemoteMessage
+from tests.bridge.clock import FakeClock
+from tests.bridge.standin_sender import StandinSender
+from tests.factories import friends, say, slack_user, telegram_user
+
+TOKEN = "123456:SANDBOX"
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def standin(clock):
+    return TelegramStandin(TOKEN, "pinbridge_bot", clock=clock)
+
+
+@pytest.fixture
+def sender(standin, clock):
+    with serve(create_app(standin)) as served:
+        sender = StandinSender(served.url, TOKEN, clock)
+        yield sender
+        sender.close()
+
+
+def make_worker(sessions, settings, sender, clock, **kwargs) -> DeliveryWorker:
+    pacing = kwargs.pop("pacing", Pacing(telegram_per_second=0))
+    return DeliveryWorker(sessions, settings, {"telegram": sender}, pacing=pacing, now=clock.now, **kwargs)
+
+
+def telegram_people(standin, *names):
+    people = []
+    for name in names:
+        person = telegram_user(name)
+        standin.add_user(int(person.external_id), name.title(), username=name)
+        people.append(person)
+    return people
+
+
+def drain(worker, clock, step=0.5, limit=400) -> None:
+    for _ in range(limit):
+        worker.run_once()
+        with transaction(worker.sessions) as session:
+            if not session.scalar(select(Delivery.id).where(Delivery.status == "pending").limit(1)):
+                return
+        clock.advance(step)
+    raise AssertionError("deliveries still pending after the time limit")
+
+
+def delivered_keys(standin, chat_id) -> list[str]:
+    return [m["text"].split(" ", 1)[0] for m in standin.messages(int(chat_id))]
+
+
+def test_a_storm_of_429s_and_5xx_loses_nothing_duplicates_nothing(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    bob, carol = telegram_people(standin, "bob", "carol")
+    friends(engine, alice, bob, carol)
+    for n in range(10):
+        say(engine, alice, f"new https://example.com/{n} Pin {n}")
+    for n in range(10):
+        say(engine, alice, f"send p{n + 1} to @bob @carol number {n}")
+    standin.fail_next("sendMessage", status=429, retry_after=5, times=3)
+    standin.fail_next("sendMessage", status=500, times=3)
+    standin.enforce_limits(per_chat_per_second=1.0)
+    drain(make_worker(sessions, settings, sender, clock), clock)
+
+    for person in (bob, carol):
+        keys = delivered_keys(standin, person.chat_id)
+        assert len(keys) == 10 and len(set(keys)) == 10, keys
+        assert keys == sorted(keys, key=lambda k: int(k[1:].split(":")[0])), "a chat's messages stay in order"
+    assert standin.rate_limited == 0, "the worker's pacing never tripped the per-chat limit"
+
+
+def test_nothing_is_sent_to_a_chat_inside_its_retry_after(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    for n in range(4):
+        say(engine, alice, f"send p1 to @bob try {n}")
+    standin.fail_next("sendMessage", status=429, retry_after=7, times=2)
+    drain(make_worker(sessions, settings, sender, clock), clock, step=0.25)
+
+    attempts = [a for a in sender.attempts if a.chat_id == bob.chat_id]
+    for before, after in zip(attempts, attempts[1:]):
+        if before.status == 429:
+            assert after.at >= before.at + before.retry_after, (before, after)
+    assert len(delivered_keys(standin, bob.chat_id)) == 4
+
+
+def test_a_waiting_chat_does_not_hold_up_the_others(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    bob, carol = telegram_people(standin, "bob", "carol")
+    friends(engine, alice, bob, carol)
+    say(engine, alice, "new https://example.com/a A")
+    for n in range(5):
+        say(engine, alice, f"send p1 to @bob burst {n}")
+    say(engine, alice, "send p1 to @carol hello")
+    worker = make_worker(sessions, settings, sender, clock)
+    worker.run_once()
+    worker.run_once()  # same instant: bob's lane is paced, carol's is not
+    assert len(delivered_keys(standin, carol.chat_id)) == 1
+    assert len(delivered_keys(standin, bob.chat_id)) == 1
+
+
+def test_pacing_spaces_a_burst_to_one_chat_at_one_per_second(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    for n in range(6):
+        say(engine, alice, f"send p1 to @bob burst {n}")
+    standin.enforce_limits(per_chat_per_second=1.0)
+    drain(make_worker(sessions, settings, sender, clock), clock, step=0.1)
+    times = [a.at for a in sender.attempts if a.status == 200]
+    assert len(times) == 6
+    assert all(b - a >= 1.0 for a, b in zip(times, times[1:])), times
+    assert standin.rate_limited == 0
+
+
+def test_a_blocked_bot_fails_the_delivery_and_marks_the_account_unreachable(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    standin.fail_next("sendMessage", status=403)
+    drain(make_worker(sessions, settings, sender, clock), clock)
+    with transaction(sessions) as session:
+        delivery = session.scalar(select(Delivery))
+        account = session.scalar(select(Account).where(Account.external_id == bob.external_id))
+        assert delivery.status == "failed" and "blocked" in delivery.last_error
+        assert account.unreachable is True
+
+
+def test_retries_are_bounded_and_the_failure_is_kept(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    standin.fail_next("sendMessage", status=500, times=50)
+    worker = make_worker(sessions, settings, sender, clock, max_attempts=3)
+    drain(worker, clock, step=700)
+    with transaction(sessions) as session:
+        delivery = session.scalar(select(Delivery))
+        assert (delivery.status, delivery.attempts) == ("failed", 3)
+        assert "gave up after 3 attempts" in delivery.last_error
+
+
+def test_sent_messages_are_mapped_so_replies_route_back(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    drain(make_worker(sessions, settings, sender, clock), clock)
+    remote_id = str(standin.last_message(int(bob.chat_id))["message_id"])
+    with transaction(sessions) as session:
+        assert session.scalar(select(RemoteMessage.conversation_id).where(RemoteMessage.remote_id == remote_id)) == 1
+    reply = engine.reply_to_remote(bob, bob.chat_id, remote_id, "Thanks!")
+    assert reply is not None and reply.ok
+    assert "1 unread" in say(engine, alice, "inbox").text
+
+
+def test_each_delivery_reaches_the_stand_in_once(engine, sessions, settings, standin, sender, clock):
+    alice = slack_user("alice")
+    people = telegram_people(standin, *[f"user{i}" for i in range(5)])
+    friends(engine, alice, *people)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to " + " ".join(f"@user{i}" for i in range(5)))
+    drain(make_worker(sessions, settings, sender, clock), clock)
+    counts = Counter(a.key for a in sender.attempts if a.status == 200)
+    assert len(counts) == 5 and set(counts.values()) == {1}
