@@ -1,31 +1,50 @@
-"""The Flask app factory. Nothing is wired at import: `create_app()` builds it all."""
+"""The Flask app factory. Nothing is wired at import: `create_app()` builds it all.
+
+    gunicorn 'bridge.app:create_app()'     # reads $BRIDGE_CONFIG, else ./config.yaml
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
-from sqlalchemy import text
+import time
+
+from flask import Flask, g, request
 
 from bridge import config as config_module
+from bridge import ops
 from bridge.config import Config
+from bridge.metrics import Metrics
 from bridge.wiring import Services, build
 
+SURFACES = (("/slack/", "slack"), ("/telegram/", "telegram"), ("/sandbox/", "sandbox"))
 
-def create_app(config: Config | str | None = None, services: Services | None = None) -> Flask:
-    """Build the web app; `gunicorn 'bridge.app:create_app()'` reads $BRIDGE_CONFIG."""
+
+def create_app(config: Config | str | None = None, services: Services | None = None, metrics: Metrics | None = None) -> Flask:
+    """Build the web app for a config (or for already-built services)."""
     if services is None:
         cfg = config if isinstance(config, Config) else config_module.load(config)
         services = build(cfg)
+    metrics = metrics or Metrics()
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # no platform sends more; larger bodies get 413
     app.extensions["pinbridge"] = services
-    app.add_url_rule("/healthz", view_func=lambda: _healthz(services))
+    app.register_blueprint(ops.blueprint(services, metrics))
+    for platform in services.platforms.values():
+        if platform.blueprint is not None:
+            app.register_blueprint(platform.blueprint)
+    if services.sandbox is not None:
+        services.sandbox.mount(app)
+    _measure(app, metrics)
     return app
 
 
-def _healthz(services: Services):
-    try:
-        with services.db.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        database = True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable", reported as data
-        database = False
-    return jsonify({"ok": database, "database": database}), 200 if database else 503
+def _measure(app: Flask, metrics: Metrics) -> None:
+    @app.before_request
+    def started():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def observed(response):
+        surface = next((name for prefix, name in SURFACES if request.path.startswith(prefix)), "web")
+        metrics.inbound.labels(surface, str(response.status_code)).inc()
+        metrics.latency.labels(surface).observe(time.perf_counter() - g.get("started", time.perf_counter()))
+        return response

@@ -57,3 +57,81 @@ def serve(config_path: str | None, role: str) -> None:
     from bridge.server import run  # imported here: serving pulls in the whole web stack
 
     run(config, role)
+
+
+def _services(config_path: str | None, platforms: bool = False):
+    from bridge.wiring import build
+
+    return build(load_config(config_path), platforms=platforms)
+
+
+@main.command()
+@config_option
+def status(config_path: str | None) -> None:
+    """Deliveries pending / retrying / failed per platform, last digest run, linked accounts."""
+    from bridge.ops import snapshot
+    from core import operations
+    from core.db import transaction
+
+    services = _services(config_path)
+    facts = snapshot(services)
+    if not facts["ok"]:
+        click.echo(f"database unreachable ({facts['error']})", err=True)
+        sys.exit(1)
+    click.echo(f"{'platform':<10} {'pending':>8} {'retrying':>9} {'failed':>7} {'sent':>8}")
+    for name, entry in facts["platforms"].items():
+        click.echo(f"{name:<10} {entry['pending']:>8} {entry['retrying']:>9} {entry['failed']:>7} {entry['sent']:>8}")
+    age = facts["oldest_pending_age_seconds"]
+    click.echo(f"oldest pending: {'-' if age is None else f'{age:.0f}s'}")
+    click.echo(f"last digest run: {facts['scheduler_last_run'] or 'never'}")
+    click.echo(f"linked accounts: {facts['linked_people']}")
+    with transaction(services.sessions) as session:
+        for delivery in operations.failed_deliveries(session, limit=10):
+            click.echo(f"failed #{delivery.id} {delivery.platform}:{delivery.chat_id} — {delivery.last_error}")
+    services.close()
+
+
+@main.group()
+def deliveries() -> None:
+    """The delivery outbox."""
+
+
+@deliveries.command("retry")
+@config_option
+@click.argument("ids", nargs=-1, type=int)
+def deliveries_retry(config_path: str | None, ids: tuple[int, ...]) -> None:
+    """Requeue failed deliveries (all of them, or the ids given)."""
+    from core import deliveries as delivery_queue
+    from core.clock import utcnow
+    from core.db import transaction
+
+    services = _services(config_path)
+    with transaction(services.sessions) as session:
+        count = delivery_queue.requeue_failed(session, utcnow(), list(ids) or None)
+    click.echo(f"requeued {count} failed deliveries")
+    services.close()
+
+
+@main.group()
+def digests() -> None:
+    """Scheduled digests of unread messages."""
+
+
+@digests.command("run")
+@config_option
+@click.option("--now", "now_text", default=None, help="The instant to run for, ISO-8601 (default: now).")
+def digests_run(config_path: str | None, now_text: str | None) -> None:
+    """Queue every digest due at that instant; safe to run twice."""
+    from datetime import datetime
+
+    from bridge.digests import run_due
+
+    try:
+        now = datetime.fromisoformat(now_text.replace("Z", "+00:00")) if now_text else None
+    except ValueError:
+        click.echo(f"--now: not an ISO-8601 instant: {now_text!r}", err=True)
+        sys.exit(2)
+    services = _services(config_path)
+    queued = run_due(services.sessions, services.config.digests.default, now)
+    click.echo(f"{queued} digests queued")
+    services.close()

@@ -1,20 +1,101 @@
-"""Running the processes of `serve --role …`."""
+"""`serve --role all|web|worker|scheduler`: the pieces of a running Pinbridge, and their shutdown."""
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
-from waitress import serve as waitress_serve
+from waitress import wasyncore
+from waitress.server import create_server
 
 from bridge.app import create_app
 from bridge.config import Config
+from bridge.digests import DigestScheduler
+from bridge.metrics import Metrics
+from bridge.pacing import Pacing
+from bridge.wiring import Services, build
+from bridge.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
 
 
+class Running:
+    """Starts the parts a role needs; stop() takes them down in reverse order."""
+
+    def __init__(self, services: Services, role: str):
+        self.services, self.role = services, role
+        self.metrics = Metrics()
+        self.stops: list = []
+
+    def start(self) -> None:
+        if self.role in ("all", "web"):
+            self._web()
+        if self.role in ("all", "web", "worker"):
+            for platform in self.services.platforms.values():
+                platform.start()  # after the web server: the sandbox's stand-ins are served by it
+                self.stops.append(platform.stop)
+        if self.role in ("all", "worker"):
+            self._worker()
+        if self.role in ("all", "scheduler") and self.services.config.digests.enabled:
+            self._scheduler()
+
+    def _web(self) -> None:
+        http = self.services.config.http
+        app = create_app(services=self.services, metrics=self.metrics)
+        server = create_server(app, host=http.host, port=http.port, threads=http.threads, clear_untrusted_proxy_headers=True)
+        thread = threading.Thread(target=server.run, name="web", daemon=True)
+        thread.start()
+        print(f"Pinbridge is running: open {http.public_url}", flush=True)
+
+        def stop_web() -> None:
+            wasyncore.close_all(server._map)  # stop accepting; in-flight requests finish below
+            server.task_dispatcher.shutdown()
+            thread.join(timeout=10)
+
+        self.stops.append(stop_web)
+
+    def _worker(self) -> None:
+        delivery = self.services.config.delivery
+        worker = DeliveryWorker(
+            self.services.sessions, self.services.config.core(), self.services.senders,
+            batch_size=delivery.batch_size, lease_seconds=delivery.lease_seconds,
+            max_attempts=delivery.max_attempts, pacing=Pacing(), metrics=self.metrics,
+            idle_sleep=delivery.poll_interval_seconds,
+        )
+        thread = threading.Thread(target=worker.run, name="worker", daemon=True)
+        thread.start()
+
+        def stop_worker() -> None:
+            worker.stop()
+            thread.join(timeout=60)
+
+        self.stops.append(stop_worker)
+
+    def _scheduler(self) -> None:
+        digests = self.services.config.digests
+        scheduler = DigestScheduler(self.services.sessions, digests.default, digests.check_every_seconds)
+        scheduler.start()
+        self.stops.append(scheduler.stop)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stops):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - keep stopping the rest
+                log.exception("error while stopping")
+        self.services.close()
+
+
 def run(config: Config, role: str) -> None:
-    """Serve the web app with waitress (a production WSGI server)."""
-    app = create_app(config)
-    log.info("Pinbridge listening on %s (role %s)", config.http.public_url, role)
-    print(f"Pinbridge is running: open {config.http.public_url}", flush=True)
-    waitress_serve(app, host=config.http.host, port=config.http.port, threads=config.http.threads)
+    """Run until SIGTERM or Ctrl-C, then shut down cleanly."""
+    services = build(config)
+    running = Running(services, role)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    running.start()
+    log.info("serving role %s", role)
+    done.wait()
+    log.info("shutting down")
+    running.stop()

@@ -43,9 +43,7 @@ class Services:
         return {name: p.sender for name, p in self.platforms.items()}
 
     def close(self) -> None:
-        """Stop platform background work and release database connections."""
-        for platform in self.platforms.values():
-            platform.stop()
+        """Release database connections."""
         self.db.dispose()
 
 
@@ -80,7 +78,12 @@ def build(config: Config, upgrade_sqlite: bool = True, platforms: bool = True) -
 
 def install_platforms(services: Services) -> None:
     """Build the enabled platform integrations (adapters are imported only when used)."""
-    services.config = sandboxed(services.config) if services.config.sandbox.enabled else services.config
+    config = services.config
+    if config.sandbox.enabled and (config.uses_sandbox("slack") or config.uses_sandbox("telegram")):
+        from bridge.sandbox import Sandbox
+
+        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username)
+        services.config = sandboxed(config)
     for name, installer in _installers().items():
         if getattr(services.config, name).enabled and installer is not None:
             services.platforms[name] = installer(services)

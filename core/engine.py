@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, gestures, operations, people, refs
+from core import conversations, gestures, operations, people, refs, views
+from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
 from core.db import transaction
@@ -133,6 +134,15 @@ class Engine:
         """Forget a pending reply."""
         with transaction(self.sessions) as session:
             return gestures.cancel_reply(session, identity.platform, identity.external_id)
+
+    def search_pins(self, identity: people.Identity, words: str, offset: int = 0, limit: int = 10) -> Reply:
+        """One page of pin search (inline mode): `items` are PinCards; bad words give ok=False."""
+
+        def work(ctx: Context) -> Reply:
+            found = search_service.search(ctx.session, ctx.person, words, limit=limit, offset=offset)
+            return Reply(text=f"{len(found)} pins", items=tuple(views.pin_card(ctx.settings, p) for p in found))
+
+        return self._guarded(identity, work)
 
     def mark_read(self, identity: people.Identity, conversation_ref: str) -> Reply:
         """The Mark read button: clear unread without showing history."""

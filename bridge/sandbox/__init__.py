@@ -1,0 +1,33 @@
+"""The sandbox: in-process stand-ins for the Slack Web API and the Telegram Bot API (SPEC §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+from bridge.sandbox import slack_api, telegram_api
+from bridge.sandbox.slack_state import SlackStandin
+from bridge.sandbox.telegram_state import TelegramStandin
+
+SLACK_PREFIX = "/sandbox/slack"
+TELEGRAM_PREFIX = "/sandbox/telegram"
+
+
+@dataclass
+class Sandbox:
+    """Both stand-ins, mounted under /sandbox/… of the main web app."""
+
+    telegram_token: str = "123456:SANDBOX"
+    telegram_bot_username: str = "pinbridge_bot"
+    slack: SlackStandin = field(default_factory=SlackStandin)
+    telegram: TelegramStandin = None
+
+    def __post_init__(self) -> None:
+        if self.telegram is None:
+            self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username)
+
+    def mount(self, app: Flask) -> None:
+        """Serve the stand-ins from the main app."""
+        app.register_blueprint(slack_api.blueprint(self.slack, url_prefix=SLACK_PREFIX))
+        app.register_blueprint(telegram_api.blueprint(self.telegram, url_prefix=TELEGRAM_PREFIX))

@@ -1,0 +1,58 @@
+"""The operator's view: /healthz, /metrics, and the facts behind `python -m bridge status`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, Response, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from bridge.metrics import Metrics
+from core import operations
+from core.db import transaction
+
+LAST_DIGEST_RUN = "digests.last_run"
+
+
+def snapshot(services) -> dict:
+    """Database reachability, delivery backlog per platform, failures, last digest run."""
+    try:
+        with transaction(services.sessions) as session:
+            session.execute(text("SELECT 1"))
+            backlog = operations.backlog(session)
+            last_run = operations.get_state(session, LAST_DIGEST_RUN)
+            linked = operations.linked_people(session)
+    except Exception as exc:  # noqa: BLE001 - an unreachable database is reported, not raised
+        return {"ok": False, "database": False, "error": type(exc).__name__}
+    return {
+        "ok": True,
+        "database": True,
+        "backlog": backlog.pending,
+        "failed": backlog.failed,
+        "oldest_pending_age_seconds": backlog.oldest_pending_age,
+        "platforms": {name: asdict(entry) for name, entry in sorted(backlog.platforms.items())},
+        "scheduler_last_run": last_run,
+        "linked_people": linked,
+    }
+
+
+def blueprint(services, metrics: Metrics) -> Blueprint:
+    """GET /healthz (JSON) and GET /metrics (Prometheus text format)."""
+    bp = Blueprint("ops", __name__)
+
+    @bp.get("/healthz")
+    def healthz():
+        facts = snapshot(services)
+        return jsonify(facts), 200 if facts["ok"] else 503
+
+    @bp.get("/metrics")
+    def metrics_page():
+        facts = snapshot(services)
+        for platform, entry in facts.get("platforms", {}).items():
+            metrics.backlog.labels(platform).set(entry["pending"])
+            metrics.failed.labels(platform).set(entry["failed"])
+        metrics.oldest_pending.set(facts.get("oldest_pending_age_seconds") or 0)
+        return Response(generate_latest(metrics.registry), mimetype=CONTENT_TYPE_LATEST)
+
+    return bp
