@@ -51,19 +51,22 @@ class DeliveryWorker:
             views = outgoing.build(session, self.settings, claimed)
         return [(view, c.lane_id) for view, c in zip(views, claimed)]
 
-    def deliver(self, item: Outgoing, lane_id: int) -> str:
-        """Send one delivery and record the outcome; returns 'sent', 'retry' or 'failed'."""
-        result = self._send(item)
+    def record(self, results: list[tuple[Outgoing, int, SendResult]]) -> list[str]:
+        """Store the outcomes of several sends in one transaction; returns each outcome."""
         with transaction(self.sessions) as session:
-            outcome = deliveries.record(
-                session, item.delivery_id, lane_id, self.name, result, self.now(),
-                self.pacing.spacing(item.platform, item.chat_id), self.max_attempts,
-            )
-        if self.metrics:
-            self.metrics.deliveries.labels(item.platform, outcome).inc()
-        if outcome != "sent":
-            log.info("delivery %s to %s: %s (%s)", item.delivery_id, item.platform, outcome, _error_of(result))
-        return outcome
+            outcomes = [
+                deliveries.record(
+                    session, item.delivery_id, lane_id, self.name, result, self.now(),
+                    self.pacing.spacing(item.platform, item.chat_id), self.max_attempts,
+                )
+                for item, lane_id, result in results
+            ]
+        for (item, _, result), outcome in zip(results, outcomes):
+            if self.metrics:
+                self.metrics.deliveries.labels(item.platform, outcome).inc()
+            if outcome != "sent":
+                log.info("delivery %s to %s: %s (%s)", item.delivery_id, item.platform, outcome, _error_of(result))
+        return outcomes
 
     def _send(self, item: Outgoing) -> SendResult:
         sender = self.senders.get(item.platform)
@@ -83,33 +86,36 @@ class DeliveryWorker:
                 self.metrics.send_latency.labels(item.platform).observe(time.perf_counter() - started)
 
     def run_once(self) -> int:
-        """Claim one batch and deliver it (synchronously); returns how many were attempted."""
+        """Claim one batch, send it in order, record it; returns how many were attempted."""
         batch = self.claim(self.batch_size)
-        for item, lane_id in batch:
-            self.deliver(item, lane_id)
+        if batch:
+            self.record([(item, lane_id, self._send(item)) for item, lane_id in batch])
         return len(batch)
 
     def run(self) -> None:
-        """Deliver until stop(): claims only as many lanes as there are free threads."""
-        in_flight: set[Future] = set()
+        """Deliver until stop(): sends run on a thread pool, outcomes are recorded in batches."""
+        in_flight: dict[Future, tuple[Outgoing, int]] = {}
         with ThreadPoolExecutor(self.threads, thread_name_prefix="deliver") as pool:
             while not self._stop.is_set():
-                free = self.threads - len(in_flight)
-                batch = self.claim(min(free, self.batch_size)) if free else []
-                in_flight |= {pool.submit(self._safe_deliver, item, lane) for item, lane in batch}
-                if in_flight:
-                    done, in_flight = wait(in_flight, timeout=self.idle_sleep, return_when=FIRST_COMPLETED)
-                    in_flight = set(in_flight)
-                else:
+                free = self.threads * 2 - len(in_flight)  # a little queue keeps every thread busy
+                for item, lane_id in self.claim(min(free, self.batch_size)) if free > 0 else []:
+                    in_flight[pool.submit(self._send, item)] = (item, lane_id)
+                if not in_flight:
                     self._stop.wait(self.idle_sleep)
-            wait(in_flight)  # in-flight deliveries finish; nothing new is claimed
+                    continue
+                done, _ = wait(in_flight, timeout=self.idle_sleep, return_when=FIRST_COMPLETED)
+                self._record_done(in_flight, done)
+            self._record_done(in_flight, wait(in_flight).done)  # in-flight sends finish and are kept
         self.release()
 
-    def _safe_deliver(self, item: Outgoing, lane_id: int) -> None:
+    def _record_done(self, in_flight: dict, done) -> None:
+        finished = [(*in_flight.pop(future), future.result()) for future in done]
+        if not finished:
+            return
         try:
-            self.deliver(item, lane_id)
-        except Exception:  # noqa: BLE001 - the lease expires and another round retries it
-            log.exception("recording delivery %s failed; its lane lease will expire", item.delivery_id)
+            self.record(finished)
+        except Exception:  # noqa: BLE001 - the leases expire and those deliveries are tried again
+            log.exception("recording %d outcomes failed; their lanes will be retried", len(finished))
 
     def stop(self) -> None:
         """Ask run() to finish its in-flight deliveries and return."""

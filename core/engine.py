@@ -20,7 +20,7 @@ from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
 from core.db import transaction
 from core.errors import DomainError
-from core.grammar import parse
+from core.grammar import parse, person_ref
 from core.inserts import insert_if_absent
 from core.models import RemoteMessage
 from core.results import BoardRow, PersonRow, Reply, error
@@ -53,6 +53,13 @@ class Engine:
     def run(self, identity: people.Identity, text: str) -> Reply:
         """Run one command line of SPEC §2 for this person."""
         return self._guarded(identity, lambda ctx: dispatch(ctx, parse(text)))
+
+    def send(self, identity: people.Identity, pin: str, recipients: list[str], message: str = "") -> Reply:
+        """`send` from a form's separate fields (e.g. a Slack modal): the message is never read as people."""
+        found = [person_ref(r) for r in recipients]
+        if not found or any(r is None for r in found):
+            return error("Name the people as @handle, like @bob.")
+        return self._guarded(identity, lambda ctx: messaging.send(ctx, pin, found, message))
 
     def ensure(self, identity: people.Identity) -> str:
         """Register (or refresh) a platform account; returns the person's handle."""

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core import conversations, views
 from core.deliveries import Claimed
-from core.models import Message, Person
+from core.models import Account, Message, Person
 from core.ports import Outgoing
 from core.settings import CoreSettings
 
@@ -22,6 +22,7 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
         )
     }
     members = conversations.handles_by_conversation(session, {m.conversation_id for m in messages.values()})
+    teams = dict(session.execute(select(Account.id, Account.team_id).where(Account.id.in_({d.account_id for d in deliveries}))).all())
     readers = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({d.person_id for d in deliveries})))}
     result = []
     for d in deliveries:
@@ -32,7 +33,7 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
         result.append(Outgoing(
             delivery_id=d.id, idempotency_key=d.idempotency_key, platform=d.platform, chat_id=d.chat_id,
             recipient_handle=readers[d.person_id].handle if d.person_id in readers else "",
-            kind=d.kind, message=view, digest=d.payload,
+            kind=d.kind, message=view, digest=d.payload, team_id=teams.get(d.account_id),
         ))
     return result
 

@@ -24,6 +24,7 @@ class Outgoing:
     kind: str  # message|digest
     message: MessageView | None = None
     digest: dict | None = None
+    team_id: str | None = None  # the recipient account's workspace (Slack: picks the bot token in OAuth mode)
 
 
 @dataclass(frozen=True)

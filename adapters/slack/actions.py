@@ -1,0 +1,95 @@
+"""Buttons: Save (default board, or a board picker), Reply and Send (modals), Open, Mark read."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from adapters.slack import cards, modals
+from adapters.slack.digests import MARK_ALL_READ
+from adapters.slack.payloads import action_value, actor_identity
+from adapters.slack.runtime import Runtime, acknowledge, respond_with
+from core.refs import looks_like
+from core.results import Reply, error
+
+BROKEN = "That button no longer works — try the command instead."
+
+
+def refs_in(value: str, kind: str) -> list[str]:
+    """The references a button carries, or [] when any of them is not one (a forged value)."""
+    found = value.split()
+    return found if found and all(looks_like(ref, kind) for ref in found) else []
+
+
+class ActionListeners:
+    """One method per button; each runs after the click is acknowledged."""
+
+    def __init__(self, runtime: Runtime):
+        self.rt = runtime
+
+    def register(self, app: App) -> None:
+        app.action(cards.SAVE)(ack=acknowledge, lazy=[self.save])
+        app.action(cards.REPLY)(ack=acknowledge, lazy=[self.reply])
+        app.action(cards.SEND)(ack=acknowledge, lazy=[self.send])
+        app.action(cards.MARK_READ)(ack=acknowledge, lazy=[self.mark_read])
+        app.action(cards.OPEN_CONVERSATION)(ack=acknowledge, lazy=[self.open_conversation])
+        app.action(MARK_ALL_READ)(ack=acknowledge, lazy=[self.mark_all_read])
+        # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
+        app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
+
+    def _identity(self, client: WebClient, body: dict):
+        return self.rt.directory.speaker(client, actor_identity(body))
+
+    def save(self, body: dict, client: WebClient, respond) -> None:
+        """One click saves to the default board; with several boards, a picker opens."""
+        pins = refs_in(action_value(body), "p")
+        if len(pins) != 1:
+            return respond_with(respond, error(BROKEN))
+        identity = self._identity(client, body)
+        boards = self.rt.engine.boards(identity)
+        if len(boards) > 1:
+            client.views_open(trigger_id=body.get("trigger_id"), view=modals.save_modal(pins[0], boards))
+            return None
+        return respond_with(respond, self.rt.engine.run(identity, f"save {pins[0]}"))
+
+    def reply(self, body: dict, client: WebClient, respond) -> None:
+        """Open the Reply modal for the conversation on the card."""
+        refs = refs_in(action_value(body), "c")
+        if len(refs) != 1:
+            return respond_with(respond, error(BROKEN))
+        client.views_open(trigger_id=body.get("trigger_id"), view=modals.reply_modal(refs[0]))
+        return None
+
+    def send(self, body: dict, client: WebClient, respond) -> None:
+        """Open the Send modal with the person's contacts."""
+        pins = refs_in(action_value(body), "p")
+        if len(pins) != 1:
+            return respond_with(respond, error(BROKEN))
+        contacts = self.rt.engine.contacts(self._identity(client, body))
+        client.views_open(trigger_id=body.get("trigger_id"), view=modals.send_modal(pins[0], contacts, self.rt.max_people))
+        return None
+
+    def mark_read(self, body: dict, client: WebClient, respond) -> None:
+        """Clear a conversation's unread messages."""
+        refs = refs_in(action_value(body), "c")
+        reply = self.rt.engine.mark_read(self._identity(client, body), refs[0]) if len(refs) == 1 else error(BROKEN)
+        respond_with(respond, reply)
+
+    def open_conversation(self, body: dict, client: WebClient, respond) -> None:
+        """Show a conversation's latest messages (which marks them read)."""
+        refs = refs_in(action_value(body), "c")
+        reply = self.rt.engine.run(self._identity(client, body), f"read {refs[0]}") if len(refs) == 1 else error(BROKEN)
+        respond_with(respond, reply)
+
+    def mark_all_read(self, body: dict, client: WebClient, respond) -> None:
+        """A digest's Mark all read: every conversation it listed."""
+        refs = refs_in(action_value(body), "c")
+        if not refs:
+            return respond_with(respond, error(BROKEN))
+        identity = self._identity(client, body)
+        replies = [self.rt.engine.mark_read(identity, ref) for ref in refs]
+        failed = [r.text for r in replies if not r.ok]
+        text = f"Marked {', '.join(refs)} read." if not failed else "\n".join(failed)
+        return respond_with(respond, Reply(text=text, ok=not failed))

@@ -1,0 +1,44 @@
+"""The Bolt app: every Slack request Pinbridge answers, built at wiring time (never at import).
+
+`process_before_response=True` with lazy listeners: Bolt answers each request as soon
+as the ack function returns, in the request's own thread, and the work (the engine,
+users.info, views.open, the response_url) runs on `executor`. Bolt's default mode
+would run the listener on the same pool and poll for its ack every 10 ms, so a busy
+pool would delay acknowledgements; here nothing queues in front of an ack. Modal
+submissions are the exception: they are answered in the ack (see submissions.py).
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+
+from adapters.slack.actions import ActionListeners
+from adapters.slack.commands import CommandListeners
+from adapters.slack.mentions import Directory
+from adapters.slack.runtime import Runtime, acknowledge
+from adapters.slack.submissions import SubmissionListeners
+from core.engine import Engine
+
+
+def build_app(
+    engine: Engine, slack_config, client: WebClient, executor: Executor,
+    oauth_settings: OAuthSettings | None = None, directory: Directory | None = None,
+) -> App:
+    """A Bolt App for `slack_config` (signing_secret, command); OAuth mode when settings are given."""
+    app = App(
+        name="pinbridge", client=client, signing_secret=slack_config.signing_secret, oauth_settings=oauth_settings,
+        process_before_response=True, listener_executor=executor,
+        token_verification_enabled=False,  # auth.test on the first request, not while wiring (the API may not be up yet)
+    )
+    runtime = Runtime(engine, directory or Directory(engine), slack_config.command)
+    for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime)):
+        listeners.register(app)
+    # Anything else Slack sends (old buttons, events we did not ask for) is acknowledged, so it is not retried.
+    app.action(re.compile(".*"))(acknowledge)
+    app.event(re.compile(".*"))(acknowledge)
+    return app

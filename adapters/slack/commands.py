@@ -1,0 +1,68 @@
+"""The slash command and plain DMs to the bot: text in, the core grammar, a rendered reply out."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from adapters.slack.payloads import (
+    DirectMessage, ThreadReply, command_identity, command_line, dm_message, event_key,
+)
+from adapters.slack.runtime import Runtime, acknowledge, respond_with, tell
+from core.results import ConversationRow, Reply, error
+
+log = logging.getLogger(__name__)
+EVENT_SOURCE = "slack_event"
+SHARED_WORDS = ("new",)  # a new pin's card goes to the channel, where anyone can Save or Open it
+UNMAPPED_THREAD = "That thread isn't a Pinbridge conversation — reply in the thread of a message from a conversation, or use `{command} reply c3 …`."
+
+
+def in_channel(text: str, reply: Reply) -> bool:
+    """Whether a command's answer is for everyone in the channel (only a new pin's card is)."""
+    words = text.split(None, 1)
+    return reply.ok and bool(words) and words[0].lower() in SHARED_WORDS
+
+
+class CommandListeners:
+    """`/pin …` and messages in the bot's DM (top level: a command line; in a thread: a reply)."""
+
+    def __init__(self, runtime: Runtime):
+        self.rt = runtime
+
+    def register(self, app: App) -> None:
+        app.command(self.rt.command)(ack=acknowledge, lazy=[self.run_command])
+        app.event("message")(ack=acknowledge, lazy=[self.on_message])
+
+    def run_command(self, body: dict, client: WebClient, respond) -> None:
+        """Run the words after the slash command and answer through the response_url."""
+        text = command_line(body)
+        identity = self.rt.directory.speaker(client, command_identity(body))
+        self.rt.directory.resolve_mentions(client, text)
+        reply = self.rt.engine.run(identity, text)
+        reader = self.rt.engine.ensure(identity) if any(isinstance(i, ConversationRow) for i in reply.items) else None
+        respond_with(respond, reply, in_channel(text, reply), reader)
+
+    def on_message(self, body: dict, client: WebClient) -> None:
+        """A message event, processed once per event_id whatever Slack retries."""
+        key = event_key(body)
+        if key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
+            return
+        found = dm_message(body)
+        if isinstance(found, ThreadReply):
+            self.thread_reply(client, found)
+        elif isinstance(found, DirectMessage) and found.text:
+            identity = self.rt.directory.speaker(client, found.identity)
+            self.rt.directory.resolve_mentions(client, found.text)
+            tell(client, found.channel, identity.external_id, self.rt.engine.run(identity, found.text))
+
+    def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
+        """A reply in the thread of one of our DMs goes into that message's conversation."""
+        identity = self.rt.directory.speaker(client, found.identity)
+        # chat id rule (payloads.py): our DMs are recorded under the person's user id
+        reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, found.text)
+        if reply is None:
+            reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
+        if not reply.ok:
+            tell(client, found.channel, identity.external_id, reply, thread_ts=found.parent_ts)

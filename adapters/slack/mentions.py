@@ -1,0 +1,81 @@
+"""Slack users behind `<@U123>` mentions (and the speaker), known to the engine via users.info.
+
+A `Directory` is built once per app and caches each users.info answer in memory for
+`ttl` seconds, so a busy person costs one users.info call (and one engine write) per
+TTL, not one per command. A failed look-up is cached as "unknown" too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from adapters.slack.payloads import profile_identity
+from core.engine import Engine
+from core.people import Identity
+
+log = logging.getLogger(__name__)
+MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>")
+DEFAULT_TTL = 3600.0
+
+
+def mentioned_ids(text: str) -> list[str]:
+    """User ids mentioned in Slack text, first mention first, each once."""
+    return list(dict.fromkeys(MENTION.findall(text or "")))
+
+
+class Directory:
+    """users.info answers, cached with a TTL, registered with the engine on first sight."""
+
+    def __init__(self, engine: Engine, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic):
+        self.engine, self.ttl, self.clock = engine, ttl, clock
+        self._known: dict[str, tuple[float, Identity | None]] = {}
+        self._lock = threading.Lock()
+
+    def _cached(self, user_id: str) -> tuple[bool, Identity | None]:
+        with self._lock:
+            entry = self._known.get(user_id)
+        if entry is None or entry[0] < self.clock():
+            return False, None
+        return True, entry[1]
+
+    def lookup(self, client: WebClient, user_id: str) -> Identity | None:
+        """The person behind a user id (None for bots, strangers and failed look-ups), cached."""
+        hit, identity = self._cached(user_id)
+        if hit:
+            return identity
+        try:
+            identity = profile_identity(client.users_info(user=user_id).get("user") or {})
+        except SlackApiError as exc:
+            log.info("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            identity = None
+        except (SlackClientError, OSError) as exc:
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            return None  # a network blip is not cached
+        if identity is not None:
+            self.engine.ensure(identity)
+        with self._lock:
+            self._known[user_id] = (self.clock() + self.ttl, identity)
+        return identity
+
+    def speaker(self, client: WebClient, fallback: Identity) -> Identity:
+        """Who is speaking, with name, avatar and time zone when Slack tells us."""
+        found = self.lookup(client, fallback.external_id)
+        if found is None:
+            return fallback
+        return Identity(
+            fallback.platform, fallback.external_id, chat_id=fallback.chat_id,
+            username=found.username or fallback.username, display_name=found.display_name,
+            avatar_url=found.avatar_url, team_id=fallback.team_id or found.team_id, timezone=found.timezone,
+        )
+
+    def resolve_mentions(self, client: WebClient, text: str) -> None:
+        """Make every mentioned Slack user known to the engine, so the grammar can name them."""
+        for user_id in mentioned_ids(text):
+            self.lookup(client, user_id)

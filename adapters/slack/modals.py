@@ -1,0 +1,130 @@
+"""The three modals (Reply, Send, Save to board), and reading their submissions — all pure.
+
+A submission's state is read here into plain values; the listener hands them to the
+engine and shows its answer in the modal (or inline errors, Slack's own way).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block, InputBlock, Option, PlainTextInputElement, PlainTextObject, StaticMultiSelectElement, StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from adapters.slack import cards
+from adapters.slack.mrkdwn import clip, escape
+from core.grammar import person_ref
+from core.results import BoardRow, PersonRow
+
+REPLY_MODAL, SEND_MODAL, SAVE_MODAL = "reply_modal", "send_modal", "save_modal"
+MESSAGE_BLOCK, PEOPLE_BLOCK, MORE_BLOCK, BOARD_BLOCK = "message", "people", "more", "board"
+MAX_OPTIONS = 100  # Slack's limit for a static select
+INPUT_LIMIT = 3000
+
+
+class InvalidSubmission(ValueError):
+    """A submission whose state is missing or malformed (a forged or broken payload)."""
+
+
+@dataclass(frozen=True)
+class SendForm:
+    pin: str
+    people: list[str]
+    message: str
+
+
+def _modal(callback_id: str, title: str, blocks: list[Block], metadata: str = "", submit: str | None = None) -> View:
+    return View(
+        type="modal", callback_id=callback_id, title=PlainTextObject(text=clip(title, 24)), blocks=blocks,
+        submit=PlainTextObject(text=submit) if submit else None, close=PlainTextObject(text="Cancel" if submit else "Close"),
+        private_metadata=metadata,
+    )
+
+
+def _text_input(block_id: str, label: str, optional: bool = False, multiline: bool = True,
+                placeholder: str | None = None, hint: str | None = None) -> InputBlock:
+    element = PlainTextInputElement(action_id="value", multiline=multiline, max_length=INPUT_LIMIT, placeholder=placeholder)
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
+
+
+def reply_modal(conversation_ref: str) -> View:
+    """Reply in a conversation: one text box."""
+    blocks = [cards.context(f"Your reply goes to everyone in *{escape(conversation_ref)}*."), _text_input(MESSAGE_BLOCK, "Your reply")]
+    return _modal(REPLY_MODAL, f"Reply in {conversation_ref}", blocks, conversation_ref, submit="Send")
+
+
+def _person_option(row: PersonRow) -> Option:
+    return Option(value=row.handle, label=clip(f"@{row.handle} ({row.display_name})", 75))
+
+
+def send_modal(pin_ref: str, contacts: list[PersonRow], max_people: int) -> View:
+    """Send a pin: pick contacts, name others by @handle, add a message."""
+    blocks: list[Block] = [cards.context(f"Send *{escape(pin_ref)}* to up to {max_people} people.")]
+    if contacts:
+        picker = StaticMultiSelectElement(
+            action_id="value", placeholder="Choose contacts", options=[_person_option(c) for c in contacts[:MAX_OPTIONS]],
+            max_selected_items=max_people,
+        )
+        blocks.append(InputBlock(block_id=PEOPLE_BLOCK, label="Contacts", element=picker, optional=True))
+    else:
+        blocks.append(cards.context("No contacts yet: people show up here once you follow each other."))
+    blocks.append(_text_input(MORE_BLOCK, "Others, by @handle", optional=True, multiline=False, placeholder="@ana @bob",
+                              hint="Someone not on Pinbridge yet gets an invite link."))
+    blocks.append(_text_input(MESSAGE_BLOCK, "Message", optional=True))
+    return _modal(SEND_MODAL, f"Send {pin_ref}", blocks, pin_ref, submit="Send")
+
+
+def save_modal(pin_ref: str, boards: list[BoardRow]) -> View:
+    """Save a pin: choose one of your boards (the default one preselected)."""
+    options = [Option(value=b.name, label=clip(b.name + (" (default)" if b.is_default else ""), 75)) for b in boards[:MAX_OPTIONS]]
+    initial = next((o for o, b in zip(options, boards) if b.is_default), options[0])
+    picker = StaticSelectElement(action_id="value", placeholder="Choose a board", options=options, initial_option=initial)
+    blocks = [InputBlock(block_id=BOARD_BLOCK, label=f"Save {pin_ref} to", element=picker)]
+    return _modal(SAVE_MODAL, f"Save {pin_ref}", blocks, pin_ref, submit="Save")
+
+
+def done_view(title: str, text: str) -> View:
+    """What a modal turns into after a submission: the engine's answer."""
+    return _modal("done", title, [cards.section(escape(text))])
+
+
+def _state(view: dict) -> dict:
+    values = ((view or {}).get("state") or {}).get("values")
+    if not isinstance(values, dict):
+        raise InvalidSubmission("the modal's state is missing")
+    return values
+
+
+def _value(values: dict, block_id: str) -> dict:
+    found = (values.get(block_id) or {}).get("value")
+    return found if isinstance(found, dict) else {}
+
+
+def reply_submission(view: dict) -> tuple[str, str]:
+    """(conversation ref, text) from a submitted Reply modal."""
+    text = str(_value(_state(view), MESSAGE_BLOCK).get("value") or "").strip()
+    return str(view.get("private_metadata") or ""), text
+
+
+def save_submission(view: dict) -> tuple[str, str]:
+    """(pin ref, board name) from a submitted Save modal."""
+    selected = _value(_state(view), BOARD_BLOCK).get("selected_option") or {}
+    return str(view.get("private_metadata") or ""), str(selected.get("value") or "")
+
+
+def send_submission(view: dict) -> SendForm | dict[str, str]:
+    """The Send modal's pin, people and message — or inline errors by block id."""
+    values = _state(view)
+    picked = [str(o.get("value")) for o in _value(values, PEOPLE_BLOCK).get("selected_options") or [] if o.get("value")]
+    typed = [t for t in re.split(r"[\s,]+", str(_value(values, MORE_BLOCK).get("value") or "")) if t]
+    bad = [t for t in typed if person_ref(t) is None]
+    if bad:
+        return {MORE_BLOCK: clip(f"“{bad[0]}” is not a @handle.", 150)}
+    people = [f"@{h}" for h in picked] + typed
+    if not people:
+        return {MORE_BLOCK if PEOPLE_BLOCK not in values else PEOPLE_BLOCK: "Choose at least one person."}
+    message = str(_value(values, MESSAGE_BLOCK).get("value") or "").strip()
+    return SendForm(str(view.get("private_metadata") or ""), people, message)

@@ -1,0 +1,49 @@
+"""Slack mrkdwn text: escaping what users typed, links, and Slack's length limits."""
+
+from __future__ import annotations
+
+import re
+
+ELLIPSIS = "…"
+# Slack's own markup arrives inside <…>: links, user and channel mentions, special words.
+_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+
+
+def escape(text: str) -> str:
+    """User content made inert for mrkdwn: `&`, `<` and `>` become entities (Slack's rule)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slack's entities back to characters (inbound text arrives escaped)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when cut."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + ELLIPSIS
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link whose label is escaped and whose URL cannot break out of the <…>."""
+    safe_url = escape(url).replace("|", "%7C")
+    safe_label = escape(label).replace("|", "¦") or safe_url
+    return f"<{safe_url}|{safe_label}>"
+
+
+def command_text(text: str) -> str:
+    """Slash-command or DM text for the core grammar: links unwrapped, mentions kept, entities decoded."""
+    unwrapped = _LINK.sub(lambda m: m.group(1), text or "")
+    return unescape(unwrapped).strip()
+
+
+def message_text(text: str) -> str:
+    """Free text a person wrote, as plain text another platform can show."""
+    plain = _LINK.sub(lambda m: m.group(1) if not m.group(2) or m.group(2) in m.group(1) else f"{m.group(2)} ({m.group(1)})", text or "")
+    plain = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), plain)
+    plain = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), plain)
+    plain = _SPECIAL.sub(lambda m: "@" + m.group(1), plain)
+    return unescape(plain).strip()

@@ -1,0 +1,103 @@
+"""Pure translation of inbound Slack payloads: who is speaking, and what they said.
+
+Chat id rule: a Slack account's `chat_id` is the person's **user id** (U…). Pinbridge
+posts with `chat.postMessage(channel=<user id>)`, which Slack delivers to the app's
+DM with them, and a reply typed in a thread of that DM is looked up by
+(user id, thread ts) — each person has one DM with the bot, so that pair names one
+message. No `conversations.open` call and no D… id to keep in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.slack.mrkdwn import command_text, message_text
+from core.people import Identity
+
+PLATFORM = "slack"
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """A person's message in a thread of the bot's DM, answering the message at `parent_ts`."""
+
+    identity: Identity
+    channel: str
+    parent_ts: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """A top-level message a person wrote in the bot's DM (run as a command line)."""
+
+    identity: Identity
+    channel: str
+    text: str
+
+
+def identity_of(user_id: str, team_id: str | None = None, username: str | None = None) -> Identity:
+    """The Identity of a Slack user known only by id (chat id = user id, see above)."""
+    return Identity(PLATFORM, user_id, chat_id=user_id, username=username or None, team_id=team_id or None)
+
+
+def command_identity(body: dict) -> Identity:
+    """Who typed a slash command."""
+    return identity_of(str(body.get("user_id", "")), body.get("team_id"), body.get("user_name"))
+
+
+def command_line(body: dict) -> str:
+    """The words after the slash command, ready for the core grammar."""
+    return command_text(str(body.get("text") or ""))
+
+
+def actor_identity(body: dict) -> Identity:
+    """Who clicked a button or submitted a modal (block_actions / view_submission)."""
+    user = body.get("user") or {}
+    team = (body.get("team") or {}).get("id") or user.get("team_id")
+    return identity_of(str(user.get("id", "")), team, user.get("username") or user.get("name"))
+
+
+def profile_identity(user: dict) -> Identity | None:
+    """The Identity behind a users.info user object; None for bots and deactivated users."""
+    if not user.get("id") or user.get("is_bot") or user.get("deleted") or user.get("id") == "USLACKBOT":
+        return None
+    profile = user.get("profile") or {}
+    return Identity(
+        PLATFORM, user["id"], chat_id=user["id"], username=user.get("name") or None,
+        display_name=(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or None),
+        avatar_url=profile.get("image_192") or profile.get("image_72") or None,
+        team_id=user.get("team_id") or profile.get("team") or None, timezone=user.get("tz") or None,
+    )
+
+
+def dm_message(body: dict) -> ThreadReply | DirectMessage | None:
+    """A person's plain message in the bot's DM; None for anything else (bots, edits, channels)."""
+    event = body.get("event") or {}
+    if event.get("type") != "message" or event.get("channel_type") != "im":
+        return None
+    if event.get("subtype") or event.get("bot_id") or not event.get("user") or not event.get("channel"):
+        return None
+    team = event.get("team") or body.get("team_id")
+    identity = identity_of(str(event["user"]), team)
+    thread_ts = event.get("thread_ts")
+    if thread_ts and thread_ts != event.get("ts"):
+        return ThreadReply(identity, str(event["channel"]), str(thread_ts), message_text(str(event.get("text") or "")))
+    return DirectMessage(identity, str(event["channel"]), command_text(str(event.get("text") or "")))
+
+
+def event_key(body: dict) -> str | None:
+    """The id Slack keeps across retries of one event."""
+    key = body.get("event_id")
+    return str(key) if key else None
+
+
+def action_value(body: dict) -> str:
+    """The value of the clicked button."""
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def origin_channel(body: dict) -> str | None:
+    """The channel a button was clicked in, if any."""
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")

@@ -1,0 +1,76 @@
+"""Modal submissions, answered in the acknowledgement itself (Slack's way to show errors inline).
+
+The engine call is one short transaction, so it runs before the ack: the modal then
+shows the engine's answer, or keeps the person's input with the error under the field.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from adapters.slack import modals
+from adapters.slack.mrkdwn import clip
+from adapters.slack.payloads import actor_identity
+from adapters.slack.runtime import Runtime
+from core.refs import looks_like
+from core.results import Reply
+
+ERROR_LIMIT = 300
+
+
+def answer(ack, reply: Reply, block_id: str, title: str) -> None:
+    """Close the form into the engine's answer, or show the refusal under `block_id`."""
+    if reply.ok:
+        ack(response_action="update", view=modals.done_view(title, reply.text))
+    else:
+        ack(response_action="errors", errors={block_id: clip(reply.text, ERROR_LIMIT)})
+
+
+def refuse(ack, block_id: str, message: str) -> None:
+    """Keep the modal open with an error under one field."""
+    ack(response_action="errors", errors={block_id: message})
+
+
+class SubmissionListeners:
+    """Reply, Send and Save-to-board modals."""
+
+    def __init__(self, runtime: Runtime):
+        self.rt = runtime
+
+    def register(self, app: App) -> None:
+        app.view(modals.REPLY_MODAL)(self.reply)
+        app.view(modals.SEND_MODAL)(self.send)
+        app.view(modals.SAVE_MODAL)(self.save)
+
+    def reply(self, ack, body: dict, view: dict) -> None:
+        """Post the typed reply into the conversation."""
+        try:
+            ref, text = modals.reply_submission(view)
+        except modals.InvalidSubmission:
+            return refuse(ack, modals.MESSAGE_BLOCK, "This form is broken — open it again.")
+        if not looks_like(ref, "c") or not text:
+            return refuse(ack, modals.MESSAGE_BLOCK, "Write something to send.")
+        return answer(ack, self.rt.engine.run(actor_identity(body), f"reply {ref} {text}"), modals.MESSAGE_BLOCK, "Replied")
+
+    def send(self, ack, body: dict, view: dict) -> None:
+        """Send the pin to the chosen people."""
+        try:
+            form = modals.send_submission(view)
+        except modals.InvalidSubmission:
+            return refuse(ack, modals.MORE_BLOCK, "This form is broken — open it again.")
+        if isinstance(form, dict):
+            return ack(response_action="errors", errors=form)
+        if not looks_like(form.pin, "p"):
+            return refuse(ack, modals.MORE_BLOCK, "This form is broken — open it again.")
+        reply = self.rt.engine.send(actor_identity(body), form.pin, form.people, form.message)
+        return answer(ack, reply, modals.MORE_BLOCK, "Sent")
+
+    def save(self, ack, body: dict, view: dict) -> None:
+        """Save the pin to the chosen board."""
+        try:
+            pin, board = modals.save_submission(view)
+        except modals.InvalidSubmission:
+            return refuse(ack, modals.BOARD_BLOCK, "This form is broken — open it again.")
+        if not looks_like(pin, "p") or not board:
+            return refuse(ack, modals.BOARD_BLOCK, "Choose a board.")
+        return answer(ack, self.rt.engine.run(actor_identity(body), f"save {pin} to {board}"), modals.BOARD_BLOCK, "Saved")

@@ -1,0 +1,53 @@
+"""Building the PTB Application: handlers, per-person ordering, rate limiter, dedup."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from adapters.telegram.callbacks import Buttons
+from adapters.telegram.handlers import Commands
+from adapters.telegram.inline import InlineSearch
+from adapters.telegram.processor import PerPersonOrder
+from core.engine import Engine
+
+log = logging.getLogger(__name__)
+UPDATE_SOURCE = "telegram_update"  # the inbound-dedup namespace for update_id
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+
+
+def build_application(token: str, base_url: str, engine: Engine, *, polling: bool) -> Application:
+    """The Application; `base_url` ends where PTB appends the token (…/bot)."""
+    builder = (
+        ApplicationBuilder().token(token).base_url(base_url)
+        .concurrent_updates(PerPersonOrder())
+        # Only the bot's own answers go through this limiter; deliveries are paced by the worker.
+        .rate_limiter(AIORateLimiter(max_retries=2))
+    )
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    if polling:
+        # Webhook updates are deduplicated in the route, before anything else; polled ones here.
+        application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
+    Commands(engine).install(application)
+    Buttons(engine).install(application)
+    InlineSearch(engine).install(application)
+    application.add_error_handler(_log_error)
+    return application
+
+
+def _once(engine: Engine):
+    async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await asyncio.to_thread(engine.first_time, UPDATE_SOURCE, str(update.update_id)):
+            raise ApplicationHandlerStop
+
+    return check
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    update_id = getattr(update, "update_id", None)
+    log.error("telegram update %s failed", update_id, exc_info=context.error)

@@ -1,0 +1,175 @@
+"""Inline buttons: Save, Reply, Send (the contact picker), Mark read, Open, Mark all read.
+
+Every callback query is answered exactly once, also when the key is forged or stale or
+a step fails, so the client never shows an endless spinner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from adapters.telegram import keyboard, outbound
+from adapters.telegram.accounts import identity_of
+from adapters.telegram.cards import esc, shorten
+from adapters.telegram.chunks import TEXT_LIMIT, split_first
+from adapters.telegram.render import Outbound, picker_outbound, prompt_outbound, reply_outbound
+from core.engine import Engine
+from core.people import Identity
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+ANSWER_LIMIT = 200  # Telegram's limit for a callback answer's text
+STALE = "This button has expired or isn't one of mine. Send the command again."
+PICKER_GONE = "This picker is too old to change — tap Send on the pin again."
+FAILED = "Something went wrong — please try again."
+
+
+@dataclass(frozen=True)
+class Toast:
+    """How a button press is answered: a short notice, or an alert the user must dismiss."""
+
+    text: str | None = None
+    alert: bool = False
+
+
+class NoPrivateChat(Exception):
+    """The user never opened a private chat with the bot, so it cannot write to them."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """One button press, resolved: the query, who pressed, the action and its message's actions."""
+
+    query: CallbackQuery
+    context: Context
+    identity: Identity
+    action: dict
+    actions: list
+
+
+@dataclass
+class Buttons:
+    """The callback-query handler, bound to the engine."""
+
+    engine: Engine
+
+    def install(self, application: Application) -> None:
+        """Register the one CallbackQueryHandler."""
+        application.add_handler(CallbackQueryHandler(self.pressed))
+
+    async def pressed(self, update: Update, context: Context) -> None:
+        """Resolve the key, run the action, answer the query (always)."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            toast = await self._act(query, context)
+        except NoPrivateChat:
+            toast = Toast(f"Open a private chat with @{context.bot.username} first (tap Start), then try again.", True)
+        except Exception:
+            with contextlib.suppress(TelegramError):
+                await query.answer(FAILED, show_alert=True)
+            raise
+        text = shorten(toast.text, ANSWER_LIMIT) if toast.text else None
+        await query.answer(text, show_alert=toast.alert)
+
+    async def _act(self, query: CallbackQuery, context: Context) -> Toast:
+        parsed = keyboard.parse_data(query.data)
+        stored = await asyncio.to_thread(self.engine.action, parsed[0]) if parsed else None
+        actions = stored.get("buttons") if isinstance(stored, dict) else None
+        if not isinstance(actions, list) or parsed[1] >= len(actions) or not isinstance(actions[parsed[1]], dict):
+            return Toast(STALE, alert=True)
+        action = actions[parsed[1]]
+        route = ROUTES.get(str(action.get("a")))
+        if route is None:
+            return Toast(STALE, alert=True)
+        chat = query.message.chat if query.message is not None else None
+        return await route(self, Press(query, context, identity_of(query.from_user, chat), action, actions))
+
+    async def _private(self, press: Press, answer: Outbound) -> None:
+        """Write to the presser's private chat (a button may sit in a group or an inline message)."""
+        try:
+            await outbound.post(self.engine, press.context.bot, press.query.from_user.id, answer)
+        except Forbidden as error:
+            raise NoPrivateChat() from error
+
+    async def save(self, press: Press) -> Toast:
+        reply = await asyncio.to_thread(self.engine.run, press.identity, f"save {press.action['pin']}")
+        return Toast(reply.text, alert=not reply.ok)
+
+    async def reply(self, press: Press) -> Toast:
+        reply = await asyncio.to_thread(self.engine.await_reply, press.identity, str(press.action["c"]))
+        if not reply.ok:
+            return Toast(reply.text, alert=True)
+        await self._private(press, prompt_outbound(reply))
+        return Toast(f"Type your reply to {reply.conversation_ref}.")
+
+    async def send(self, press: Press) -> Toast:
+        contacts = await asyncio.to_thread(self.engine.contacts, press.identity)
+        if not contacts:
+            return Toast("No contacts yet. Follow people with /follow @handle; "
+                         "when they follow you back they show up here.", alert=True)
+        await self._private(press, picker_outbound(str(press.action["pin"]), contacts))
+        return Toast("Tap the people to send it to, then Send.")
+
+    async def pick(self, press: Press) -> Toast:
+        message = press.query.message
+        if message is None or not message.is_accessible or message.reply_markup is None:
+            return Toast(PICKER_GONE, alert=True)
+        await press.query.edit_message_reply_markup(keyboard.toggled(message.reply_markup, press.query.data))
+        return Toast()
+
+    async def confirm(self, press: Press) -> Toast:
+        message = press.query.message
+        if message is None or not message.is_accessible or message.reply_markup is None:
+            return Toast(PICKER_GONE, alert=True)
+        picked = [press.actions[i] for i in keyboard.checked(message.reply_markup) if i < len(press.actions)]
+        handles = [str(a["handle"]) for a in picked if isinstance(a, dict) and a.get("a") == "pick"]
+        if not handles:
+            return Toast("Tap at least one person first.")
+        command = f"send {press.action['pin']} to {' '.join('@' + h for h in handles)}"
+        reply = await asyncio.to_thread(self.engine.run, press.identity, command)
+        if not reply.ok:
+            return Toast(reply.text, alert=True)
+        html, _ = split_first(f"✅ {esc(reply.text)}", TEXT_LIMIT)
+        await press.query.edit_message_text(html, parse_mode=ParseMode.HTML)
+        if reply.conversation_ref:
+            await asyncio.to_thread(outbound.remember, self.engine, message.chat.id, [message], reply.conversation_ref)
+        return Toast("Sent!")
+
+    async def close(self, press: Press) -> Toast:
+        if press.query.message is not None and press.query.message.is_accessible:
+            await press.query.edit_message_text("Cancelled.")
+        return Toast()
+
+    async def seen(self, press: Press) -> Toast:
+        reply = await asyncio.to_thread(self.engine.mark_read, press.identity, str(press.action["c"]))
+        return Toast(reply.text, alert=not reply.ok)
+
+    async def seen_all(self, press: Press) -> Toast:
+        refs = [str(ref) for ref in press.action.get("cs") or ()]
+        replies = [await asyncio.to_thread(self.engine.mark_read, press.identity, ref) for ref in refs]
+        done = sum(1 for r in replies if r.ok)
+        return Toast(f"Marked {done} conversation{'s' * (done != 1)} read.")
+
+    async def open(self, press: Press) -> Toast:
+        reply = await asyncio.to_thread(self.engine.run, press.identity, f"read {press.action['c']}")
+        if not reply.ok:
+            return Toast(reply.text, alert=True)
+        await self._private(press, reply_outbound(reply))
+        return Toast()
+
+
+ROUTES = {
+    "save": Buttons.save, "reply": Buttons.reply, "send": Buttons.send, "pick": Buttons.pick,
+    "confirm": Buttons.confirm, "close": Buttons.close, "seen": Buttons.seen, "seen_all": Buttons.seen_all,
+    "open": Buttons.open,
+}

@@ -1,0 +1,92 @@
+"""Pure HTML for Telegram (parse_mode HTML): pins, boards, profiles, conversation messages, digests.
+
+Everything that came from a user goes through `esc`; only our own tags are left unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+from core.results import BoardCard, MessageView, PinCard, ProfileCard
+
+DESCRIPTION_CHARS = 300
+BOARD_PINS = 5
+
+
+def esc(text: object) -> str:
+    """Escape user-supplied text for Telegram HTML (quotes too, for attributes)."""
+    return html.escape(str(text if text is not None else ""), quote=True)
+
+
+def link(url: str, label: str) -> str:
+    """An HTML link; the label is escaped here."""
+    return f'<a href="{esc(url)}">{esc(label)}</a>'
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when cut."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def host_of(url: str) -> str:
+    """The host of a link, for a compact source line."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
+def pin_html(card: PinCard) -> str:
+    """A pin: bold title, description, source host, creator and a link to its page."""
+    lines = [f"📌 <b>{esc(card.title)}</b>"]
+    if card.description:
+        lines.append(esc(shorten(card.description, DESCRIPTION_CHARS)))
+    lines.append(f"{esc(host_of(card.url))} · by @{esc(card.creator_handle)} · {link(card.page_url, card.ref)}")
+    return "\n".join(lines)
+
+
+def board_html(card: BoardCard) -> str:
+    """A board: name, owner, count and its first pins."""
+    count = f"{card.pin_count} pin{'s' * (card.pin_count != 1)}"
+    lines = [f"🗂 <b>{esc(card.name)}</b> by @{esc(card.owner_handle)} · {count} · {link(card.page_url, 'board page')}"]
+    lines += [f"• {esc(pin.ref)} {esc(pin.title)}" for pin in card.pins[:BOARD_PINS]]
+    return "\n".join(lines)
+
+
+def profile_html(card: ProfileCard) -> str:
+    """A person: name, handle and their boards."""
+    lines = [f"👤 <b>{esc(card.display_name)}</b> @{esc(card.handle)} · {link(card.page_url, 'profile')}"]
+    lines += [f"• {esc(row.name)} — {row.pin_count} pin{'s' * (row.pin_count != 1)}" for row in card.boards]
+    return "\n".join(lines)
+
+
+def message_html(view: MessageView) -> str:
+    """A conversation message as its reader sees it: who, where, what, and the attachment."""
+    others = ", ".join(f"@{esc(h)}" for h in view.participants if h != view.sender_handle)
+    head = f"💬 <b>{esc(view.sender_name)}</b> @{esc(view.sender_handle)} · {esc(view.conversation_ref)}"
+    parts = [head + (f" (with {others})" if others else "")]
+    if view.text:
+        parts.append(f"<i>{esc(view.text)}</i>" if view.kind == "join" else esc(view.text))
+    for card, render in ((view.pin, pin_html), (view.board, board_html), (view.profile, profile_html)):
+        if card is not None:
+            parts.append(render(card))
+    return "\n".join(parts)
+
+
+def digest_html(digest: dict) -> str:
+    """A digest: unread messages grouped by conversation."""
+    total = int(digest.get("total") or 0)
+    lines = [f"📬 <b>{total} unread message{'s' * (total != 1)}</b> for @{esc(digest.get('handle', ''))}"]
+    for conversation in digest.get("conversations") or ():
+        lines.append(f"\n<b>{esc(conversation.get('ref'))}</b> — {int(conversation.get('count') or 0)} unread")
+        lines += [f"@{esc(line.get('sender'))}: {esc(_digest_line(line))}" for line in conversation.get("lines") or ()]
+    return "\n".join(lines)
+
+
+def _digest_line(line: dict) -> str:
+    text = shorten(line.get("text") or "", 200)
+    if line.get("pin_ref"):
+        return f"[{line['pin_ref']} {line.get('pin_title') or ''}] {text}".strip()
+    return text or f"({line.get('kind') or 'message'})"

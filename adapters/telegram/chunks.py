@@ -1,0 +1,103 @@
+"""Splitting Telegram HTML at the Bot API's length limits without breaking a tag or an entity.
+
+Telegram refuses a text over 4096 characters and a caption over 1024. We measure the raw
+HTML in UTF-16 code units (what Telegram counts), which over-estimates the visible length,
+so every chunk is safe. A chunk ends at the last line break (else space) that fits; tags
+still open there are closed at its end and reopened at the start of the next chunk.
+"""
+
+from __future__ import annotations
+
+import re
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+_TOKEN = re.compile(r"<[^<>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{1,10});|[\s\S]")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_VISIBLE = re.compile(r"<[^<>]*>")
+
+Stack = tuple[tuple[str, str], ...]  # (tag name, its opening tag) for each open tag
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _after(stack: Stack, token: str) -> Stack:
+    """The open-tag stack after one token."""
+    match = _TAG.match(token)
+    if not match:
+        return stack
+    closing, name = match.group(1), match.group(2).lower()
+    if not closing:
+        return (*stack, (name, token))
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] == name:
+            return stack[:depth]
+    return stack
+
+
+def _closers(stack: Stack) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _openers(stack: Stack) -> str:
+    return "".join(opening for _, opening in stack)
+
+
+def _cut(tokens: list[str], budget: int) -> tuple[int, Stack]:
+    """How many tokens fit in `budget` with their closing tags, preferring a line break, then a space."""
+    stack: Stack = ()
+    size = 0
+    breaks: dict[str, tuple[int, Stack, int]] = {}
+    for index, token in enumerate(tokens):
+        after = _after(stack, token)
+        size += units(token)
+        if size + units(_closers(after)) > budget:
+            return _best_break(breaks, budget) or ((index, stack) if index else (1, after))
+        stack = after
+        if token.isspace():
+            breaks["newline" if token == "\n" else "space"] = (index + 1, stack, size)
+    return len(tokens), stack
+
+
+def _best_break(breaks: dict[str, tuple[int, Stack, int]], budget: int) -> tuple[int, Stack] | None:
+    """A line break in the second half of the chunk, else the last space, else any line break."""
+    newline, space = breaks.get("newline"), breaks.get("space")
+    for choice in ((newline if newline and newline[2] >= budget // 2 else None), space, newline):
+        if choice:
+            return choice[0], choice[1]
+    return None
+
+
+def split_first(html: str, limit: int) -> tuple[str, str]:
+    """The longest well-formed head of `html` within `limit`, and the rest (well-formed too)."""
+    if units(html) <= limit:
+        return html, ""
+    tokens = _TOKEN.findall(html)
+    count, stack = _cut(tokens, limit)
+    head = "".join(tokens[:count]) + _closers(stack)
+    rest = "".join(tokens[count:])
+    if not visible(rest).strip():
+        return head, ""
+    if units(_openers(stack)) > limit // 2:
+        # Reopening would eat the next chunk (a huge link); carry on as plain text instead.
+        return head, visible(rest)
+    return head, _openers(stack) + rest
+
+
+def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """`html` in well-formed chunks of at most `limit` units; chunks with no visible text are dropped."""
+    chunks, rest = [], html
+    while rest:
+        head, rest = split_first(rest, limit)
+        if visible(head).strip():
+            chunks.append(head)
+    return chunks
+
+
+def visible(html: str) -> str:
+    """The text without tags (entities left as they are)."""
+    return _VISIBLE.sub("", html)

@@ -1,0 +1,117 @@
+"""Bot commands and plain text: every grammar word through the engine, /cancel, replies, Reply-then-text."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from adapters.telegram import outbound
+from adapters.telegram.accounts import identity_of
+from adapters.telegram.cards import esc
+from adapters.telegram.render import Outbound, reply_outbound, text_outbound
+from core.engine import Engine
+from core.grammar import WORDS
+
+# In a group only these answers are posted there; the rest could show a conversation or a
+# secret board to the whole group, so they go to the asker's private chat.
+GROUP_PUBLIC = frozenset({"help", "new"})
+HINT = ("To talk in a conversation, reply to one of my messages or tap its ↩️ Reply button. "
+        "Commands start with / — try /help.")
+NOT_TEXT = "I only read text messages. Try /help to see what I can do."
+MESSAGES = filters.UpdateType.MESSAGE  # never edited messages: an edit must not run a command twice
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def split_command(text: str, bot_username: str | None) -> tuple[str, str, bool] | None:
+    """('send', 'p1 to @bob', addressed) from '/send@bot p1 to @bob'; None when meant for another bot."""
+    if not text.startswith("/"):
+        return None
+    parts = text.split(maxsplit=1)
+    name, _, target = parts[0][1:].partition("@")
+    if target and (not bot_username or target.lower() != bot_username.lower()):
+        return None
+    return name.lower(), parts[1] if len(parts) > 1 else "", bool(target)
+
+
+@dataclass
+class Commands:
+    """Callbacks for commands and text messages, bound to the engine."""
+
+    engine: Engine
+
+    def install(self, application: Application) -> None:
+        """Register the handlers (group 0, in order of precedence)."""
+        application.add_handler(CommandHandler(list(WORDS), self.command, filters=MESSAGES))
+        application.add_handler(CommandHandler("cancel", self.cancel, filters=MESSAGES))
+        application.add_handler(MessageHandler(filters.COMMAND & MESSAGES, self.command))
+        private = filters.ChatType.PRIVATE & MESSAGES
+        application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text))
+        application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.not_text))
+
+    async def command(self, update: Update, context: Context) -> None:
+        """Any /word: the grammar answers (unknown words get the help text)."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or user.is_bot or not message.text:
+            return
+        parsed = split_command(message.text, context.bot.username)
+        if parsed is None:
+            return
+        word, rest, addressed = parsed
+        if message.chat.type != ChatType.PRIVATE and word not in WORDS and not addressed:
+            return  # an unknown /command in a group is probably another bot's
+        identity = identity_of(user, message.chat)
+        reply = await asyncio.to_thread(self.engine.run, identity, f"{word} {rest}".strip())
+        await self.answer(message, context, reply_outbound(reply), public=word in GROUP_PUBLIC)
+
+    async def cancel(self, update: Update, context: Context) -> None:
+        """/cancel: forget a pending Reply."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        cancelled = await asyncio.to_thread(self.engine.cancel_reply, identity_of(user, message.chat))
+        text = "Cancelled — your next message won't go to a conversation." if cancelled else "Nothing to cancel."
+        await self.answer(message, context, text_outbound(text), public=True)
+
+    async def text(self, update: Update, context: Context) -> None:
+        """Plain text in a private chat: a reply to one of ours, or the text a Reply button waits for."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        identity = identity_of(user, message.chat)
+        replied = message.reply_to_message
+        reply = None
+        if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+            reply = await asyncio.to_thread(
+                self.engine.reply_to_remote, identity, str(message.chat.id), str(replied.message_id), message.text
+            )
+        if reply is None:
+            waiting = await asyncio.to_thread(self.engine.take_reply, identity)
+            if waiting is not None:
+                reply = await asyncio.to_thread(self.engine.run, identity, f"reply {waiting} {message.text}")
+        await self.answer(message, context, reply_outbound(reply) if reply is not None else text_outbound(HINT))
+
+    async def not_text(self, update: Update, context: Context) -> None:
+        """Photos, stickers, voice… in a private chat get a hint instead of silence."""
+        if update.message is not None:
+            await self.answer(update.message, context, text_outbound(NOT_TEXT))
+
+    async def answer(self, message: Message, context: Context, answer: Outbound, public: bool = False) -> None:
+        """Answer where it is safe: in the chat if private (or public), else privately with a note."""
+        chat, user = message.chat, message.from_user
+        if chat.type == ChatType.PRIVATE:
+            await outbound.post(self.engine, context.bot, chat.id, answer)
+            return
+        if public or user is None:
+            await outbound.post(self.engine, context.bot, chat.id, answer, reply_to=message.message_id)
+            return
+        try:
+            await outbound.post(self.engine, context.bot, user.id, answer)
+            note = f"{esc(user.first_name)}, I answered you in our private chat."
+        except Forbidden:
+            note = f"{esc(user.first_name)}, start a private chat with me first: https://t.me/{esc(context.bot.username)}"
+        await outbound.post(self.engine, context.bot, chat.id, Outbound(note), reply_to=message.message_id)

@@ -1,0 +1,95 @@
+"""Inline mode (F7): `@bot hiking` answers with pin cards, a page at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from telegram import (
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultPhoto,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, InlineQueryHandler
+
+from adapters.telegram import outbound
+from adapters.telegram.accounts import identity_of
+from adapters.telegram.cards import host_of, pin_html, shorten
+from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, split_first
+from adapters.telegram.render import Outbound, pin_buttons
+from core.engine import Engine
+from core.results import PinCard
+
+PAGE = 10
+CACHE_SECONDS = 10  # short, and per user (is_personal): results depend on who may see which pin
+MAX_OFFSET = 10_000
+EMPTY = "Type words to search pins"
+
+
+def page_offset(offset: str) -> int:
+    """The numeric offset Telegram echoes back to us ('' on the first page)."""
+    return min(int(offset), MAX_OFFSET) if offset.isdigit() else 0
+
+
+def next_offset(offset: int, found: int) -> str:
+    """Where the next page starts, or '' when this page was the last."""
+    return str(offset + found) if found == PAGE and offset + found < MAX_OFFSET else ""
+
+
+def result_of(card: PinCard, keyboard) -> InlineQueryResult:
+    """One inline result carrying the whole card: a photo when the pin has an image."""
+    description = shorten(f"{host_of(card.url)} · {card.description}".strip(" ·"), 120)
+    if card.image_url:
+        caption, _ = split_first(pin_html(card), CAPTION_LIMIT)
+        return InlineQueryResultPhoto(
+            card.ref, card.image_url, card.image_url, title=card.title, description=description,
+            caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+        )
+    content = InputTextMessageContent(split_first(pin_html(card), TEXT_LIMIT)[0], parse_mode=ParseMode.HTML)
+    return InlineQueryResultArticle(
+        card.ref, shorten(card.title, 100) or card.ref, content, reply_markup=keyboard,
+        url=card.url, description=description,
+    )
+
+
+@dataclass
+class InlineSearch:
+    """The inline-query handler, bound to the engine."""
+
+    engine: Engine
+
+    def install(self, application: Application) -> None:
+        """Register the InlineQueryHandler."""
+        application.add_handler(InlineQueryHandler(self.search))
+
+    async def search(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer one inline query with a page of matching pins."""
+        query = update.inline_query
+        if query is None:
+            return
+        words, offset = query.query.strip(), page_offset(query.offset)
+        if not words:
+            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(EMPTY))
+            return
+        identity = identity_of(query.from_user)
+        reply = await asyncio.to_thread(self.engine.search_pins, identity, words, offset, PAGE)
+        if not reply.ok:
+            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(reply.text))
+            return
+        results = await asyncio.to_thread(self._results, list(reply.items))
+        await query.answer(
+            results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset(offset, len(results)),
+        )
+
+    def _results(self, cards: list[PinCard]) -> list[InlineQueryResult]:
+        # Blocking: each card's buttons are stored behind a key.
+        return [result_of(card, outbound.prepare(self.engine, Outbound("", (pin_buttons(card),)))) for card in cards]
+
+
+def _hint(text: str) -> InlineQueryResultsButton:
+    """A button above the (empty) results that opens the private chat with /start help."""
+    return InlineQueryResultsButton(shorten(text, 64), start_parameter="help")

@@ -1,0 +1,136 @@
+"""Pure rendering: engine results and deliveries become `Outbound` messages with button rows.
+
+A button either opens a URL or carries an action (a small dict) that is stored in the
+database behind an opaque key when the message is sent (see keyboard.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.telegram.cards import board_html, digest_html, esc, message_html, pin_html, profile_html
+from core.results import BoardCard, ConversationRow, MessageView, PersonRow, PinCard, ProfileCard, Reply
+
+MAX_LISTED_BUTTONS = 10  # rows of per-item buttons under a listing
+MAX_PICKER_CONTACTS = 40  # Telegram allows 100 buttons; more contacts than this: type /send
+UNCHECKED, CHECKED = "☐", "☑"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: dict | None = None
+    url: str | None = None
+
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message to send: HTML text (split as needed), optional photo, buttons, its conversation."""
+
+    html: str
+    rows: Rows = ()
+    photo: str | None = None
+    conversation_ref: str | None = None
+    force_reply: str | None = None  # placeholder text: ask the client to reply to this message
+
+
+def pin_buttons(card: PinCard) -> tuple[Button, ...]:
+    """Save, Send and Open for a pin."""
+    return (
+        Button("💾 Save", {"a": "save", "pin": card.ref}),
+        Button("📤 Send", {"a": "send", "pin": card.ref}),
+        Button("🔗 Open", url=card.url),
+    )
+
+
+def conversation_buttons(ref: str) -> tuple[Button, ...]:
+    """Reply and Mark read for a conversation message."""
+    return (Button("↩️ Reply", {"a": "reply", "c": ref}), Button("✓ Mark read", {"a": "seen", "c": ref}))
+
+
+def _listing_rows(items: tuple) -> Rows:
+    rows: list[tuple[Button, ...]] = []
+    for item in items[:MAX_LISTED_BUTTONS]:
+        if isinstance(item, PinCard):
+            rows.append((
+                Button(f"💾 Save {item.ref}", {"a": "save", "pin": item.ref}),
+                Button(f"📤 Send {item.ref}", {"a": "send", "pin": item.ref}),
+                Button("🔗 Open", url=item.url),
+            ))
+        elif isinstance(item, ConversationRow):
+            row = [Button(f"💬 Open {item.ref}", {"a": "open", "c": item.ref})]
+            if item.unread:
+                row.append(Button(f"✓ Mark {item.ref} read", {"a": "seen", "c": item.ref}))
+            rows.append(tuple(row))
+    return tuple(rows)
+
+
+def _single_card(reply: Reply, card: PinCard | BoardCard | ProfileCard) -> Outbound:
+    text = esc(reply.text)
+    ref = reply.conversation_ref
+    reply_row = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),) if ref else ()
+    if isinstance(card, PinCard):
+        rows = (pin_buttons(card), *reply_row)
+        return Outbound(f"{text}\n\n{pin_html(card)}", rows, photo=card.image_url, conversation_ref=ref)
+    if isinstance(card, BoardCard):
+        return Outbound(f"{text}\n\n{board_html(card)}", ((Button("🗂 Open board", url=card.page_url),), *reply_row), conversation_ref=ref)
+    return Outbound(f"{text}\n\n{profile_html(card)}", ((Button("👤 Open profile", url=card.page_url),), *reply_row), conversation_ref=ref)
+
+
+def reply_outbound(reply: Reply) -> Outbound:
+    """A command's answer: its text, with the buttons its items call for."""
+    cards = [i for i in reply.items if isinstance(i, (PinCard, BoardCard, ProfileCard))]
+    if len(cards) == 1 and reply.ok:
+        return _single_card(reply, cards[0])
+    text = esc(reply.text) if reply.ok else f"⚠️ {esc(reply.text)}"
+    rows = _listing_rows(reply.items)
+    ref = reply.conversation_ref
+    if not rows and ref:
+        rows = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),)
+    return Outbound(text, rows, conversation_ref=ref)
+
+
+def message_outbound(view: MessageView) -> Outbound:
+    """A conversation message delivered to one reader."""
+    rows: list[tuple[Button, ...]] = [conversation_buttons(view.conversation_ref)]
+    if view.pin is not None:
+        rows.insert(0, pin_buttons(view.pin))
+    elif view.board is not None:
+        rows.insert(0, (Button("🗂 Open board", url=view.board.page_url),))
+    elif view.profile is not None:
+        rows.insert(0, (Button("👤 Open profile", url=view.profile.page_url),))
+    photo = view.pin.image_url if view.pin is not None else None
+    return Outbound(message_html(view), tuple(rows), photo=photo, conversation_ref=view.conversation_ref)
+
+
+def digest_outbound(digest: dict) -> Outbound:
+    """A digest with an Open button per conversation and Mark all read."""
+    refs = [str(c.get("ref")) for c in digest.get("conversations") or () if c.get("ref")]
+    rows = [(Button(f"💬 Open {ref}", {"a": "open", "c": ref}),) for ref in refs[:MAX_LISTED_BUTTONS]]
+    if refs:
+        rows.append((Button("✓ Mark all read", {"a": "seen_all", "cs": refs}),))
+    return Outbound(digest_html(digest), tuple(rows))
+
+
+def picker_outbound(pin_ref: str, contacts: list[PersonRow]) -> Outbound:
+    """The Send picker: one toggle per contact, then Send and Cancel."""
+    shown = contacts[:MAX_PICKER_CONTACTS]
+    rows = [(Button(f"{UNCHECKED} @{p.handle} · {p.display_name}"[:60], {"a": "pick", "handle": p.handle}),) for p in shown]
+    rows.append((Button("📤 Send", {"a": "confirm", "pin": pin_ref}), Button("✖ Cancel", {"a": "close"})))
+    more = len(contacts) - len(shown)
+    tail = f"\n({more} more: type /send {esc(pin_ref)} to @handle)" if more > 0 else ""
+    return Outbound(f"Send {esc(pin_ref)} to whom? Tap people, then Send.{tail}", tuple(rows))
+
+
+def prompt_outbound(reply: Reply) -> Outbound:
+    """After Reply: ask for the text, as a message the client answers with a reply."""
+    ref = reply.conversation_ref
+    return Outbound(esc(reply.text), conversation_ref=ref, force_reply=f"Reply in {ref}" if ref else None)
+
+
+def text_outbound(text: str, ok: bool = True) -> Outbound:
+    """A plain notice."""
+    return Outbound(esc(text) if ok else f"⚠️ {esc(text)}")

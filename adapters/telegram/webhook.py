@@ -1,0 +1,61 @@
+"""POST /telegram/webhook: check the secret, dedup update_id, hand the update to the Application."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hmac
+import logging
+
+from flask import Blueprint, jsonify, request
+from telegram import Update
+
+from adapters.telegram.application import UPDATE_SOURCE
+from adapters.telegram.runner import TelegramRunner
+from core.engine import Engine
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1 << 20  # Telegram updates are a few KB; refuse anything absurd
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def secret_ok(given: str | None, secret: str) -> bool:
+    """Constant-time check of the secret header; an unset secret refuses everything."""
+    return bool(secret) and hmac.compare_digest((given or "").encode(), secret.encode())
+
+
+def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
+    """The webhook route, bound to this process's runner."""
+    bp = Blueprint("telegram_webhook", __name__)
+
+    @bp.post("/telegram/webhook")
+    def telegram_webhook():
+        """Answer fast: the update is queued, handlers run on the bot's event loop."""
+        if not secret_ok(request.headers.get(SECRET_HEADER), secret):
+            return _answer(403, "wrong or missing secret token")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _answer(413, "update too large")
+        data = request.get_json(force=True, silent=True)
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            return _answer(400, "not a Telegram update")
+        if not runner.running:
+            return _answer(503, "the bot is starting")  # Telegram retries; nothing was recorded
+        try:
+            update = Update.de_json(data, runner.application.bot)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            log.info("malformed telegram update %s: %s", update_id, type(error).__name__)
+            return _answer(400, "malformed update")
+        if not engine.first_time(UPDATE_SOURCE, str(update_id)):
+            return _answer(200, "duplicate")
+        try:
+            runner.feed(update)
+        except (concurrent.futures.TimeoutError, RuntimeError):
+            log.error("telegram update %s recorded but not queued: the bot is stopping", update_id)
+            return _answer(503, "the bot is stopping")
+        return _answer(200, "queued")
+
+    return bp
+
+
+def _answer(status: int, description: str):
+    return jsonify({"ok": 200 <= status < 300, "description": description}), status

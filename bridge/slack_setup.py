@@ -1,0 +1,83 @@
+"""Slack in this process: the Bolt app behind POST /slack/events, OAuth install pages, and the sender."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Blueprint, Response, request
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.request.internals import parse_body
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from adapters.slack import install as slack_install
+from adapters.slack.app import build_app
+from adapters.slack.sender import SlackSender
+from bridge.wiring import Platform, Services
+
+LAZY_WORKERS = 16  # threads running the work after each ack (engine, response_url, views.open)
+
+
+def install(services: Services) -> Platform:
+    """Build Slack's Bolt app, Flask blueprint and delivery sender from `services.config.slack`."""
+    config = services.config.slack
+    base_url = config.api_base_url.rstrip("/") + "/"
+    oauth = config.install_mode == "oauth"
+    token = None if oauth else config.bot_token
+    settings = oauth_settings(services) if oauth else None
+    executor = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="slack-lazy")
+    app = build_app(services.engine, config, WebClient(token=token, base_url=base_url), executor, settings)
+    # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
+    sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
+    token_for = None
+    if settings is not None:
+        store = settings.installation_store
+        token_for = lambda team_id: _bot_token(store, team_id)  # noqa: E731
+    return Platform(
+        name="slack", sender=SlackSender(sender_client, token_for), blueprint=blueprint(app, oauth),
+        stop=lambda: executor.shutdown(wait=True),
+    )
+
+
+def oauth_settings(services: Services) -> OAuthSettings:
+    """"Add to Slack": installations and OAuth states kept in Pinbridge's database (migration 0004)."""
+    config = services.config.slack
+    return OAuthSettings(
+        client_id=config.client_id, client_secret=config.client_secret, scopes=list(slack_install.BOT_SCOPES),
+        installation_store=SQLAlchemyInstallationStore(client_id=config.client_id, engine=services.db),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=slack_install.STATE_TTL_SECONDS, engine=services.db),
+        install_path=slack_install.INSTALL_PATH, redirect_uri_path=slack_install.REDIRECT_PATH,
+        redirect_uri=services.config.http.public_url.rstrip("/") + slack_install.REDIRECT_PATH,
+    )
+
+
+def _bot_token(store: SQLAlchemyInstallationStore, team_id: str | None) -> str | None:
+    bot = store.find_bot(enterprise_id=None, team_id=team_id)
+    return bot.bot_token if bot else None
+
+
+def malformed(body: str, content_type: str | None) -> bool:
+    """True when Bolt could not even read the body (it would raise, and Flask would answer 500)."""
+    try:
+        return not isinstance(parse_body(body, content_type), dict)
+    except ValueError:
+        return True
+
+
+def blueprint(app, oauth: bool) -> Blueprint:
+    """POST /slack/events for everything Slack sends; in OAuth mode, the install and redirect pages."""
+    handler = SlackRequestHandler(app)
+    bp = Blueprint("slack", __name__)
+
+    @bp.post(slack_install.EVENTS_PATH)
+    def events():
+        if malformed(request.get_data(as_text=True), request.headers.get("Content-Type")):
+            return Response("malformed Slack payload", status=400, mimetype="text/plain")
+        return handler.handle(request)
+
+    if oauth:
+        bp.add_url_rule(slack_install.INSTALL_PATH, "install", lambda: handler.handle(request))
+        bp.add_url_rule(slack_install.REDIRECT_PATH, "oauth_redirect", lambda: handler.handle(request))
+    return bp

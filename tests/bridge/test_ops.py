@@ -1,0 +1,115 @@
+"""The operator's view: /healthz, /metrics, `status`, `deliveries retry`, config errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from bridge.app import create_app
+from bridge.cli import main
+from bridge.config import from_dict
+from bridge.wiring import build
+from core.db import transaction
+from core.models import Delivery
+from tests.factories import friends, say, slack_user, telegram_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def config_file(tmp_path, db_url):
+    path = tmp_path / "config.yaml"
+    path.write_text(f"database_url: {db_url}\nsandbox:\n  enabled: true\n")
+    return str(path)
+
+
+def failed_delivery(engine, sessions) -> None:
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    with transaction(sessions) as session:
+        session.execute(update(Delivery).values(status="failed", last_error="Forbidden: bot was blocked", attempts=8))
+
+
+def test_healthz_reports_database_backlog_and_failures(engine, sessions, db_url):
+    failed_delivery(engine, sessions)
+    services = build(from_dict({"database_url": db_url}), platforms=False)
+    client = create_app(services=services).test_client()
+    facts = client.get("/healthz").get_json()
+    assert facts["database"] is True and facts["failed"] == 1 and facts["backlog"] == 0
+    assert facts["platforms"]["telegram"]["failed"] == 1
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'pinbridge_deliveries_failed{platform="telegram"} 1.0' in metrics
+    assert 'pinbridge_inbound_requests_total{status="200",surface="web"}' in metrics
+    services.close()
+
+
+def test_healthz_is_503_when_the_database_is_gone(tmp_path):
+    services = build(from_dict({"database_url": f"sqlite:///{tmp_path}/x.db"}), platforms=False)
+    services.db.dispose()
+    (tmp_path / "x.db").unlink()
+    (tmp_path / "x.db").mkdir()  # a directory where the file was: unopenable
+    response = create_app(services=services).test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] is False
+
+
+def test_status_shows_failures_and_retry_requeues_them(engine, sessions, config_file):
+    failed_delivery(engine, sessions)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["status", "--config", config_file])
+    assert shown.exit_code == 0, shown.output
+    assert "telegram" in shown.output and "Forbidden: bot was blocked" in shown.output
+    retried = runner.invoke(main, ["deliveries", "retry", "--config", config_file])
+    assert "requeued 1 failed deliveries" in retried.output
+    with transaction(sessions) as session:
+        delivery = session.scalar(select(Delivery))
+        assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 0, None)
+
+
+def test_a_bad_config_stops_with_one_line_naming_the_key(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("messaging:\n  max_group_size: lots\n")
+    result = CliRunner().invoke(main, ["status", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == "config error: messaging.max_group_size: expected int, got 'lots'"
+
+
+def test_serve_answers_health_and_stops_cleanly_on_sigterm(tmp_path):
+    port = 18000 + os.getpid() % 1000
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"database_url: sqlite:///{tmp_path}/p.db\nhttp:\n  port: {port}\n  public_url: http://127.0.0.1:{port}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bridge", "serve", "--config", str(path)], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        facts = _poll(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        assert facts["database"] is True
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    assert f"open http://127.0.0.1:{port}" in output
+
+
+def _poll(url: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(url, timeout=2).json()
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
