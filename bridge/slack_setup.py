@@ -73,7 +73,7 @@ def blueprint(app, oauth: bool) -> Blueprint:
 
     @bp.post(slack_install.EVENTS_PATH)
     def events():
-        if malformed(request.get_data(as_text=True), request.headers.get("Content-Type")):
+        if malformed(request.get_data(as_text=True), request.mimetype or None):
             return Response("malformed Slack payload", status=400, mimetype="text/plain")
         return handler.handle(request)
 

@@ -138,9 +138,10 @@ def claim_and_queue(session: Session, group: DueGroup, person_ids: list[int]) ->
         return 0
     claimed = _claim(session, group.period_key, {pid: summaries[pid]["total"] for pid in claimable})
     people = session.scalars(select(Person).where(Person.id.in_(claimed)).options(selectinload(Person.accounts)))
-    for person in people:
-        payload = {"handle": person.handle, "period": group.period_key, **summaries[person.id]}
-        outbox.queue_digest(session, person, group.period_key, payload)
+    outbox.queue_digests(session, [
+        (person, group.period_key, {"handle": person.handle, "period": group.period_key, **summaries[person.id]})
+        for person in people
+    ])
     return len(claimed)
 
 

@@ -41,8 +41,8 @@ def queue_message(session: Session, message: Message, recipients: list[Person]) 
     return _write(session, rows)
 
 
-def queue_digest(session: Session, person: Person, period_key: str, payload: dict) -> int:
-    """Queue one digest for a person's destinations (the digest issue renders the payload)."""
+def queue_digests(session: Session, digests: list[tuple[Person, str, dict]]) -> int:
+    """Queue digests (person, period key, payload) to each person's destinations, in two statements."""
     now = utcnow()
     rows = [
         {
@@ -59,6 +59,7 @@ def queue_digest(session: Session, person: Person, period_key: str, payload: dic
             "next_attempt_at": now,
             "created_at": now,
         }
+        for person, period_key, payload in digests
         for account in destinations(person)
     ]
     return _write(session, rows)

@@ -1,0 +1,115 @@
+"""A full digest pass over many people with many unread messages, on SQLite and PostgreSQL.
+
+    python -m bench.digest_bench [--people 100000 --messages 1000000]
+
+Everyone is due (default schedule, daily 09:00 UTC) and has unread messages in a
+two-person conversation. Reports the pass's wall time and query count beside one raw
+SQL aggregate over the same data (unread per person). Target: ≤ 60 s, and queries
+proportional to batches, not people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import event, text
+
+from bench.common import backends
+from bridge.digests import run_due
+from core.db import make_engine, make_session_factory
+
+NOW = datetime(2026, 11, 23, 9, 30)
+RAW_AGGREGATE = """
+SELECT p.person_id, count(*) FROM participants p
+JOIN messages m ON m.conversation_id = p.conversation_id AND m.id > p.last_read_id AND m.sender_id <> p.person_id
+GROUP BY p.person_id
+"""
+
+
+def seed(db, people: int, messages: int) -> None:
+    """people/2 conversations of two; messages alternate senders, so half are unread by each reader."""
+    anchor = NOW - timedelta(days=30)
+    conversations = people // 2
+    per_conversation = max(1, messages // conversations)
+    rows = {
+        "persons": ("id, handle, display_name, digest_anchor, created_at",
+                    ((i, f"p{i}", "", anchor, anchor) for i in range(1, people + 1))),
+        "accounts": ("id, person_id, platform, external_id, chat_id, unreachable, last_seen_at",
+                     ((i, i, "telegram", str(i), str(i), False, anchor) for i in range(1, people + 1))),
+        "conversations": ("id, created_by, members_key, created_at, updated_at",
+                          ((c, 2 * c - 1, f"{2 * c - 1},{2 * c}", anchor, anchor) for c in range(1, conversations + 1))),
+        "participants": ("conversation_id, person_id, last_read_id, dismissed_id, joined_at",
+                         ((c, 2 * c - 1 + k, 0, 0, anchor) for c in range(1, conversations + 1) for k in (0, 1))),
+        "messages": ("id, conversation_id, sender_id, kind, text, created_at",
+                     ((c * per_conversation + n, c, 2 * c - 1 + n % 2, "text", f"message {n}", anchor)
+                      for c in range(1, conversations + 1) for n in range(per_conversation))),
+    }
+    for table, (columns, values) in rows.items():
+        _bulk(db, table, columns, values)
+
+
+def _bulk(db, table: str, columns: str, values) -> None:
+    raw = db.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if db.dialect.name == "sqlite":
+            marks = ", ".join("?" * len(columns.split(",")))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        else:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def measure(db) -> tuple[float, int, int]:
+    queries = 0
+
+    def count(*_):
+        nonlocal queries
+        queries += 1
+
+    event.listen(db, "before_cursor_execute", count)
+    start = time.perf_counter()
+    queued = run_due(make_session_factory(db), "daily 09:00 UTC", NOW)
+    elapsed = time.perf_counter() - start
+    event.remove(db, "before_cursor_execute", count)
+    return elapsed, queries, queued
+
+
+def raw_aggregate(db) -> tuple[float, int]:
+    start = time.perf_counter()
+    with db.connect() as connection:
+        rows = connection.execute(text(RAW_AGGREGATE)).all()
+    return time.perf_counter() - start, len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(f"{args.people} people, {args.messages} messages ({args.messages // 2} unread per side)")
+    print(f"{'database':<11} {'digest pass':>12} {'queries':>8} {'queued':>8} {'raw aggregate':>14}")
+    for name, fresh in backends():
+        with fresh() as url:
+            if url is None:
+                continue
+            db = make_engine(url)
+            seed(db, args.people, args.messages)
+            if db.dialect.name == "postgresql":
+                with db.connect() as connection:
+                    connection.execute(text("ANALYZE"))
+                    connection.commit()
+            raw_time, _ = raw_aggregate(db)
+            elapsed, queries, queued = measure(db)
+            db.dispose()
+            print(f"{name:<11} {elapsed:>11.1f}s {queries:>8} {queued:>8} {raw_time:>13.1f}s")
+
+
+if __name__ == "__main__":
+    main()
