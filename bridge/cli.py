@@ -135,3 +135,29 @@ def digests_run(config_path: str | None, now_text: str | None) -> None:
     queued = run_due(services.sessions, services.config.digests.default, now)
     click.echo(f"{queued} digests queued")
     services.close()
+
+
+@digests.command("preview")
+@config_option
+@click.argument("handle")
+def digests_preview(config_path: str | None, handle: str) -> None:
+    """Print what a person's digest would contain right now."""
+    from core.errors import DomainError
+
+    services = _services(config_path)
+    try:
+        summary = services.engine.digest_preview(handle)
+    except DomainError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    finally:
+        services.close()
+    if not summary:
+        click.echo(f"{handle}: nothing unread — no digest would be sent")
+        return
+    click.echo(f"{handle}: {summary['total']} unread")
+    for conversation in summary["conversations"]:
+        click.echo(f"  {conversation['ref']} — {conversation['count']} unread")
+        for line in conversation["lines"]:
+            pin = f" [{line['pin_ref']} {line['pin_title']}]" if line["pin_ref"] else ""
+            click.echo(f"    @{line['sender']}:{pin} {line['text']}")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import Blueprint
 from telegram import Bot
+from telegram.ext import Application
 
 from adapters.telegram.application import build_application
 from adapters.telegram.loop import LoopThread
@@ -13,8 +17,25 @@ from adapters.telegram.webhook import blueprint
 from bridge.wiring import Platform, Services
 
 
-def install(services: Services) -> Platform:
-    """The Telegram platform: one event loop per process shared by the bot and the sender."""
+@dataclass
+class Telegram:
+    """The parts of the Telegram integration in one process, sharing one event loop."""
+
+    loop: LoopThread
+    application: Application
+    runner: TelegramRunner
+    sender: TelegramSender
+    blueprint: Blueprint
+
+    def stop(self) -> None:
+        """Stop the bot, release the sender's connections, end the loop thread."""
+        self.runner.stop()
+        self.sender.close()
+        self.loop.stop()
+
+
+def assemble(services: Services) -> Telegram:
+    """Build (without any network call) the bot, its runner, the webhook route and the sender."""
     config = services.config.telegram
     loop = LoopThread("telegram")
     application = build_application(
@@ -25,14 +46,15 @@ def install(services: Services) -> Platform:
         webhook_url=services.config.http.public_url.rstrip("/") + "/telegram/webhook",
         secret=config.webhook_secret, commands=bot_commands(services.config.messaging.max_group_size),
     )
+    # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries.
     sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url), loop, services.engine)
+    return Telegram(loop, application, runner, sender, blueprint(runner, services.engine, config.webhook_secret))
 
-    def stop() -> None:
-        runner.stop()
-        sender.close()
-        loop.stop()
 
+def install(services: Services) -> Platform:
+    """The Telegram platform; `start` boots the bot in the background (webhook or polling)."""
+    telegram = assemble(services)
     return Platform(
-        name="telegram", sender=sender, blueprint=blueprint(runner, services.engine, config.webhook_secret),
-        start=runner.start, stop=stop,
+        name="telegram", sender=telegram.sender, blueprint=telegram.blueprint,
+        start=telegram.runner.start, stop=telegram.stop,
     )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, gestures, operations, people, refs, views
+from core import conversations, digests, gestures, operations, people, refs, views
 from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
@@ -150,6 +150,21 @@ class Engine:
             return Reply(text=f"{len(found)} pins", items=tuple(views.pin_card(ctx.settings, p) for p in found))
 
         return self._guarded(identity, work)
+
+    def mark_all_read(self, identity: people.Identity) -> Reply:
+        """A digest's "Mark all read": every conversation, on every platform the person uses."""
+
+        def work(ctx: Context) -> Reply:
+            changed = conversations.mark_all_read(ctx.session, ctx.person)
+            return Reply(text=f"Marked {changed} conversation{'s' * (changed != 1)} read.")
+
+        return self._guarded(identity, work)
+
+    def digest_preview(self, handle: str) -> dict | None:
+        """What a person's digest would hold right now (None when nothing is unread)."""
+        with transaction(self.sessions) as session:
+            person = people.by_handle(session, handle)
+            return digests.unread_summaries(session, [person.id]).get(person.id)
 
     def mark_read(self, identity: people.Identity, conversation_ref: str) -> Reply:
         """The Mark read button: clear unread without showing history."""

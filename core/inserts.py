@@ -22,3 +22,11 @@ def insert_returning(session: Session, model, rows: list[dict], column) -> list:
     statement = dialect.insert(model).on_conflict_do_nothing().returning(column)
     # One cached statement run as executemany, not a fresh multi-VALUES compile per call.
     return list(session.connection().execute(statement, rows).scalars())
+
+
+def upsert(session: Session, model, row: dict, keys: list[str]) -> None:
+    """Insert a row or, when its key exists, update the other columns (race-free on both dialects)."""
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(model).values(row)
+    changes = {name: statement.excluded[name] for name in row if name not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))

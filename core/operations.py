@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.inserts import insert_if_absent
+from core.inserts import insert_if_absent, upsert
 from core.models import Account, Delivery, InboundEvent, RuntimeState
 
 
@@ -81,9 +81,5 @@ def get_state(session: Session, key: str) -> str | None:
 
 
 def set_state(session: Session, key: str, value: str) -> None:
-    """Store a runtime fact."""
-    row = session.get(RuntimeState, key)
-    if row is None:
-        session.add(RuntimeState(key=key, value=value))
-    else:
-        row.value = value
+    """Store a runtime fact (two writers at once are fine)."""
+    upsert(session, RuntimeState, {"key": key, "value": value, "updated_at": utcnow()}, ["key"])

@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape
+from core.boards import DEFAULT_BOARD
 from core.grammar import person_ref
 from core.results import BoardRow, PersonRow
 
@@ -23,6 +24,7 @@ REPLY_MODAL, SEND_MODAL, SAVE_MODAL = "reply_modal", "send_modal", "save_modal"
 MESSAGE_BLOCK, PEOPLE_BLOCK, MORE_BLOCK, BOARD_BLOCK = "message", "people", "more", "board"
 MAX_OPTIONS = 100  # Slack's limit for a static select
 INPUT_LIMIT = 3000
+DEFAULT_CHOICE = "(default board)"  # the default board before its first pin: it does not exist yet
 
 
 class InvalidSubmission(ValueError):
@@ -79,8 +81,13 @@ def send_modal(pin_ref: str, contacts: list[PersonRow], max_people: int) -> View
 
 def save_modal(pin_ref: str, boards: list[BoardRow]) -> View:
     """Save a pin: choose one of your boards (the default one preselected)."""
-    options = [Option(value=b.name, label=clip(b.name + (" (default)" if b.is_default else ""), 75)) for b in boards[:MAX_OPTIONS]]
-    initial = next((o for o, b in zip(options, boards) if b.is_default), options[0])
+    options = [Option(value=b.name, label=clip(b.name + (" (default)" if b.is_default else ""), 75)) for b in boards]
+    defaults = [o for o, b in zip(options, boards) if b.is_default]
+    if not defaults:
+        defaults = [Option(value=DEFAULT_CHOICE, label=f"{DEFAULT_BOARD} (default)")]
+        options.insert(0, defaults[0])
+    initial = defaults[0]
+    options = options[:MAX_OPTIONS]
     picker = StaticSelectElement(action_id="value", placeholder="Choose a board", options=options, initial_option=initial)
     blocks = [InputBlock(block_id=BOARD_BLOCK, label=f"Save {pin_ref} to", element=picker)]
     return _modal(SAVE_MODAL, f"Save {pin_ref}", blocks, pin_ref, submit="Save")

@@ -73,4 +73,5 @@ class SubmissionListeners:
             return refuse(ack, modals.BOARD_BLOCK, "This form is broken — open it again.")
         if not looks_like(pin, "p") or not board:
             return refuse(ack, modals.BOARD_BLOCK, "Choose a board.")
-        return answer(ack, self.rt.engine.run(actor_identity(body), f"save {pin} to {board}"), modals.BOARD_BLOCK, "Saved")
+        command = f"save {pin}" if board == modals.DEFAULT_CHOICE else f"save {pin} to {board}"
+        return answer(ack, self.rt.engine.run(actor_identity(body), command), modals.BOARD_BLOCK, "Saved")

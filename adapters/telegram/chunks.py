@@ -22,7 +22,7 @@ Stack = tuple[tuple[str, str], ...]  # (tag name, its opening tag) for each open
 
 def units(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
 def _after(stack: Stack, token: str) -> Stack:
@@ -47,16 +47,16 @@ def _openers(stack: Stack) -> str:
     return "".join(opening for _, opening in stack)
 
 
-def _cut(tokens: list[str], budget: int) -> tuple[int, Stack]:
-    """How many tokens fit in `budget` with their closing tags, preferring a line break, then a space."""
-    stack: Stack = ()
+def _cut(tokens: list[str], start: int, stack: Stack, budget: int) -> tuple[int, Stack]:
+    """Where the chunk starting at `start` ends (closing tags included), preferring a line break, then a space."""
     size = 0
     breaks: dict[str, tuple[int, Stack, int]] = {}
-    for index, token in enumerate(tokens):
+    for index in range(start, len(tokens)):
+        token = tokens[index]
         after = _after(stack, token)
         size += units(token)
-        if size + units(_closers(after)) > budget:
-            return _best_break(breaks, budget) or ((index, stack) if index else (1, after))
+        if size + sum(len(name) + 3 for name, _ in after) > budget:
+            return _best_break(breaks, budget) or ((index, stack) if index > start else (index + 1, after))
         stack = after
         if token.isspace():
             breaks["newline" if token == "\n" else "space"] = (index + 1, stack, size)
@@ -72,30 +72,43 @@ def _best_break(breaks: dict[str, tuple[int, Stack, int]], budget: int) -> tuple
     return None
 
 
+def _split(html: str, limit: int, first_only: bool) -> tuple[list[str], str]:
+    """Chunks of `html` (only the first when `first_only`) and, then, the well-formed rest."""
+    tokens = _TOKEN.findall(html)
+    text_left = [False] * (len(tokens) + 1)  # is there visible text from index i on?
+    for index in range(len(tokens) - 1, -1, -1):
+        text_left[index] = text_left[index + 1] or not (tokens[index].startswith("<") or tokens[index].isspace())
+    chunks: list[str] = []
+    start, stack = 0, ()
+    while text_left[start]:
+        prefix = _openers(stack)
+        if units(prefix) > limit // 2:
+            # Reopening would eat the chunk (a huge link): carry on as plain text instead.
+            tokens = tokens[:start] + [t for t in tokens[start:] if not _TAG.match(t)]
+            prefix, stack = "", ()
+        if first_only and chunks:
+            return chunks, prefix + "".join(tokens[start:])
+        end, after = _cut(tokens, start, stack, limit - units(prefix))
+        chunk = prefix + "".join(tokens[start:end]) + _closers(after)
+        if visible(chunk).strip():
+            chunks.append(chunk)
+        start, stack = end, after
+    return chunks, ""
+
+
 def split_first(html: str, limit: int) -> tuple[str, str]:
     """The longest well-formed head of `html` within `limit`, and the rest (well-formed too)."""
     if units(html) <= limit:
         return html, ""
-    tokens = _TOKEN.findall(html)
-    count, stack = _cut(tokens, limit)
-    head = "".join(tokens[:count]) + _closers(stack)
-    rest = "".join(tokens[count:])
-    if not visible(rest).strip():
-        return head, ""
-    if units(_openers(stack)) > limit // 2:
-        # Reopening would eat the next chunk (a huge link); carry on as plain text instead.
-        return head, visible(rest)
-    return head, _openers(stack) + rest
+    chunks, rest = _split(html, limit, first_only=True)
+    return (chunks[0] if chunks else ""), rest
 
 
 def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
     """`html` in well-formed chunks of at most `limit` units; chunks with no visible text are dropped."""
-    chunks, rest = [], html
-    while rest:
-        head, rest = split_first(rest, limit)
-        if visible(head).strip():
-            chunks.append(head)
-    return chunks
+    if units(html) <= limit:
+        return [html] if visible(html).strip() else []
+    return _split(html, limit, first_only=False)[0]
 
 
 def visible(html: str) -> str:

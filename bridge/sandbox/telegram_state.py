@@ -242,6 +242,12 @@ class TelegramStandin:
             update = self._push({"inline_query": inline}, enqueue)
         return self._publish(update)
 
+    def redeliver(self, update: Json) -> None:
+        """Queue an update again for getUpdates, as Telegram does when its offset was never confirmed."""
+        with self._lock:
+            self._updates.append(copy.deepcopy(update))
+            self._updates_ready.notify_all()
+
     def pending_updates(self) -> list[Json]:
         """Updates queued for getUpdates and not yet confirmed."""
         with self._lock:

@@ -1,0 +1,129 @@
+"""Pure rendering: hostile text is escaped, buttons carry short keys, cards have the right buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.telegram import keyboard
+from adapters.telegram.cards import pin_html
+from adapters.telegram.handlers import split_command
+from adapters.telegram.render import (
+    CHECKED,
+    UNCHECKED,
+    digest_outbound,
+    message_outbound,
+    picker_outbound,
+    reply_outbound,
+)
+from core.results import ConversationRow, MessageView, PersonRow, PinCard, Reply
+
+HOSTILE = '<b>Boots</b> & <script>alert("x")</script>'
+
+
+def pin(title: str = HOSTILE, image: str | None = None, ref: str = "p3") -> PinCard:
+    return PinCard(
+        ref=ref, pin_id=int(ref[1:]), title=title, url="https://example.com/boots?a=1&b=2",
+        description="Tough & <i>light</i>", image_url=image, creator_handle="ana", page_url="https://pins.test/p/3",
+    )
+
+
+def view(text: str = "Look <here> & now", **cards) -> MessageView:
+    return MessageView(
+        conversation_ref="c7", conversation_id=7, message_id=1, sender_handle="ana", sender_name="Ana <admin>",
+        sender_avatar=None, kind="pin" if cards.get("pin") else "text", text=text, created_at=datetime(2024, 1, 1),
+        participants=("ana", "bob"), **cards,
+    )
+
+
+def labels(outbound) -> list[str]:
+    return [button.label for row in outbound.rows for button in row]
+
+
+def test_hostile_titles_are_escaped_in_cards():
+    html = pin_html(pin())
+    assert "&lt;b&gt;Boots&lt;/b&gt; &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<script>" not in html and "<b>Boots" not in html
+    assert "Tough &amp; &lt;i&gt;light&lt;/i&gt;" in html
+    assert '<a href="https://pins.test/p/3">p3</a>' in html
+
+
+def test_a_pin_card_has_save_send_and_open_to_its_source():
+    outbound = reply_outbound(Reply(text="Pinned p3", items=(pin(),)))
+    assert labels(outbound) == ["💾 Save", "📤 Send", "🔗 Open"]
+    open_button = outbound.rows[0][2]
+    assert open_button.url == "https://example.com/boots?a=1&b=2" and open_button.action is None
+    assert outbound.rows[0][0].action == {"a": "save", "pin": "p3"}
+
+
+def test_a_pin_with_an_image_is_a_photo():
+    assert reply_outbound(Reply(text="Pinned", items=(pin(image="https://img.test/b.jpg"),))).photo == "https://img.test/b.jpg"
+    assert reply_outbound(Reply(text="Pinned", items=(pin(),))).photo is None
+
+
+def test_a_conversation_message_shows_who_and_where_with_reply_and_mark_read():
+    outbound = message_outbound(view(pin=pin()))
+    assert outbound.html.startswith("💬 <b>Ana &lt;admin&gt;</b> @ana · c7 (with @bob)")
+    assert "Look &lt;here&gt; &amp; now" in outbound.html
+    assert labels(outbound) == ["💾 Save", "📤 Send", "🔗 Open", "↩️ Reply", "✓ Mark read"]
+    assert outbound.conversation_ref == "c7"
+
+
+def test_errors_are_marked_and_escaped():
+    outbound = reply_outbound(Reply(text="No <pin> here", ok=False))
+    assert outbound.html == "⚠️ No &lt;pin&gt; here" and outbound.rows == ()
+
+
+def test_inbox_rows_get_open_and_mark_read_only_when_unread():
+    rows = (
+        ConversationRow("c1", 1, ("me", "bob"), "hi", 2, datetime(2024, 1, 1)),
+        ConversationRow("c2", 2, ("me", "ana"), "yo", 0, datetime(2024, 1, 1)),
+    )
+    outbound = reply_outbound(Reply(text="Your conversations", items=rows))
+    assert labels(outbound) == ["💬 Open c1", "✓ Mark c1 read", "💬 Open c2"]
+
+
+def test_search_results_get_buttons_per_pin():
+    outbound = reply_outbound(Reply(text="Pins matching", items=(pin(ref="p1"), pin(ref="p2"))))
+    assert labels(outbound) == ["💾 Save p1", "📤 Send p1", "🔗 Open", "💾 Save p2", "📤 Send p2", "🔗 Open"]
+
+
+def test_digest_has_an_open_button_per_conversation_and_mark_all_read():
+    digest = {"handle": "bob", "period": "2024-01-01", "total": 3, "conversations": [
+        {"ref": "c1", "conversation_id": 1, "count": 2, "lines": [
+            {"sender": "ana", "kind": "pin", "text": "<look>", "pin_ref": "p3", "pin_title": "Boots & co"}]},
+        {"ref": "c4", "conversation_id": 4, "count": 1, "lines": [
+            {"sender": "cy", "kind": "text", "text": "hey", "pin_ref": None, "pin_title": None}]},
+    ]}
+    outbound = digest_outbound(digest)
+    assert labels(outbound) == ["💬 Open c1", "💬 Open c4", "✓ Mark all read"]
+    assert outbound.rows[-1][0].action == {"a": "seen_all", "cs": ["c1", "c4"]}
+    assert "@ana: [p3 Boots &amp; co] &lt;look&gt;" in outbound.html and "3 unread messages" in outbound.html
+
+
+def test_callback_data_is_a_short_key_and_index():
+    outbound = message_outbound(view(pin=pin()))
+    markup = keyboard.markup(outbound.rows, "K" * 16)
+    data = [b.callback_data for row in markup.inline_keyboard for b in row if b.callback_data]
+    assert data == ["KKKKKKKKKKKKKKKK:0", "KKKKKKKKKKKKKKKK:1", "KKKKKKKKKKKKKKKK:2", "KKKKKKKKKKKKKKKK:3"]
+    assert all(len(d.encode()) <= 64 for d in data)
+    assert keyboard.actions(outbound.rows)[2] == {"a": "reply", "c": "c7"}
+    assert keyboard.parse_data("KKKKKKKKKKKKKKKK:3") == ("K" * 16, 3)
+    assert keyboard.parse_data("forged data") is None and keyboard.parse_data(None) is None
+
+
+def test_picker_toggles_marks_and_reads_the_checked_ones():
+    outbound = picker_outbound("p3", [PersonRow("bob", "Bob", ("telegram",)), PersonRow("cy", "Cy", ("slack",))])
+    assert labels(outbound) == [f"{UNCHECKED} @bob · Bob", f"{UNCHECKED} @cy · Cy", "📤 Send", "✖ Cancel"]
+    markup = keyboard.markup(outbound.rows, "key")
+    markup = keyboard.toggled(markup, "key:1")
+    assert keyboard.checked(markup) == [1]
+    markup = keyboard.toggled(keyboard.toggled(markup, "key:0"), "key:1")
+    assert keyboard.checked(markup) == [0]
+    assert markup.inline_keyboard[0][0].text == f"{CHECKED} @bob · Bob"
+
+
+def test_commands_addressed_to_another_bot_are_not_ours():
+    assert split_command("/send@pinbridge_bot p1 to @bob\nhi", "pinbridge_bot") == ("send", "p1 to @bob\nhi", True)
+    assert split_command("/Inbox", "pinbridge_bot") == ("inbox", "", False)
+    assert split_command("/help@other_bot", "pinbridge_bot") is None
+    assert split_command("hello", "pinbridge_bot") is None
