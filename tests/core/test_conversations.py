@@ -7,7 +7,14 @@ from sqlalchemy import select
 from core.db import transaction
 from core.models import Conversation, Delivery, Message, Person
 from tests.factories import (
-    connect, count_rows, friends, link_accounts, refuse, say, slack_user, telegram_user,
+    connect,
+    count_rows,
+    friends,
+    link_accounts,
+    refuse,
+    say,
+    slack_user,
+    telegram_user,
 )
 
 BOOTS = "new https://example.com/boots Boots"

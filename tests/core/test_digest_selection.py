@@ -11,7 +11,14 @@ from core.db import transaction
 from core.digests import claim_and_queue, due_groups, due_people
 from core.models import Delivery, DigestSend, Person
 from core.people import Identity
-from tests.factories import count_rows, friends, link_accounts, say, slack_user, telegram_user
+from tests.factories import (
+    count_rows,
+    friends,
+    link_accounts,
+    say,
+    slack_user,
+    telegram_user,
+)
 
 DEFAULT = "daily 09:00 UTC"
 xfail_blocked_in_digest = pytest.mark.xfail(
@@ -81,7 +88,7 @@ def test_unread_messages_make_you_due_at_the_default_time(engine, sessions):
 
 
 def test_your_own_messages_do_not_count_as_unread(engine, sessions):
-    alice, bob = _alice_sends_bob_a_pin(engine)
+    _, bob = _alice_sends_bob_a_pin(engine)
     _age(sessions)
     assert "alice" not in _due(sessions, _at("2026-05-04T10:00"))
     say(engine, bob, "reply c1 nice")

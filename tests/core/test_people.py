@@ -9,7 +9,15 @@ from core.engine import Engine
 from core.models import Delivery, Follow, Message, Person
 from core.people import Identity
 from core.settings import CoreSettings
-from tests.factories import connect, count_rows, friends, refuse, say, slack_user, telegram_user
+from tests.factories import (
+    connect,
+    count_rows,
+    friends,
+    refuse,
+    say,
+    slack_user,
+    telegram_user,
+)
 
 
 def _person_id(sessions, handle: str) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +11,6 @@ import pytest
 from core.errors import InvalidInput
 from core.schedules import Schedule, latest_slot, parse
 from tests.factories import refuse, say, slack_user
-
-UTC = timezone.utc
 
 # Parsing -------------------------------------------------------------------
 
@@ -178,7 +177,7 @@ def test_consecutive_days_have_distinct_keys_around_dst(tz, day):
     steps = _walk(parse(f"daily 09:00 {tz}"), start.isoformat(), (start + timedelta(days=5)).isoformat(), minutes=15)
     keys = _keys_in_order(steps)
     dates = [datetime.fromisoformat(key[2:]).date() for key in keys]
-    assert all(later - earlier == timedelta(days=1) for earlier, later in zip(dates, dates[1:]))
+    assert all(later - earlier == timedelta(days=1) for earlier, later in pairwise(dates))
     assert len(keys) == 6
     for _, slot, key in steps:
         local = _local(slot, tz)

@@ -36,7 +36,8 @@ def slack_api(standin):
 
 def slack_config(api_url: str, **changes) -> Config:
     """Pinbridge's config with Slack pointed at the stand-in (sandbox off, Telegram off)."""
-    slack = SlackConfig(bot_token="xoxb-test-token", signing_secret=SECRET, api_base_url=api_url + "/api/", **changes)
+    fields = {"bot_token": "xoxb-test-token", "signing_secret": SECRET, "api_base_url": api_url + "/api/", **changes}
+    slack = SlackConfig(**fields)
     return Config(
         http=HttpConfig(public_url="http://pins.test"), sandbox=SandboxConfig(enabled=False), slack=slack,
         telegram=TelegramConfig(enabled=False),

@@ -53,12 +53,11 @@ def test_a_retried_event_is_processed_once(slack, services, standin):
     first = slack.dm(BOB, "only once", thread_ts=message["ts"], event_id="Ev0RETRY")
     eventually(lambda: messages_in_c1(services) == 2, what="the first delivery of the event")
     retry = slack.dm(BOB, "only once", thread_ts=message["ts"], event_id="Ev0RETRY", retry=1)
+    services.platforms["slack"].stop()  # waits for every piece of work started after an ack
 
     assert first.status_code == retry.status_code == 200
-    eventually(lambda: count_rows(services.sessions, InboundEvent, InboundEvent.event_key == "Ev0RETRY") == 1)
-    slack.dm(BOB, "a later message", thread_ts=message["ts"])  # processed in order after the retry
-    eventually(lambda: messages_in_c1(services) == 3, what="the later message")
-    assert messages_in_c1(services) == 3
+    assert messages_in_c1(services) == 2
+    assert count_rows(services.sessions, InboundEvent, InboundEvent.event_key == "Ev0RETRY") == 1
 
 
 def test_a_thread_that_is_not_a_conversation_gets_an_ephemeral_note(slack, standin):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.pacing import UNPACED
+from bridge.worker import DeliveryWorker
 from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
 from bridge.sandbox.serving import serve
 from bridge.sandbox.telegram_api import create_app
@@ -68,3 +70,11 @@ def bot(standin, telegram, services, mode) -> Harness:
     telegram.runner.start()
     assert telegram.runner.wait_started(WAIT_SECONDS)
     return harness
+
+
+@pytest.fixture
+def worker(services, telegram) -> DeliveryWorker:
+    """The real delivery worker with the Telegram sender (unpaced, so tests need not wait)."""
+    return DeliveryWorker(
+        services.sessions, services.engine.settings, {"telegram": telegram.sender}, pacing=UNPACED, threads=1,
+    )

@@ -153,3 +153,22 @@ def data_of(message: Json, label: str) -> str:
 def text_of(message: Json) -> str:
     """A message's text or caption."""
     return message.get("text") or message.get("caption") or ""
+
+
+def drain(worker) -> int:
+    """Run the delivery worker until nothing is ready; returns how many deliveries were attempted."""
+    total = 0
+    for _ in range(100):
+        attempted = worker.run_once()
+        if not attempted:
+            return total
+        total += attempted
+    raise AssertionError("the outbox never drained")
+
+
+def befriend(bot: Harness, *pairs: tuple[int, str]) -> None:
+    """Make the first person and every other follow each other, through bot commands."""
+    (hub, hub_name), *others = pairs
+    for other, name in others:
+        bot.ask(hub, f"/follow @{name}")
+        bot.ask(other, f"/follow @{hub_name}")
