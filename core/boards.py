@@ -19,7 +19,7 @@ def clean_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
         raise InvalidInput("Give the board a name.")
-    if len(name) > MAX_NAME:
+    if len(name.lower()) > MAX_NAME:  # lower-casing can lengthen a name (İ → i̇)
         raise InvalidInput(f"Board names are at most {MAX_NAME} characters.")
     return name
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from core import outbox, refs
 from core.clock import utcnow
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
+from core.grammar import clean_text
 from core.models import Block, Conversation, Follow, Message, Participant, Person
 from core.settings import CoreSettings
 
@@ -126,10 +127,10 @@ def participants(session: Session, conversation: Conversation) -> list[Person]:
 
 def post(
     session: Session, settings: CoreSettings, conversation: Conversation, sender: Person,
-    kind: str = "text", text: str = "", **attachment,
+    kind: str = "text", text: str = "", mark_read: bool = True, **attachment,
 ) -> Message:
-    """Store a message and its deliveries in one transaction; the sender has read it."""
-    text = (text or "").strip()
+    """Store a message and its deliveries in one transaction; the sender has read it (unless told not)."""
+    text = clean_text(text)
     if len(text) > settings.max_text_length:
         raise InvalidInput(f"That message is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
     if kind == "text" and not text:
@@ -143,7 +144,8 @@ def post(
     session.flush()
     conversation.last_message_id = message.id
     conversation.updated_at = utcnow()
-    session.get(Participant, (conversation.id, sender.id)).last_read_id = message.id
+    if mark_read:
+        session.get(Participant, (conversation.id, sender.id)).last_read_id = message.id
     outbox.queue_message(session, message, recipients)
     return message
 

@@ -31,12 +31,18 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs;
     # take it over so writers queue on the busy timeout instead of failing.
     dbapi_conn.isolation_level = None
+    # SQLite's lower() folds ASCII only; search compares with Python-lowered words.
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_begin_immediate(conn) -> None:

@@ -17,7 +17,8 @@ WORDS = (
     "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
     "handle", "join", "start",
 )
-_TOKEN = re.compile(r"\S+")
+# Slack escapes links and mentions as <…|label>; the label may hold spaces.
+_TOKEN = re.compile(r"<[^<>\s][^<>]*>|\S+")
 _SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
 _HANDLE_TOKEN = re.compile(r"^@[A-Za-z0-9_.]+$")
 
@@ -59,18 +60,24 @@ def split_people(text: str, start: int) -> tuple[list[PersonRef], str]:
     """People from `start` on (spaces or commas between), then the message after the last one."""
     people, end = [], start
     for token, _, token_end in _tokens(text[start:]):
-        parts = [p for p in token.split(",") if p]
+        parts = [token] if token.startswith("<") else [p for p in token.split(",") if p]
         refs = [person_ref(p) for p in parts]
-        if not parts or any(r is None for r in refs):
+        if any(r is None for r in refs):
             break
         people.extend(refs)
         end = start + token_end
     return people, text[end:].strip()
 
 
+def clean_text(text: str | None) -> str:
+    """Text a database can store: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    text = (text or "").replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8").strip()
+
+
 def parse(text: str) -> Command:
     """Parse one command line; unknown words come back as `help` with the word noted."""
-    text = (text or "").strip()
+    text = clean_text(text)
     if len(text) > MAX_COMMAND_LENGTH:
         raise InvalidInput(f"That command is too long (over {MAX_COMMAND_LENGTH} characters).")
     tokens = _tokens(text)
@@ -134,10 +141,10 @@ def _conversation(word: str, rest: str) -> Command:
 
 
 def _new(word: str, rest: str) -> Command:
-    parts = rest.split(None, 1)
-    if not parts:
+    tokens = _tokens(rest)
+    if not tokens:
         raise InvalidInput("Usage: new <link> [title]")
-    return Command("new", {"url": parts[0], "title": parts[1] if len(parts) > 1 else ""})
+    return Command("new", {"url": tokens[0][0], "title": rest[tokens[0][2]:].strip()})
 
 
 def _save(word: str, rest: str) -> Command:

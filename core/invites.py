@@ -43,7 +43,7 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
         raise Forbidden("That invite can't be used.")
     conversation = session.get(Conversation, invite.conversation_id)
     joined = conversations.join(session, settings, conversation, person)
-    if invite.redeemed_by is None:
+    if joined and invite.redeemed_by is None:  # a participant opening the link does not use it up
         invite.redeemed_by, invite.redeemed_at = person.id, utcnow()
     now = utcnow()
     if person.id != invite.inviter_id:
@@ -56,5 +56,6 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
         .order_by(Message.id.desc()).limit(1)
     )
     if joined:
-        conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite")
+        # The newcomer's join must not mark the pin waiting for them as read.
+        conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite", mark_read=False)
     return invite, waiting

@@ -57,11 +57,14 @@ def _merge_pins(session: Session, k: int, a: int) -> None:
 def _merge_boards(session: Session, k: int, a: int) -> None:
     theirs, ours = aliased(Board), aliased(Board)
     pairs = session.execute(
-        select(theirs.id, ours.id)
+        select(theirs.id, ours.id, theirs.secret != ours.secret)
         .join(ours, and_(ours.owner_id == k, ours.name_key == theirs.name_key))
         .where(theirs.owner_id == a)
     ).all()
-    for duplicate, original in pairs:
+    for duplicate, original, privacy_differs in pairs:
+        if privacy_differs:  # never fold a secret board into a public one (or back): keep both
+            _rename_apart(session, duplicate, k)
+            continue
         pins = session.scalars(select(BoardPin.pin_id).where(BoardPin.board_id == duplicate)).all()
         insert_if_absent(session, BoardPin, [{"board_id": original, "pin_id": p} for p in pins])
         session.execute(update(Message).where(Message.board_id == duplicate).values(board_id=original))
@@ -70,6 +73,16 @@ def _merge_boards(session: Session, k: int, a: int) -> None:
     if kept_has_default:
         session.execute(update(Board).where(Board.owner_id == a).values(is_default=False))
     session.execute(update(Board).where(Board.owner_id == a).values(owner_id=k))
+
+
+def _rename_apart(session: Session, board_id: int, owner_id: int) -> None:
+    board = session.get(Board, board_id)
+    taken = set(session.scalars(select(Board.name_key).where(Board.owner_id.in_([owner_id, board.owner_id]))))
+    n = 2
+    while f"{board.name_key} ({n})" in taken:
+        n += 1
+    board.name, board.name_key, board.is_default = f"{board.name} ({n})", f"{board.name_key} ({n})", False
+    session.flush()
 
 
 def _merge_edges(session: Session, model, source: str, target: str, k: int, a: int) -> None:

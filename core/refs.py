@@ -2,9 +2,10 @@
 
 import re
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 
 _REF = re.compile(r"^([pc])(\d{1,12})$", re.IGNORECASE)
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns; anything larger cannot exist
 _NAMES = {"p": "pin", "c": "conversation"}
 
 
@@ -23,7 +24,10 @@ def parse(text: str, kind: str) -> int:
     match = _REF.match(text.strip())
     if not match or match.group(1).lower() != kind:
         raise InvalidInput(f"“{text[:40]}” is not a {_NAMES[kind]} reference — they look like {kind}12.")
-    return int(match.group(2))
+    number = int(match.group(2))
+    if number > MAX_ID:
+        raise NotFound(f"There is no {_NAMES[kind]} {kind}{number}.")
+    return number
 
 
 def looks_like(text: str, kind: str) -> bool:

@@ -38,7 +38,7 @@ def zone(name: str) -> ZoneInfo:
         raise InvalidInput(f"“{cleaned[:40]}” is not a time zone — use a name like Europe/Paris.")
     try:
         return ZoneInfo(cleaned)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder, not a zone
         raise InvalidInput(f"“{cleaned[:40]}” is not a time zone — use a name like Europe/Paris.") from None
 
 

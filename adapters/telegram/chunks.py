@@ -2,8 +2,9 @@
 
 Telegram refuses a text over 4096 characters and a caption over 1024. We measure the raw
 HTML in UTF-16 code units (what Telegram counts), which over-estimates the visible length,
-so every chunk is safe. A chunk ends at the last line break (else space) that fits; tags
-still open there are closed at its end and reopened at the start of the next chunk.
+so every chunk is safe. A chunk ends at the last line break (else space) in its second
+half, else mid-word (never inside a tag or an entity); tags still open there are closed
+at its end and reopened at the start of the next chunk.
 """
 
 from __future__ import annotations
@@ -64,10 +65,10 @@ def _cut(tokens: list[str], start: int, stack: Stack, budget: int) -> tuple[int,
 
 
 def _best_break(breaks: dict[str, tuple[int, Stack, int]], budget: int) -> tuple[int, Stack] | None:
-    """A line break in the second half of the chunk, else the last space, else any line break."""
-    newline, space = breaks.get("newline"), breaks.get("space")
-    for choice in ((newline if newline and newline[2] >= budget // 2 else None), space, newline):
-        if choice:
+    """A line break, else a space, in the second half of the chunk (an earlier one wastes a message)."""
+    for kind in ("newline", "space"):
+        choice = breaks.get(kind)
+        if choice and choice[2] >= budget // 2:
             return choice[0], choice[1]
     return None
 

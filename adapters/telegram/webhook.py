@@ -23,6 +23,17 @@ def secret_ok(given: str | None, secret: str) -> bool:
     return bool(secret) and hmac.compare_digest((given or "").encode(), secret.encode())
 
 
+def well_formed(update: Update) -> bool:
+    """The fields Telegram always sends and our handlers rely on (PTB's parser is lenient)."""
+    message = update.effective_message
+    if message is not None and (message.chat is None or message.message_id is None):
+        return False
+    for query in (update.callback_query, update.inline_query):
+        if query is not None and (query.from_user is None or not query.id):
+            return False
+    return True
+
+
 def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
     """The webhook route, bound to this process's runner."""
     bp = Blueprint("telegram_webhook", __name__)
@@ -44,6 +55,8 @@ def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
             update = Update.de_json(data, runner.application.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             log.info("malformed telegram update %s: %s", update_id, type(error).__name__)
+            return _answer(400, "malformed update")
+        if not well_formed(update):
             return _answer(400, "malformed update")
         if not engine.first_time(UPDATE_SOURCE, str(update_id)):
             return _answer(200, "duplicate")

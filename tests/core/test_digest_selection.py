@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from core.db import transaction
@@ -21,11 +20,6 @@ from tests.factories import (
 )
 
 DEFAULT = "daily 09:00 UTC"
-xfail_blocked_in_digest = pytest.mark.xfail(
-    reason="BUG: digests._unread_condition / unread_summaries ignore blocks, so a group message that "
-    "conversations.post did not deliver to the blocker still reaches them in their digest",
-    strict=True,
-)
 LONG_AGO = datetime(2026, 1, 1)
 
 
@@ -217,7 +211,6 @@ def test_the_digest_command_shows_and_sets_the_schedule(engine):
     assert "Use: digest off" in engine.run(alice, "digest sometimes").text
 
 
-@xfail_blocked_in_digest
 def test_messages_from_someone_you_blocked_do_not_reach_you_in_a_digest(engine, sessions):
     alice, bob, carol = slack_user("alice"), telegram_user("bob"), slack_user("carol")
     friends(engine, alice, bob, carol)

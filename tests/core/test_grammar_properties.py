@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import weakref
 
 import pytest
@@ -35,11 +34,6 @@ def test_the_message_is_everything_after_the_last_person():
     assert parse("send p1 to @bob").args["message"] == ""
 
 
-@pytest.mark.xfail(
-    reason="BUG: grammar.split_people stops at a lone ',' token, so in `@bob , @carol hi` carol is "
-    "dropped and the message becomes ', @carol hi'",
-    strict=True,
-)
 def test_a_comma_with_spaces_around_it_still_separates_people():
     command = parse("send p1 to @bob , @carol hi")
     assert _handles(command.args["people"]) == ["bob", "carol"]
@@ -160,12 +154,6 @@ def _world(engine) -> None:
     _ready.add(engine)
 
 
-def _known_crash(text: str) -> bool:
-    """Inputs of the PostgreSQL bugs pinned by the xfail tests below; drop this filter when they are fixed."""
-    huge_ref = any(int(n) > _INT4_MAX for n in re.findall(r"\b[pPcC](\d{10,12})\b", text))
-    return "\x00" in text or huge_ref
-
-
 _WORD = st.sampled_from([*WORDS, "board new", "share board", "share profile", "send p1 to", "reply c1", "digest daily", "digest weekly"])
 _PIECE = st.sampled_from([
     "to", "new", "secret", "board", "profile", ",", "@propalice", "@propbob", "@PROPBOB", "@propcarol", "@ghost",
@@ -183,26 +171,18 @@ _COMMAND_LINE = st.tuples(
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(who=st.sampled_from([ALICE, BOB, CAROL]), text=st.one_of(st.text(), _COMMAND_LINE))
 def test_any_command_line_gets_a_reply_and_never_raises(engine, who, text):
-    assume(not _known_crash(text))
     _world(engine)
     reply = engine.run(who, text)
     assert isinstance(reply, Reply) and isinstance(reply.ok, bool)
     assert reply.text.strip()
 
 
-# Pinned crashes (PostgreSQL) -----------------------------------------------
-
-
-def _postgres_only_bug(request, db_url, reason: str) -> None:
-    if not db_url.startswith("sqlite"):
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+# Inputs that once crashed PostgreSQL ------------------------------------------
 
 
 @pytest.mark.parametrize("command", ["read c2147483648", "reply c999999999999 hi", "dismiss c99999999999",
                                      "save p99999999999", "send p2147483648 to @propbob"])
 def test_a_reference_beyond_any_id_is_refused_not_crashed(engine, request, db_url, command):
-    _postgres_only_bug(request, db_url, "BUG: refs._REF accepts 12 digits; ids past 2**31-1 overflow the "
-                       "PostgreSQL integer columns (DataError: integer out of range) instead of NotFound")
     _world(engine)
     reply = refuse(engine, ALICE, command)
     assert "no " in reply.text
@@ -211,15 +191,11 @@ def test_a_reference_beyond_any_id_is_refused_not_crashed(engine, request, db_ur
 @pytest.mark.parametrize("command", ["search boots\x00", "link ABCD\x00EFG", "join ab\x00cd",
                                      "new https://example.com/z Title\x00", "reply c1 hi\x00there", "board new Tr\x00ips"])
 def test_a_nul_character_is_refused_or_dropped_not_crashed(engine, request, db_url, command):
-    _postgres_only_bug(request, db_url, "BUG: text with NUL (\\x00) reaches PostgreSQL, which refuses it "
-                       "(psycopg DataError) — the command crashes instead of answering")
     _world(engine)
     reply = engine.run(ALICE, command)
     assert reply.text.strip()
 
 
 def test_a_board_name_that_grows_when_lower_cased_is_refused_or_kept(engine, request, db_url):
-    _postgres_only_bug(request, db_url, "BUG: boards.create stores name.lower() as name_key; 'İ'.lower() is two "
-                       "characters, so a 31–60 character name overflows VARCHAR(60) on PostgreSQL")
     reply = engine.run(ALICE, "board new " + "İ" * 31)
     assert reply.text.strip()

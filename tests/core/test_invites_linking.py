@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from core.clock import utcnow
@@ -68,11 +67,6 @@ def test_the_newcomer_joins_and_sees_the_waiting_pin(engine):
     assert say(engine, newcomer, "save p1").ok, "the waiting pin is theirs to save"
 
 
-@pytest.mark.xfail(
-    reason="BUG: invites.redeem posts the 'join' message as the newcomer, and conversations.post marks "
-    "the conversation read for its sender, so the waiting pin is never unread",
-    strict=True,
-)
 def test_the_waiting_pin_is_unread_for_the_newcomer(engine):
     alice, bob, newcomer = slack_user("alice"), telegram_user("bob"), telegram_user("newperson")
     _, code = _invite(engine, alice, bob)
@@ -152,11 +146,6 @@ def test_someone_who_blocked_the_inviter_cannot_use_the_invite(engine):
     assert say(engine, telegram_user("newperson"), f"join {code}").ok
 
 
-@pytest.mark.xfail(
-    reason="BUG: invites.redeem records the inviter (already a participant) as redeemed_by, "
-    "so the newcomer is then told the invite has already been used",
-    strict=True,
-)
 def test_the_inviter_opening_their_own_invite_does_not_use_it_up(engine):
     alice, bob = slack_user("alice"), telegram_user("bob")
     _, code = _invite(engine, alice, bob)

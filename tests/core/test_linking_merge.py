@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core.db import transaction
@@ -84,11 +83,6 @@ def test_someone_blocked_from_either_account_is_no_contact_after_linking(engine)
     refuse(engine, bob, "send p1 to @alice")
 
 
-@pytest.mark.xfail(
-    reason="BUG: merge._merge_boards folds a secret board into the kept person's public board of the same "
-    "name, so pins that only the owner could see become public",
-    strict=True,
-)
 def test_linking_does_not_expose_the_pins_of_a_secret_board(engine):
     alice, alice_tg, bob = slack_user("alice"), telegram_user("alicetg"), telegram_user("bob")
     say(engine, alice, "board new Gifts")

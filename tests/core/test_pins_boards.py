@@ -220,7 +220,6 @@ def test_a_board_is_named_in_full_with_spaces(engine):
     assert rows["Summer trips"] == (1, True)
 
 
-@pytest.mark.xfail(reason="BUG: grammar._new splits `<url|label with spaces>` at the space; the title becomes 'label>'", strict=True)
 def test_a_slack_link_whose_label_has_spaces_is_read_as_one_link(engine):
     card = say(engine, slack_user("alice"), "new <https://example.com/boots|my hiking boots>").items[0]
     assert card.url == "https://example.com/boots"

@@ -75,11 +75,6 @@ def test_bad_schedules_are_refused_with_a_message(typed):
     assert refused.value.message
 
 
-@pytest.mark.xfail(
-    reason="BUG: schedules.zone lets IsADirectoryError from ZoneInfo('America/Argentina') escape "
-    "(tzdata folder, not a zone); `digest daily 09:00 America/Argentina` crashes the command",
-    strict=True,
-)
 def test_a_zone_folder_is_refused_like_any_other_bad_zone(engine):
     with pytest.raises(InvalidInput):
         parse("daily 09:00 America/Argentina")

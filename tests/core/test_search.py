@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core import boards, pins
@@ -53,14 +52,6 @@ def test_search_ignores_case(engine, sessions):
 
 
 def test_search_ignores_case_beyond_ascii(engine, sessions, request, db_url):
-    if db_url.startswith("sqlite"):
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="BUG: search.search uses SQL lower(), which on SQLite folds ASCII only, "
-                "while the words are lower-cased in Python",
-                strict=True,
-            )
-        )
     alice = slack_user("alice")
     ref = _pin(engine, sessions, alice, "https://example.com/cafe", "CAFÉ DE FLORE")
     assert _found(engine, alice, "café") == [ref]

@@ -42,7 +42,7 @@ def test_add_to_slack_installs_and_then_commands_and_deliveries_use_that_token(o
     page = web.get("/slack/install")
     assert page.status_code == 200
     state = re.search(r"state=([0-9a-f-]+)", page.get_data(as_text=True)).group(1)
-    assert "scope=commands%2Cchat%3Awrite%2Cim%3Ahistory%2Cusers%3Aread" in page.get_data(as_text=True)
+    assert "scope=commands,chat:write,im:history,users:read&amp;" in page.get_data(as_text=True)
 
     done = web.get(f"/slack/oauth_redirect?code=abc123&state={state}")
     assert done.status_code == 200, done.get_data(as_text=True)
@@ -71,3 +71,21 @@ def test_a_reused_oauth_state_is_refused(oauth_services, standin):
 
     assert replay.status_code >= 400
     assert len(standin.calls("oauth.v2.access")) == 1
+
+
+def test_the_manifest_matches_what_the_app_serves():
+    from pathlib import Path
+
+    import yaml
+
+    from adapters.slack import install
+
+    manifest = yaml.safe_load((Path(install.__file__).parent / "manifest.yml").read_text())
+    settings = manifest["settings"]
+    [command] = manifest["features"]["slash_commands"]
+    assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == install.BOT_SCOPES
+    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    urls = {command["url"], settings["interactivity"]["request_url"], settings["event_subscriptions"]["request_url"]}
+    assert urls == {"https://YOUR-HOST" + install.EVENTS_PATH}
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST" + install.REDIRECT_PATH]
+    assert command["command"] == "/pin" and command["should_escape"] is True

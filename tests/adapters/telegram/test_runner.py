@@ -1,0 +1,80 @@
+"""Starting and stopping the bot in both modes, on one long-lived event loop."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+from telegram.error import InvalidToken
+
+from bridge.telegram_setup import assemble, install
+from tests.adapters.telegram.harness import ALICE, SECRET, WAIT_SECONDS, Harness, eventually, text_of
+
+
+@pytest.mark.parametrize("mode", ["webhook"])
+def test_webhook_mode_registers_the_webhook_with_its_secret(bot, standin):
+    webhook = standin.webhook()
+    assert webhook["url"] == "http://pins.test/telegram/webhook"
+    assert webhook["secret_token"] == SECRET
+    assert webhook["allowed_updates"] == ["message", "callback_query", "inline_query"]
+    assert standin.calls("getUpdates") == []
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+def test_polling_mode_fetches_updates_with_no_webhook(bot, standin):
+    assert standin.webhook() is None
+    assert eventually(lambda: standin.calls("getUpdates"), "a getUpdates call")
+    assert "/new" in bot.answer(ALICE, "/help")
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+def test_an_update_redelivered_after_a_restart_is_processed_once(bot, standin, services):
+    update = bot.say(ALICE, "/new https://example.com/boots Boots")
+    bot.telegram.stop()  # "the process dies" before Telegram hears the offset…
+    restarted = assemble(services)
+    try:
+        again = Harness(standin, restarted, services.engine, "polling")
+        restarted.runner.start()
+        assert restarted.runner.wait_started(WAIT_SECONDS)
+        standin.redeliver(update)  # …so Telegram sends the update again
+        again.say(ALICE, "/help")  # same person: handled after the redelivered update
+        assert sum("Pinned p1" in text_of(m) for m in standin.messages(ALICE)) == 1
+    finally:
+        restarted.stop()
+
+
+def test_the_bot_keeps_trying_while_telegram_is_unreachable(standin, telegram, services):
+    standin.fail_next("getMe", status=500)
+    telegram.runner.start()
+    assert telegram.runner.wait_started(WAIT_SECONDS)
+    assert [call.status for call in standin.calls("getMe")][:2] == [500, 200]
+
+
+def test_a_refused_token_stops_the_boot_with_invalid_token(services, standin):
+    config = dataclasses.replace(
+        services.config, telegram=dataclasses.replace(services.config.telegram, bot_token="654321:WRONG"),
+    )
+    telegram = assemble(dataclasses.replace(services, config=config))
+    try:
+        telegram.runner.start()
+        with pytest.raises(InvalidToken):
+            telegram.runner.wait_started(WAIT_SECONDS)
+        assert standin.calls() == []
+    finally:
+        telegram.stop()
+
+
+def test_install_gives_a_platform_whose_stop_ends_the_loop_thread(services, standin):
+    platform = install(services)
+    assert platform.name == "telegram" and platform.sender.platform == "telegram"
+    assert platform.blueprint is not None
+    platform.start()
+    eventually(lambda: standin.calls("setMyCommands"), "the command menu")
+    platform.stop()
+    assert "telegram" not in [t.name for t in threading.enumerate()]
+
+
+def test_stopping_a_bot_that_never_started_is_harmless(services):
+    platform = install(services)
+    platform.stop()
