@@ -23,12 +23,14 @@ JOB_ID = "pinbridge-digests"
 BATCH = 1000
 
 
-def run_due(sessions, default_schedule: str, now: datetime | None = None, batch_size: int = BATCH) -> int:
-    """Queue every digest due at `now`; returns how many were queued. Safe to run twice."""
+def run_due(
+    sessions, default_schedule: str, now: datetime | None = None, batch_size: int = BATCH, everyone: bool = False,
+) -> int:
+    """Queue every digest due at `now` (or, with `everyone`, one for each person with unread now)."""
     now = to_naive_utc(now) if now else utcnow()
     queued = 0
     with transaction(sessions) as session:
-        groups = digests.due_groups(session, now, default_schedule)
+        groups = [digests.on_demand_group(now)] if everyone else digests.due_groups(session, now, default_schedule)
     for group in groups:
         with transaction(sessions) as session:
             batches = list(digests.due_people(session, group, batch_size))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs, schedules
@@ -27,6 +27,12 @@ class DueGroup:
     period_key: str
     stored_schedule: str | None
     timezone: str | None
+    on_demand: bool = False  # everyone with unread, whatever their schedule (except off)
+
+
+def on_demand_group(now: datetime) -> DueGroup:
+    """A one-off period for "send digests now" (the sandbox's button); `digest off` is respected."""
+    return DueGroup(schedules.Schedule("daily"), now, f"now:{now:%Y-%m-%dT%H:%M:%S}", None, None, on_demand=True)
 
 
 def effective(stored: str | None, person_tz: str | None, default: str) -> schedules.Schedule:
@@ -75,16 +81,18 @@ def due_people(session: Session, group: DueGroup, batch_size: int = 1000) -> Ite
     while True:
         query = (
             select(Person.id)
-            .where(Person.id > after, Person.digest_anchor < group.slot)
+            .where(Person.id > after)
             .where(~exists().where(DigestSend.person_id == Person.id, DigestSend.period_key == group.period_key))
             .where(_unread_condition(Person.id))
             .order_by(Person.id)
             .limit(batch_size)
         )
-        if group.stored_schedule is None:
-            query = query.where(Person.digest_schedule.is_(None), _same_tz(group.timezone))
+        if group.on_demand:
+            query = query.where(or_(Person.digest_schedule.is_(None), Person.digest_schedule != "off"))
+        elif group.stored_schedule is None:
+            query = query.where(Person.digest_anchor < group.slot, Person.digest_schedule.is_(None), _same_tz(group.timezone))
         else:
-            query = query.where(Person.digest_schedule == group.stored_schedule, _same_tz(group.timezone))
+            query = query.where(Person.digest_anchor < group.slot, Person.digest_schedule == group.stored_schedule, _same_tz(group.timezone))
         batch = list(session.scalars(query))
         if not batch:
             return

@@ -162,3 +162,14 @@ def test_cli_runs_and_previews_digests(engine, sessions, tmp_path, db_url):
     assert first.output.strip() == "1 digests queued" and again.output.strip() == "0 digests queued"
     bad = runner.invoke(main, ["digests", "run", "--now", "tuesday", "--config", str(config)])
     assert bad.exit_code == 2 and "not an ISO-8601 instant" in bad.output
+
+
+def test_send_digests_now_reaches_everyone_with_unread_except_off(engine, sessions):
+    alice, bob = conversation(engine, sessions)
+    carol = telegram_user("carol")
+    friends(engine, alice, carol)
+    say(engine, alice, "send p1 to @carol Look!")
+    say(engine, carol, "digest off")
+    now = datetime(2026, 11, 23, 14, 0)
+    assert run_due(sessions, DEFAULT, now, everyone=True) == 1, "bob (carol chose off, alice read everything)"
+    assert run_due(sessions, DEFAULT, now, everyone=True) == 0, "the same instant is one period"

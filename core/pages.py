@@ -1,0 +1,135 @@
+"""Read-only queries behind the public web pages: what anyone without a login may see.
+
+The public has no viewer, so every query here applies the anonymous rules: pins only
+when a public board holds them, public boards only, secret boards do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import boards as boards_service
+from core import invites, people, refs, views
+from core.errors import DomainError
+from core.models import Board, BoardPin, Invite, Message, Participant, Person, Pin
+from core.pins import public_or_own
+from core.results import BoardCard, InviteLink, PinCard, ProfileCard
+from core.settings import CoreSettings
+
+BOARD_PAGE = 60  # pins shown on a board page, newest first
+SAVERS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class PinPage:
+    card: PinCard
+    creator_name: str
+    savers: tuple[str, ...]  # handles of people keeping it on a public board, creator aside
+    saver_count: int
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    card: BoardCard
+    owner_name: str
+
+
+@dataclass(frozen=True)
+class InvitePage:
+    link: InviteLink
+    inviter_handle: str
+    inviter_name: str
+    pin: PinCard | None  # None once the invite is used: the link no longer shows the conversation
+    participants: int
+    redeemed: bool
+    slack_join: str
+
+
+def pin_page(session: Session, settings: CoreSettings, pin_id: int) -> PinPage | None:
+    """A pin the public may see, with who saved it; None when it is not public."""
+    if not 0 < pin_id <= refs.MAX_ID:
+        return None
+    pin = session.scalar(select(Pin).where(Pin.id == pin_id, public_or_own(None)))
+    if pin is None:
+        return None
+    savers, count = _savers(session, pin)
+    return PinPage(views.pin_card(settings, pin), _name(pin.creator), savers, count)
+
+
+def _savers(session: Session, pin: Pin) -> tuple[tuple[str, ...], int]:
+    """Owners of public boards holding the pin (not its creator), earliest first, and how many."""
+    conditions = (BoardPin.pin_id == pin.id, Board.secret.is_(False), Board.owner_id != pin.creator_id)
+    owners = (
+        select(Person.handle)
+        .join(Board, Board.owner_id == Person.id)
+        .join(BoardPin, BoardPin.board_id == Board.id)
+        .where(*conditions)
+        .group_by(Person.id, Person.handle)
+        .order_by(func.min(BoardPin.saved_at), Person.handle)
+        .limit(SAVERS_SHOWN)
+    )
+    count = session.scalar(
+        select(func.count(func.distinct(Board.owner_id)))
+        .select_from(Board).join(BoardPin, BoardPin.board_id == Board.id).where(*conditions)
+    )
+    return tuple(session.scalars(owners)), count or 0
+
+
+def board_page(session: Session, settings: CoreSettings, board_id: int) -> BoardPage | None:
+    """A public board with its latest pins; None for unknown and secret boards alike."""
+    if not 0 < board_id <= refs.MAX_ID:
+        return None
+    board = session.get(Board, board_id)
+    if board is None or board.secret:
+        return None
+    pins, total = boards_service.pins_of(session, board, BOARD_PAGE)
+    card = BoardCard(
+        board_id=board.id, name=board.name, owner_handle=board.owner.handle, pin_count=total, secret=False,
+        pins=tuple(views.pin_card(settings, p) for p in pins), page_url=views.board_url(settings, board),
+    )
+    return BoardPage(card, _name(board.owner))
+
+
+def profile_page(session: Session, settings: CoreSettings, handle: str) -> ProfileCard | None:
+    """A person and their public boards; handles match ignoring case."""
+    try:
+        person = people.by_handle(session, handle)
+    except DomainError:
+        return None
+    return views.profile_card(session, settings, person, None)
+
+
+def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePage | None:
+    """What waits behind an invite code and how to accept it; None for a bad code."""
+    try:
+        invite = invites.find(session, code)
+    except DomainError:
+        return None
+    inviter = session.get(Person, invite.inviter_id)
+    redeemed = invite.redeemed_by is not None
+    pin = None if redeemed else _waiting_pin(session, invite)
+    participants = session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.conversation_id == invite.conversation_id)
+    )
+    return InvitePage(
+        link=views.invite_link(settings, invite.invitee_handle, invite.code),
+        inviter_handle=inviter.handle, inviter_name=_name(inviter),
+        pin=views.pin_card(settings, pin) if pin else None, participants=participants or 0,
+        redeemed=redeemed, slack_join=f"{settings.slack_command} join {invite.code}",
+    )
+
+
+def _waiting_pin(session: Session, invite: Invite) -> Pin | None:
+    """The latest pin sent in the invite's conversation — what the newcomer sees on joining."""
+    return session.scalar(
+        select(Pin).join(Message, Message.pin_id == Pin.id)
+        .where(Message.conversation_id == invite.conversation_id, Message.kind == "pin")
+        .order_by(Message.id.desc()).limit(1)
+    )
+
+
+def _name(person: Person) -> str:
+    return person.display_name or person.handle
