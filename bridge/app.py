@@ -10,7 +10,7 @@ import time
 from flask import Flask, g, request
 
 from bridge import config as config_module
-from bridge import ops
+from bridge import ops, pages
 from bridge.config import Config
 from bridge.metrics import Metrics
 from bridge.wiring import Services, build
@@ -28,6 +28,9 @@ def create_app(config: Config | str | None = None, services: Services | None = N
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # no platform sends more; larger bodies get 413
     app.extensions["pinbridge"] = services
     app.register_blueprint(ops.blueprint(services, metrics))
+    app.register_blueprint(pages.blueprint(services))
+    if services.sandbox is None:
+        app.add_url_rule("/", "landing", pages.landing_view(services))
     for platform in services.platforms.values():
         if platform.blueprint is not None:
             app.register_blueprint(platform.blueprint)

@@ -17,7 +17,7 @@ from adapters.slack.app import build_app
 from adapters.slack.sender import SlackSender
 from bridge.wiring import Platform, Services
 
-LAZY_WORKERS = 4  # threads running the work after each ack (engine, response_url, views.open)
+LAZY_WORKERS = 8  # threads running the work after each ack (engine, response_url, views.open)
 
 
 def install(services: Services) -> Platform:

@@ -6,7 +6,14 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    ContextTypes,
+    TypeHandler,
+)
 
 from adapters.telegram.callbacks import Buttons
 from adapters.telegram.handlers import Commands

@@ -20,7 +20,12 @@ from adapters.telegram import keyboard, outbound
 from adapters.telegram.accounts import identity_of
 from adapters.telegram.cards import esc, shorten
 from adapters.telegram.chunks import TEXT_LIMIT, split_first
-from adapters.telegram.render import Outbound, picker_outbound, prompt_outbound, reply_outbound
+from adapters.telegram.render import (
+    Outbound,
+    picker_outbound,
+    prompt_outbound,
+    reply_outbound,
+)
 from core.engine import Engine
 from core.people import Identity
 

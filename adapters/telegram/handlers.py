@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from adapters.telegram import outbound
 from adapters.telegram.accounts import identity_of

@@ -8,8 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.telegram.cards import board_html, digest_html, esc, message_html, pin_html, profile_html
-from core.results import BoardCard, ConversationRow, MessageView, PersonRow, PinCard, ProfileCard, Reply
+from adapters.telegram.cards import (
+    board_html,
+    digest_html,
+    esc,
+    message_html,
+    pin_html,
+    profile_html,
+)
+from core.results import (
+    BoardCard,
+    ConversationRow,
+    MessageView,
+    PersonRow,
+    PinCard,
+    ProfileCard,
+    Reply,
+)
 
 MAX_LISTED_BUTTONS = 10  # rows of per-item buttons under a listing
 MAX_PICKER_CONTACTS = 40  # Telegram allows 100 buttons; more contacts than this: type /send

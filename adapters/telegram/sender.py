@@ -11,7 +11,14 @@ import logging
 from datetime import timedelta
 
 from telegram import Bot, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from adapters.telegram import outbound
 from adapters.telegram.accounts import PLATFORM

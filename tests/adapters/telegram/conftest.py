@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.pacing import UNPACED
-from bridge.worker import DeliveryWorker
 from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
+from bridge.pacing import UNPACED
 from bridge.sandbox.serving import serve
 from bridge.sandbox.telegram_api import create_app
 from bridge.sandbox.telegram_state import TelegramStandin
 from bridge.telegram_setup import assemble
 from bridge.wiring import Services
+from bridge.worker import DeliveryWorker
 from core.engine import Engine
 from tests.adapters.telegram.harness import (
-    ALICE, BOB, BOT_USERNAME, CAROL, DAVE, GROUP, SECRET, TOKEN, WAIT_SECONDS, Harness,
+    ALICE,
+    BOB,
+    BOT_USERNAME,
+    CAROL,
+    DAVE,
+    GROUP,
+    SECRET,
+    TOKEN,
+    WAIT_SECONDS,
+    Harness,
 )
 
 

@@ -7,7 +7,14 @@ from core.db import transaction
 from core.models import Person
 from core.ports import Outgoing, Sent
 from tests.adapters.telegram.harness import (
-    ALICE, BOB, CAROL, button, buttons, befriend, drain, text_of,
+    ALICE,
+    BOB,
+    CAROL,
+    befriend,
+    button,
+    buttons,
+    drain,
+    text_of,
 )
 
 BOOTS = "/new https://example.com/boots Trail boots"

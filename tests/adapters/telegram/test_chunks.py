@@ -10,7 +10,14 @@ from html.parser import HTMLParser
 import pytest
 
 from adapters.telegram.cards import esc
-from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, split_first, split_html, units, visible
+from adapters.telegram.chunks import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    split_first,
+    split_html,
+    units,
+    visible,
+)
 
 ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 

@@ -6,7 +6,15 @@ import re
 
 from core.grammar import WORDS
 from core.people import Identity
-from tests.adapters.telegram.harness import ALICE, BOB, DAVE, GROUP, button, buttons, text_of
+from tests.adapters.telegram.harness import (
+    ALICE,
+    BOB,
+    DAVE,
+    GROUP,
+    button,
+    buttons,
+    text_of,
+)
 from tests.factories import link_code, say
 
 EVERY_WORD = [

@@ -9,7 +9,14 @@ import pytest
 from telegram.error import InvalidToken
 
 from bridge.telegram_setup import assemble, install
-from tests.adapters.telegram.harness import ALICE, SECRET, WAIT_SECONDS, Harness, eventually, text_of
+from tests.adapters.telegram.harness import (
+    ALICE,
+    SECRET,
+    WAIT_SECONDS,
+    Harness,
+    eventually,
+    text_of,
+)
 
 
 @pytest.mark.parametrize("mode", ["webhook"])

@@ -11,7 +11,14 @@ from sqlalchemy import select
 from core.db import transaction
 from core.models import Account, Delivery
 from core.ports import Failed, RetryLater, Sent
-from tests.adapters.telegram.harness import ALICE, BOB, befriend, buttons, drain, text_of
+from tests.adapters.telegram.harness import (
+    ALICE,
+    BOB,
+    befriend,
+    buttons,
+    drain,
+    text_of,
+)
 
 pytestmark = [
     pytest.mark.parametrize("mode", ["webhook"]),

@@ -1,0 +1,115 @@
+"""The public web pages (SPEC §5): pin, board, profile and invite pages, and the plain landing page.
+
+Read-only and login-free: each page shows exactly what `core.pages` lets the public
+see; anything else is the same 404, so a secret board is indistinguishable from none.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, make_response, render_template
+
+from core import pages
+from core.db import transaction
+
+# No scripts at all; images may come from any web host (pin images, avatars).
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src http: https:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # invite codes sit in the path: never send it to image hosts
+    "X-Frame-Options": "DENY",
+}
+
+
+def http_url(value: object) -> str:
+    """The value if it is an absolute http(s) URL, else "" — the last guard before href/src."""
+    if not isinstance(value, str) or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return ""
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        return ""
+    return value if parts.scheme.lower() in ("http", "https") and hostname else ""
+
+
+def url_host(value: object) -> str:
+    """The host name of an http(s) URL, for showing where a link leads."""
+    url = http_url(value)
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+
+
+def harden(response: Response) -> Response:
+    """Add the security headers every public page carries."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def blueprint(services) -> Blueprint:
+    """GET /p/<pin>, /b/<board>, /u/<handle> and /i/<code>, with their stylesheet under /assets/."""
+    bp = Blueprint(
+        "pages", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
+    )
+    bp.add_app_template_filter(http_url, "http_url")
+    bp.add_app_template_filter(url_host, "url_host")
+    bp.after_request(harden)
+    settings = services.engine.settings
+
+    def lookup(query, key):
+        if key is None:
+            return None
+        with transaction(services.sessions) as session:
+            return query(session, settings, key)
+
+    @bp.get("/p/<pin_id>")
+    def pin(pin_id: str):
+        return _page("pages/pin.html", page=lookup(pages.pin_page, _number(pin_id)))
+
+    @bp.get("/b/<board_id>")
+    def board(board_id: str):
+        return _page("pages/board.html", page=lookup(pages.board_page, _number(board_id)))
+
+    @bp.get("/u/<handle>")
+    def profile(handle: str):
+        return _page("pages/profile.html", page=lookup(pages.profile_page, handle))
+
+    @bp.get("/i/<code>")
+    def invite(code: str):
+        response = _page("pages/invite.html", page=lookup(pages.invite_page, code))
+        response.headers["Cache-Control"] = "no-store"  # a one-time code: keep it out of shared caches
+        return response
+
+    return bp
+
+
+def landing_view(services):
+    """The view for GET / when the sandbox is off: what Pinbridge is and how to start."""
+    config = services.config
+
+    def landing():
+        response = make_response(render_template(
+            "pages/landing.html",
+            slack_command=config.slack.command if config.slack.enabled else None,
+            telegram_url=f"https://t.me/{config.telegram.bot_username}" if config.telegram.enabled else None,
+        ))
+        return harden(response)
+
+    return landing
+
+
+def _number(text: str) -> int | None:
+    """An id from the path; not the int converter, so /p/abc gets the styled 404 too."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _page(template: str, page) -> Response:
+    """The page, or the one 404 used for unknown, secret and invisible things alike."""
+    if page is None:
+        return make_response(render_template("pages/not_found.html"), 404)
+    return make_response(render_template(template, page=page))
