@@ -36,6 +36,7 @@ def create_app(config: Config | str | None = None, services: Services | None = N
             app.register_blueprint(platform.blueprint)
     if services.sandbox is not None:
         services.sandbox.mount(app)
+        app.register_blueprint(services.sandbox.page(services))
     _measure(app, metrics)
     return app
 

@@ -67,6 +67,20 @@ class DigestScheduler:
             log.info("queued %d digests", queued)
         return queued
 
+    def add_housekeeping(self) -> None:
+        """A daily job that forgets old inbound event ids and button keys."""
+        self.scheduler.add_job(
+            self.prune, IntervalTrigger(hours=24, timezone="UTC"), id=f"{JOB_ID}-housekeeping",
+            name="housekeeping", replace_existing=True,
+        )
+
+    def prune(self) -> dict[str, int]:
+        """Run the housekeeping once."""
+        with transaction(self.sessions) as session:
+            removed = operations.prune(session, utcnow())
+        log.info("housekeeping removed %s", removed)
+        return removed
+
     def start(self) -> None:
         """Start the scheduler thread (the first pass runs at once: catch-up after downtime)."""
         self.scheduler.start()

@@ -31,9 +31,12 @@ class Running:
     def start(self) -> None:
         if self.role in ("all", "web"):
             self._web()
-        if self.role in ("all", "web", "worker"):
+        if self.role in ("all", "web"):
+            # Inbound platform work (Telegram's loop, webhook set-up or polling) lives with the web
+            # role, after the server is up: the sandbox's stand-ins are served by it. Workers only
+            # send, and the senders start what they need on first use.
             for platform in self.services.platforms.values():
-                platform.start()  # after the web server: the sandbox's stand-ins are served by it
+                platform.start()
                 self.stops.append(platform.stop)
         if self.role in ("all", "worker"):
             self._worker()
@@ -75,6 +78,7 @@ class Running:
     def _scheduler(self) -> None:
         digests = self.services.config.digests
         scheduler = DigestScheduler(self.services.sessions, digests.default, digests.check_every_seconds)
+        scheduler.add_housekeeping()
         scheduler.start()
         self.stops.append(scheduler.stop)
 

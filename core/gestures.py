@@ -30,11 +30,6 @@ def load_action(session: Session, key: str) -> dict | None:
     return dict(row.payload) if row else None
 
 
-def forget_actions_before(session: Session, moment: datetime) -> int:
-    """Housekeeping: drop old button keys."""
-    return session.execute(delete(ActionKey).where(ActionKey.created_at < moment)).rowcount
-
-
 def await_reply(session: Session, platform: str, external_id: str, conversation_id: int, ttl_seconds: int) -> None:
     """The next plain text from this account goes to this conversation (until the timeout)."""
     row = session.scalar(

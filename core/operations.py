@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.inserts import insert_if_absent, upsert
-from core.models import Account, Delivery, InboundEvent, RuntimeState
+from core.models import Account, ActionKey, Delivery, InboundEvent, RuntimeState
 
 
 @dataclass
@@ -83,3 +83,14 @@ def get_state(session: Session, key: str) -> str | None:
 def set_state(session: Session, key: str, value: str) -> None:
     """Store a runtime fact (two writers at once are fine)."""
     upsert(session, RuntimeState, {"key": key, "value": value, "updated_at": utcnow()}, ["key"])
+
+
+def prune(session: Session, now: datetime, keep_events_days: int = 7, keep_buttons_days: int = 90) -> dict[str, int]:
+    """Housekeeping: forget old inbound event ids (platforms retry within minutes) and button keys."""
+    events = session.execute(
+        delete(InboundEvent).where(InboundEvent.received_at < now - timedelta(days=keep_events_days))
+    ).rowcount
+    buttons = session.execute(
+        delete(ActionKey).where(ActionKey.created_at < now - timedelta(days=keep_buttons_days))
+    ).rowcount
+    return {"inbound_events": events, "action_keys": buttons}

@@ -99,7 +99,8 @@ def _refresh(account: Account, identity: Identity) -> None:
     now = utcnow()
     if now - account.last_seen_at > SEEN_RESOLUTION:  # not a write on every command
         account.last_seen_at = now
-    if identity.chat_id and account.chat_id != identity.chat_id:
+    if identity.chat_id and (account.chat_id != identity.chat_id or account.unreachable):
+        # Hearing from them in their own chat proves we can write there again (e.g. bot unblocked).
         account.chat_id = identity.chat_id
         account.unreachable = False
     if identity.username:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from telegram import (
@@ -14,6 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from adapters.telegram import outbound
@@ -24,6 +26,7 @@ from adapters.telegram.render import Outbound, pin_buttons
 from core.engine import Engine
 from core.results import PinCard
 
+log = logging.getLogger(__name__)
 PAGE = 10
 CACHE_SECONDS = 10  # short, and per user (is_personal): results depend on who may see which pin
 MAX_OFFSET = 10_000
@@ -40,10 +43,10 @@ def next_offset(offset: int, found: int) -> str:
     return str(offset + found) if found == PAGE and offset + found < MAX_OFFSET else ""
 
 
-def result_of(card: PinCard, keyboard) -> InlineQueryResult:
+def result_of(card: PinCard, keyboard, photos: bool = True) -> InlineQueryResult:
     """One inline result carrying the whole card: a photo when the pin has an image."""
     description = shorten(f"{host_of(card.url)} · {card.description}".strip(" ·"), 120)
-    if card.image_url:
+    if card.image_url and photos:
         caption, _ = split_first(pin_html(card), CAPTION_LIMIT)
         return InlineQueryResultPhoto(
             card.ref, card.image_url, card.image_url, title=card.title, description=description,
@@ -52,7 +55,7 @@ def result_of(card: PinCard, keyboard) -> InlineQueryResult:
     content = InputTextMessageContent(split_first(pin_html(card), TEXT_LIMIT)[0], parse_mode=ParseMode.HTML)
     return InlineQueryResultArticle(
         card.ref, shorten(card.title, 100) or card.ref, content, reply_markup=keyboard,
-        url=card.url, description=description,
+        url=card.url, description=description, thumbnail_url=card.image_url,
     )
 
 
@@ -80,14 +83,21 @@ class InlineSearch:
         if not reply.ok:
             await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(reply.text))
             return
-        results = await asyncio.to_thread(self._results, list(reply.items))
-        await query.answer(
-            results, cache_time=CACHE_SECONDS, is_personal=True, next_offset=next_offset(offset, len(results)),
-        )
+        cards = list(reply.items)
+        keyboards = await asyncio.to_thread(self._keyboards, cards)
+        page = {"cache_time": CACHE_SECONDS, "is_personal": True, "next_offset": next_offset(offset, len(cards))}
+        try:
+            await query.answer([result_of(c, k) for c, k in zip(cards, keyboards)], **page)
+        except BadRequest as error:
+            if not any(card.image_url for card in cards):
+                raise
+            # Telegram fetches photo results itself and refuses the whole page for one bad image.
+            log.warning("inline photos refused (%s); answering with articles", error.message)
+            await query.answer([result_of(c, k, photos=False) for c, k in zip(cards, keyboards)], **page)
 
-    def _results(self, cards: list[PinCard]) -> list[InlineQueryResult]:
+    def _keyboards(self, cards: list[PinCard]) -> list:
         # Blocking: each card's buttons are stored behind a key.
-        return [result_of(card, outbound.prepare(self.engine, Outbound("", (pin_buttons(card),)))) for card in cards]
+        return [outbound.prepare(self.engine, Outbound("", (pin_buttons(card),))) for card in cards]
 
 
 def _hint(text: str) -> InlineQueryResultsButton:

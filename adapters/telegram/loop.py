@@ -61,6 +61,9 @@ class LoopThread:
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         """Run a coroutine on the loop and wait for its result (from another thread only)."""
+        if threading.current_thread() is self._thread:
+            coroutine.close()
+            raise RuntimeError("LoopThread.run() called on the loop's own thread: it would wait forever")
         future = self.submit(coroutine)
         try:
             return future.result(timeout)

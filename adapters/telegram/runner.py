@@ -7,7 +7,7 @@ import concurrent.futures
 import logging
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application
 
 from adapters.telegram.application import ALLOWED_UPDATES
@@ -64,6 +64,9 @@ class TelegramRunner:
                 return
             except InvalidToken:
                 log.error("telegram refused the bot token; the bot stays off")
+                raise
+            except BadRequest as error:  # e.g. a webhook URL or secret Telegram won't take: retrying can't help
+                log.error("telegram refused the bot's set-up (%s); fix the config and restart", error.message)
                 raise
             except TelegramError as error:
                 log.warning("telegram unreachable while starting (%s); retrying in %.0fs", error, delay)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from bridge.sandbox import slack_api, telegram_api
 from bridge.sandbox.slack_state import SlackStandin
@@ -25,9 +26,18 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         if self.telegram is None:
-            self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username)
+            # Handled update ids are kept in the database (dedup) across restarts; a new process
+            # must not hand out ids an earlier one already used, or its updates would be dropped.
+            first = int(time.time()) * 1000
+            self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username, first_update_id=first)
 
     def mount(self, app: Flask) -> None:
         """Serve the stand-ins from the main app."""
         app.register_blueprint(slack_api.blueprint(self.slack, url_prefix=SLACK_PREFIX))
         app.register_blueprint(telegram_api.blueprint(self.telegram, url_prefix=TELEGRAM_PREFIX))
+
+    def page(self, services) -> Blueprint:
+        """The sandbox page at / and its JSON API, playing people on both stand-ins."""
+        from bridge.sandbox import ui  # imported when served: the page pulls in httpx and the digest runner
+
+        return ui.blueprint(self, services)

@@ -105,13 +105,13 @@ def _view_arg(params: Params) -> Params:
 
 
 def _views_open(standin: SlackStandin, params: Params) -> Params:
-    _require(params, "trigger_id", "invalid_trigger_id")
-    return {"view": standin.store_view(_view_arg(params))}
+    trigger_id = _require(params, "trigger_id", "invalid_trigger_id")
+    return {"view": standin.store_view(_view_arg(params), trigger_id=str(trigger_id))}
 
 
 def _views_push(standin: SlackStandin, params: Params) -> Params:
-    _require(params, "trigger_id", "invalid_trigger_id")
-    return {"view": standin.store_view(_view_arg(params))}
+    trigger_id = _require(params, "trigger_id", "invalid_trigger_id")
+    return {"view": standin.store_view(_view_arg(params), trigger_id=str(trigger_id))}
 
 
 def _views_update(standin: SlackStandin, params: Params) -> Params:

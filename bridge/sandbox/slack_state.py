@@ -104,6 +104,7 @@ class SlackStandin:
             self._messages: dict[str, list[dict[str, Any]]] = {}
             self._ephemeral: list[dict[str, Any]] = []
             self._views: dict[str, dict[str, Any]] = {}
+            self._view_triggers: dict[str, str] = {}
             self._calls: list[Call] = []
             self._response_posts: list[ResponsePost] = []
             self._faults: dict[str, deque[Fault]] = {}
@@ -195,6 +196,12 @@ class SlackStandin:
                 if (view_id and view["id"] == view_id) or (external_id and view["external_id"] == external_id):
                     return copy.deepcopy(view)
         raise SlackError("not_found")
+
+    def view_opened_by(self, trigger_id: str) -> dict[str, Any] | None:
+        """The view (latest state) that views.open or views.push showed for `trigger_id`, if any."""
+        with self._lock:
+            view_id = self._view_triggers.get(trigger_id)
+            return copy.deepcopy(self._views[view_id]) if view_id in self._views else None
 
     def response_posts(self, token: str | None = None) -> list[ResponsePost]:
         """Bodies posted to response URLs, optionally only those for `token`."""
@@ -310,10 +317,15 @@ class SlackStandin:
         self._emit({"type": "ephemeral", "message": message})
         return message
 
-    def store_view(self, view: dict[str, Any], view_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    def store_view(
+        self, view: dict[str, Any], view_id: str | None = None, trigger_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         """Create (or replace, when `view_id` is given) a view and return its Slack shape."""
         with self._lock:
             view_id = view_id or "V" + secrets.token_hex(5).upper()
+            if trigger_id:
+                # Slack shows a view to the person whose click made the trigger; remember whose it is.
+                self._view_triggers[trigger_id] = view_id
             stored = {
                 "team_id": self.team_id,
                 "app_id": self.app_id,

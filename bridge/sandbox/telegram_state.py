@@ -39,8 +39,10 @@ class TelegramStandin:
         bot_username: str = "pinbridge_bot",
         *,
         clock: Callable[[], float] = time.monotonic,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
+        self.first_update_id = first_update_id
         self.bot_username = bot_username
         self._clock = clock
         self._lock = threading.Lock()
@@ -55,7 +57,7 @@ class TelegramStandin:
         self._messages: dict[int, list[Json]] = {}
         self._last_message_id: dict[int, int] = {}
         self._updates: list[Json] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(self.first_update_id)
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._open_queries: set[str] = set()
         self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}

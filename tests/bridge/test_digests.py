@@ -173,3 +173,16 @@ def test_send_digests_now_reaches_everyone_with_unread_except_off(engine, sessio
     now = datetime(2026, 11, 23, 14, 0)
     assert run_due(sessions, DEFAULT, now, everyone=True) == 1, "bob (carol chose off, alice read everything)"
     assert run_due(sessions, DEFAULT, now, everyone=True) == 0, "the same instant is one period"
+
+
+def test_housekeeping_forgets_old_event_ids_and_button_keys(engine, sessions):
+    from core.models import ActionKey, InboundEvent
+
+    engine.first_time("slack_event", "Ev1")
+    key = engine.action_key({"do": "save", "pin": 1})
+    with transaction(sessions) as session:
+        session.execute(update(InboundEvent).values(received_at=datetime(2020, 1, 1)))
+        session.execute(update(ActionKey).values(created_at=datetime(2020, 1, 1)))
+    removed = DigestScheduler(sessions, DEFAULT).prune()
+    assert removed == {"inbound_events": 1, "action_keys": 1}
+    assert engine.action(key) is None

@@ -8,16 +8,13 @@ through the Flask app to the real Bolt app.
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
-
+from bridge.sandbox import slack_requests as requests
 from bridge.sandbox.slack_api import SlackStandin
 
-TEAM = "T0SANDBOX"
+TEAM = requests.TEAM
 _ids = itertools.count(1)
 
 
@@ -42,9 +39,7 @@ class Workspace:
     def post(self, body: str, content_type: str, timestamp: int | None = None, signature: str | None = None,
              headers: dict | None = None):
         """POST /slack/events with Slack's signature headers (correct unless given)."""
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        sig = signature or SignatureVerifier(self.secret).generate_signature(timestamp=ts, body=body)
-        all_headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig, **(headers or {})}
+        all_headers = {**requests.signed_headers(self.secret, body, timestamp, signature), **(headers or {})}
         return self.web.post("/slack/events", data=body, content_type=content_type, headers=all_headers)
 
     def user(self, user_id: str) -> dict:
@@ -53,46 +48,34 @@ class Workspace:
     # slash commands -------------------------------------------------------------------------
     def command_body(self, user_id: str, text: str, channel: str = "C0GENERAL") -> tuple[str, str]:
         token = f"cmd{next(_ids)}"
-        form = {
-            "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "pinbridge-sandbox",
-            "channel_id": channel, "channel_name": "general", "user_id": user_id,
-            "user_name": self.user(user_id)["name"], "command": self.command_name, "text": text,
-            "api_app_id": "A0SANDBOX", "is_enterprise_install": "false",
-            "response_url": self.standin.response_url(token, self.api_url), "trigger_id": f"trigger.{token}",
-        }
-        return urlencode(form), token
+        body = requests.slash_command(
+            user_id, self.user(user_id)["name"], self.command_name, text,
+            self.standin.response_url(token, self.api_url), f"trigger.{token}", channel_id=channel,
+        )
+        return body, token
 
     def command(self, user_id: str, text: str, channel: str = "C0GENERAL") -> dict:
         """Type `/pin text`; returns the body Pinbridge posted to the response_url."""
         body, token = self.command_body(user_id, text, channel)
-        response = self.post(body, "application/x-www-form-urlencoded")
+        response = self.post(body, requests.FORM)
         assert response.status_code == 200, response.data
         posts = eventually(lambda: self.standin.response_posts(token), what=f"the answer to /pin {text}")
         return posts[0].body
 
     # buttons and modals ----------------------------------------------------------------------
     def _actor(self, user_id: str) -> dict:
-        return {"id": user_id, "username": self.user(user_id)["name"], "name": self.user(user_id)["name"], "team_id": TEAM}
+        return requests.actor(user_id, self.user(user_id)["name"])
 
     def click(self, user_id: str, action_id: str, value: str | None = None, channel: str = "C0GENERAL",
               message: dict | None = None):
         """Click a button; returns (HTTP response, response_url token, trigger id)."""
         token = f"act{next(_ids)}"
-        action = {"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": f"{time.time():.6f}",
-                  "text": {"type": "plain_text", "text": action_id}}
-        if value is not None:
-            action["value"] = value
-        payload = {
-            "type": "block_actions", "user": self._actor(user_id), "api_app_id": "A0SANDBOX", "token": "legacy",
-            "container": {"type": "message", "message_ts": (message or {}).get("ts", "1.000001"), "channel_id": channel,
-                          "is_ephemeral": False},
-            "trigger_id": f"trigger.{token}", "team": {"id": TEAM, "domain": "pinbridge-sandbox"},
-            "enterprise": None, "is_enterprise_install": False, "channel": {"id": channel, "name": "general"},
-            "message": message or {"type": "message", "ts": "1.000001", "text": "card"},
-            "response_url": self.standin.response_url(token, self.api_url), "actions": [action],
-        }
-        response = self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-        return response, token, payload["trigger_id"]
+        trigger = f"trigger.{token}"
+        body = requests.block_actions(
+            self._actor(user_id), requests.button_action(action_id, value),
+            self.standin.response_url(token, self.api_url), trigger, channel_id=channel, message=message,
+        )
+        return self.post(body, requests.FORM), token, trigger
 
     def click_and_answer(self, user_id: str, action_id: str, value: str) -> dict:
         """Click a button whose answer comes back through the response_url."""
@@ -111,35 +94,20 @@ class Workspace:
 
     def submit(self, user_id: str, view: dict, values: dict):
         """Submit a modal with these input values ({block_id: action state}); returns the HTTP response."""
-        submitted = {**view, "state": {"values": {block: {"value": state} for block, state in values.items()}}}
-        payload = {
-            "type": "view_submission", "team": {"id": TEAM, "domain": "pinbridge-sandbox"},
-            "user": self._actor(user_id), "api_app_id": "A0SANDBOX", "token": "legacy", "trigger_id": "t.submit",
-            "view": submitted, "response_urls": [], "is_enterprise_install": False, "enterprise": None,
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        state = {block: {"value": action_state} for block, action_state in values.items()}
+        return self.post(requests.view_submission(self._actor(user_id), view, state), requests.FORM)
 
     # events ----------------------------------------------------------------------------------
     def event(self, event: dict, event_id: str | None = None, retry: int = 0):
         """Deliver an Events API event_callback (a retry carries X-Slack-Retry-Num)."""
-        body = {
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0SANDBOX", "event": event, "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}", "event_time": int(time.time()),
-            "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": self.standin.bot_user_id,
-                                "is_bot": True, "is_enterprise_install": False}],
-            "is_ext_shared_channel": False,
-        }
+        body = requests.event_callback(event, event_id or f"Ev{next(_ids):08d}", self.standin.bot_user_id)
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.post(json.dumps(body), "application/json", headers=headers)
+        return self.post(body, requests.JSON, headers=headers)
 
     def dm(self, user_id: str, text: str, thread_ts: str | None = None, event_id: str | None = None, retry: int = 0):
         """A person writes in the bot's DM (in a thread when `thread_ts` is given)."""
-        ts = f"{time.time():.6f}"
-        event = {"type": "message", "user": user_id, "text": text, "ts": ts, "team": TEAM,
-                 "channel": self.standin.dm_channel(user_id), "event_ts": ts, "channel_type": "im",
-                 "client_msg_id": f"m{next(_ids)}"}
-        if thread_ts:
-            event.update(thread_ts=thread_ts, parent_user_id=self.standin.bot_user_id)
+        event = requests.dm_event(user_id, self.standin.dm_channel(user_id), text, f"m{next(_ids)}", thread_ts,
+                                  self.standin.bot_user_id)
         return self.event(event, event_id, retry)
 
 

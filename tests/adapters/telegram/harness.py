@@ -7,6 +7,7 @@ Application has finished with it, and `wait` blocks (bounded) until then.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from flask import Flask
@@ -36,15 +37,12 @@ def identity(user_id: int, username: str) -> Identity:
 
 def eventually(check, what: str, timeout: float = WAIT_SECONDS):
     """Poll `check()` until it returns something truthy; fail naming `what` after the bound."""
-    done = threading.Event()
-    result = None
-    while True:
-        result = check()
-        if result:
-            return result
-        if done.wait(0.02) or timeout <= 0:
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
-        timeout -= 0.02
+        time.sleep(0.01)
+    return result
 
 
 class Harness:

@@ -66,3 +66,12 @@ def test_no_match_answers_an_empty_page(bot, services):
     pins(services.engine, 2)
     answer = bot.inline(BOB, "sandals", offset="not-a-number")
     assert answer["results"] == [] and answer["next_offset"] == ""
+
+
+def test_when_telegram_refuses_photo_results_the_page_is_sent_as_articles(bot, services, standin):
+    pins(services.engine, 1)
+    with transaction(services.sessions) as session:
+        session.execute(update(Pin).values(image_url="https://img.example.com/boots.png"))
+    standin.fail_next("answerInlineQuery", status=400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
+    [result] = bot.inline(BOB, "boots")["results"]
+    assert result["type"] == "article" and result["thumbnail_url"] == "https://img.example.com/boots.png"

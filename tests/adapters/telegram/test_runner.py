@@ -6,7 +6,7 @@ import dataclasses
 import threading
 
 import pytest
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken
 
 from bridge.telegram_setup import assemble, install
 from tests.adapters.telegram.harness import (
@@ -85,3 +85,12 @@ def test_install_gives_a_platform_whose_stop_ends_the_loop_thread(services, stan
 def test_stopping_a_bot_that_never_started_is_harmless(services):
     platform = install(services)
     platform.stop()
+
+
+@pytest.mark.parametrize("mode", ["webhook"])
+def test_a_webhook_telegram_refuses_stops_the_boot_with_the_reason(standin, telegram):
+    standin.fail_next("setWebhook", status=400, description="Bad Request: bad webhook: HTTPS url must be provided")
+    telegram.runner.start()
+    with pytest.raises(BadRequest, match="(?i)https url must be provided"):
+        telegram.runner.wait_started(WAIT_SECONDS)
+    assert len(standin.calls("setWebhook")) == 1

@@ -151,3 +151,27 @@ def test_nothing_to_render_fails_without_a_call(bot, worker, telegram, standin):
     calls = len(standin.calls())
     assert isinstance(telegram.sender.send(dataclasses.replace(outgoing, message=None)), Failed)
     assert len(standin.calls()) == calls
+
+
+def test_the_sender_works_in_a_process_that_never_started_the_bot(telegram, services, worker, standin):
+    """A worker-only process sends without polling or setting the webhook."""
+    from tests.adapters.telegram.harness import identity
+    from tests.factories import friends, say
+
+    alice, bob = identity(ALICE, "alice"), identity(BOB, "bob")
+    friends(services.engine, alice, bob)
+    say(services.engine, alice, "send https://example.com/boots to @bob Look")
+    assert drain(worker) == 1
+    assert "Look" in text_of(standin.last_message(BOB))
+    assert standin.webhook() is None and standin.calls("getUpdates") == [] and standin.calls("setMyCommands") == []
+
+
+def test_someone_who_blocked_the_bot_is_reachable_again_after_start(bot, worker, standin, services):
+    pending(bot, worker)
+    worker.release()
+    standin.fail_next("sendMessage", status=403)
+    drain(worker)  # Bob blocked the bot: his account is unreachable
+    bot.ask(BOB, "/start")  # …and later unblocks it and says hello
+    bot.ask(ALICE, "/reply c1 Are you back?")
+    assert drain(worker) == 1
+    assert text_of(standin.last_message(BOB)).endswith("Are you back?")

@@ -1,0 +1,110 @@
+"""Requests exactly as Slack sends them to POST /slack/events — pure builders, no I/O.
+
+Slash commands and interactivity (block_actions, view_submission) are urlencoded forms,
+the Events API is JSON; every body is signed with the app's signing secret (v0 HMAC).
+Used by the sandbox page and by the Slack adapter's tests.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+TEAM = "T0SANDBOX"
+TEAM_DOMAIN = "pinbridge-sandbox"
+APP_ID = "A0SANDBOX"
+
+
+def signed_headers(secret: str, body: str, timestamp: int | None = None, signature: str | None = None) -> dict[str, str]:
+    """Slack's X-Slack-Request-Timestamp and X-Slack-Signature for `body` (correct unless given)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+
+
+def slash_command(
+    user_id: str, user_name: str, command: str, text: str, response_url: str, trigger_id: str,
+    channel_id: str = "C0GENERAL", channel_name: str = "general",
+) -> str:
+    """The urlencoded body of a slash command typed by a person."""
+    form = {
+        "token": "legacy-verification-token", "team_id": TEAM, "team_domain": TEAM_DOMAIN,
+        "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id, "user_name": user_name,
+        "command": command, "text": text, "api_app_id": APP_ID, "is_enterprise_install": "false",
+        "response_url": response_url, "trigger_id": trigger_id,
+    }
+    return urlencode(form)
+
+
+def actor(user_id: str, user_name: str) -> dict:
+    """The `user` object of an interactivity payload."""
+    return {"id": user_id, "username": user_name, "name": user_name, "team_id": TEAM}
+
+
+def button_action(action_id: str, value: str | None = None, label: str | None = None, block_id: str = "b1",
+                  url: str | None = None) -> dict:
+    """One clicked button as it appears in `actions` of a block_actions payload."""
+    action = {"action_id": action_id, "block_id": block_id, "type": "button", "action_ts": f"{time.time():.6f}",
+              "text": {"type": "plain_text", "text": label or action_id, "emoji": True}}
+    if value is not None:
+        action["value"] = value
+    if url is not None:
+        action["url"] = url
+    return action
+
+
+def block_actions(
+    user: dict, action: dict, response_url: str, trigger_id: str, channel_id: str = "C0GENERAL",
+    channel_name: str = "general", message: dict | None = None, is_ephemeral: bool = False,
+) -> str:
+    """The urlencoded body of a button click (an ephemeral message has no `message` in it)."""
+    container = {"type": "message", "message_ts": (message or {}).get("ts", "1.000001"), "channel_id": channel_id,
+                 "is_ephemeral": is_ephemeral}
+    payload = {
+        "type": "block_actions", "user": user, "api_app_id": APP_ID, "token": "legacy", "container": container,
+        "trigger_id": trigger_id, "team": {"id": TEAM, "domain": TEAM_DOMAIN}, "enterprise": None,
+        "is_enterprise_install": False, "channel": {"id": channel_id, "name": channel_name},
+        "response_url": response_url, "actions": [action],
+    }
+    if not is_ephemeral:
+        payload["message"] = message or {"type": "message", "ts": "1.000001", "text": "card"}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(user: dict, view: dict, values: dict, trigger_id: str = "t.submit") -> str:
+    """The urlencoded body of a submitted modal; `values` is state.values ({block_id: {action_id: state}})."""
+    submitted = {**view, "state": {"values": values}}
+    payload = {
+        "type": "view_submission", "team": {"id": TEAM, "domain": TEAM_DOMAIN}, "user": user, "api_app_id": APP_ID,
+        "token": "legacy", "trigger_id": trigger_id, "view": submitted, "response_urls": [],
+        "is_enterprise_install": False, "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def dm_event(user_id: str, channel: str, text: str, client_msg_id: str, thread_ts: str | None = None,
+             bot_user_id: str = "U0BOT") -> dict:
+    """A person's message in the bot's DM (`message.im`), in a thread when `thread_ts` is given."""
+    ts = f"{time.time():.6f}"
+    event = {"type": "message", "user": user_id, "text": text, "ts": ts, "team": TEAM, "channel": channel,
+             "event_ts": ts, "channel_type": "im", "client_msg_id": client_msg_id}
+    if thread_ts:
+        event.update(thread_ts=thread_ts, parent_user_id=bot_user_id)
+    return event
+
+
+def event_callback(event: dict, event_id: str, bot_user_id: str = "U0BOT") -> str:
+    """The JSON body of an Events API delivery."""
+    body = {
+        "token": "legacy", "team_id": TEAM, "api_app_id": APP_ID, "event": event, "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()),
+        "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": bot_user_id, "is_bot": True,
+                            "is_enterprise_install": False}],
+        "is_ext_shared_channel": False,
+    }
+    return json.dumps(body)

@@ -1,0 +1,132 @@
+"""The Telegram side of the sandbox page: people chatting with the bot, acting as Telegram would.
+
+A message, a reply or a button press is built as a real Update by the stand-in and
+POSTed to the real /telegram/webhook with the secret header (in polling mode it waits
+in the stand-in's getUpdates queue instead); the chat is read back from the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+
+from adapters.telegram.webhook import SECRET_HEADER
+from bridge.pages import http_url
+from bridge.sandbox.pane import Refused, handle_of, person_name, post
+from bridge.sandbox.telegram_rules import MAX_TEXT_LENGTH
+from bridge.sandbox.telegram_state import TelegramStandin
+
+FIRST_ID, ID_RANGE = 100_000_000, 900_000_000  # ids look like Telegram's; fresh ones mean new accounts
+
+
+class TelegramPane:
+    """The people chatting with the stand-in bot, and what each of them sees."""
+
+    def __init__(self, standin: TelegramStandin, webhook_url: str, secret: str, polling: bool, sessions):
+        self.standin, self.webhook_url, self.secret = standin, webhook_url, secret
+        self.polling, self.sessions = polling, sessions
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every person and whose button presses were whose (the stand-in is reset separately)."""
+        with self._lock:
+            self._people: dict[int, dict] = {}
+            self._presses: dict[str, int] = {}  # callback query id -> user id
+
+    def people(self) -> list[dict]:
+        """Everyone on the Telegram page, oldest first, with their Pinbridge handle once they have one."""
+        with self._lock:
+            found = list(self._people.values())
+        return [{**p, "handle": handle_of(self.sessions, "telegram", str(p["id"]))} for p in found]
+
+    def add_person(self, name: object) -> dict:
+        """A new Telegram user (with a username) and their private chat with the bot."""
+        username, first_name = person_name(name)
+        with self._lock:
+            if any(p["username"] == username for p in self._people.values()):
+                raise Refused(f"There is already a Telegram user called @{username}.", 409)
+            user_id = FIRST_ID + secrets.randbelow(ID_RANGE)
+            self._people[user_id] = {"id": user_id, "name": first_name, "username": username}
+        self.standin.add_user(user_id, first_name, username=username)
+        return {"id": user_id, "name": first_name, "username": username, "handle": None}
+
+    def _person(self, user_id: object) -> int:
+        try:
+            key = int(str(user_id))
+        except ValueError:
+            key = None
+        with self._lock:
+            known = key in self._people
+        if not known:
+            raise Refused("No such Telegram user on this page — pick or create one.", 404)
+        return key
+
+    def _deliver(self, update: dict) -> None:
+        """Webhook mode: POST the update like Telegram does. Polling: it already waits in getUpdates."""
+        if not self.polling:
+            post(self.webhook_url, json.dumps(update), {SECRET_HEADER: self.secret, "Content-Type": "application/json"})
+
+    def send(self, user_id: object, text: object, reply_to: object = None) -> None:
+        """The person sends text in their chat with the bot, optionally as a reply to one of its messages."""
+        user, text = self._person(user_id), str(text or "")
+        if not text.strip():
+            raise Refused("Type a message, such as /help.")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise Refused(f"Telegram messages are at most {MAX_TEXT_LENGTH} characters.")
+        replied = self._message(user, reply_to) if reply_to not in (None, "") else None
+        reply_id = replied["message_id"] if replied else None
+        update = self.standin.user_text(user, text, reply_to_message_id=reply_id, enqueue=self.polling)
+        self._deliver(update)
+
+    def press(self, user_id: object, message_id: object, data: object) -> None:
+        """The person taps an inline button: a callback query carrying that button's data."""
+        user = self._person(user_id)
+        message = self._message(user, message_id)
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        if not any(b.get("callback_data") == data for row in rows for b in row):
+            raise Refused("That message has no such button (any more).", 409)
+        update = self.standin.user_callback(user, message["message_id"], str(data), enqueue=self.polling)
+        with self._lock:
+            self._presses[update["callback_query"]["id"]] = user
+        self._deliver(update)
+
+    def _message(self, user: int, message_id: object) -> dict:
+        found = [m for m in self.standin.messages(user, include_users=True) if str(m["message_id"]) == str(message_id)]
+        if not found:
+            raise Refused("That message is not in this chat.", 404)
+        return found[0]
+
+    def feed(self, user_id: object) -> dict:
+        """What the person sees now: the chat with the bot, and the notices its button answers showed."""
+        user = self._person(user_id)
+        messages = self.standin.messages(user, include_users=True)
+        by_id = {m["message_id"]: m for m in messages}
+        with self._lock:
+            person = dict(self._people[user])
+            mine = {query for query, owner in self._presses.items() if owner == user}
+        notices = [{"id": a["id"], "text": a["text"], "alert": a["show_alert"]}
+                   for a in self.standin.callback_answers() if a["id"] in mine and a.get("text")]
+        person["handle"] = handle_of(self.sessions, "telegram", str(user))
+        return {"user": person, "bot": self.standin.bot_username, "notices": notices,
+                "messages": [_bubble(m, user, by_id.get(m.get("reply_to_message_id"))) for m in messages]}
+
+
+def _bubble(message: dict, user: int, replied: dict | None) -> dict:
+    """One message as the page draws it; the page sanitizes HTML-mode text to Telegram's tags."""
+    markup = message.get("reply_markup") or {}
+    rows = [[{"text": str(b.get("text") or ""), "url": http_url(b.get("url")) or None, "data": b.get("callback_data")}
+             for b in row] for row in markup.get("inline_keyboard") or []]
+    bubble = {
+        "id": message["message_id"], "mine": message["from"]["id"] == user, "date": message.get("date"),
+        "text": message.get("text") or message.get("caption") or "", "html": message.get("parse_mode") == "HTML",
+        "photo": "photo" in message, "photo_url": http_url(message.get("photo_source")) or None,
+        "buttons": rows, "edited": "edit_date" in message, "reply_to": None,
+        "force_reply": (markup.get("input_field_placeholder") or "Reply") if markup.get("force_reply") else None,
+    }
+    if replied is not None:
+        bubble["reply_to"] = {"id": replied["message_id"], "mine": replied["from"]["id"] == user,
+                              "text": replied.get("text") or replied.get("caption") or "",
+                              "html": replied.get("parse_mode") == "HTML"}
+    return bubble
