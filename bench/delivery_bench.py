@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
-import threading
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from sqlalchemy import func, select
 
 from bench.common import fresh_postgres, fresh_sqlite
 from bench.seed import seed_deliveries
-from bridge.pacing import UNPACED
+from bridge.config import from_dict
+from bridge.pacing import UNPACED, Pacing
+from bridge.wiring import build
 from bridge.worker import DeliveryWorker
 from core.db import make_engine, make_session_factory, transaction
 from core.models import Delivery
@@ -90,6 +93,46 @@ def zero_latency(name: str, fresh, workers_list: tuple[int, ...], total: int) ->
             print(f"{name:<11} {workers} worker process{'es' if workers > 1 else '':<3} {total:>6} deliveries  {rate:>8.0f}/s")
 
 
+def telegram_limits(total_chats: int, per_chat: int, port: int = 18931) -> None:
+    """The real Telegram sender and worker pacing against a stand-in (own process) enforcing Telegram's limits."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.telegram_server", str(port), "5000", str(total_chats)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert server.stdout.readline().strip() == "ready"
+    with fresh_sqlite() as url:
+        config = from_dict({
+            "database_url": url, "sandbox": {"enabled": False}, "slack": {"enabled": False},
+            "telegram": {"bot_token": "123456:SANDBOX", "webhook_secret": "bench-secret",
+                         "api_base_url": f"http://127.0.0.1:{port}/bot"},
+        })
+        services = build(config)
+        seed_deliveries(services.sessions, chats=total_chats, per_chat=per_chat)
+        elapsed = deliver_all(services, DeliveryWorker(
+            services.sessions, config.core(), services.senders, threads=16, batch_size=64, pacing=Pacing(),
+        ))
+        services.platforms["telegram"].stop()
+        services.close()
+    server.send_signal(signal.SIGTERM)
+    rate_limited = server.communicate(timeout=30)[0].strip()
+    rate = total_chats * per_chat / elapsed
+    print(f"Telegram limits: {total_chats * per_chat} deliveries to {total_chats} chats in {elapsed:.1f}s "
+          f"= {rate:.1f}/s ({rate / 30:.0%} of 30/s); stand-in {rate_limited} (429s sent)")
+
+
+def deliver_all(services, worker: DeliveryWorker) -> float:
+    """Run a worker until nothing is pending; seconds from the first to the last send."""
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    while pending(services.sessions):
+        time.sleep(0.1)
+    worker.stop()
+    thread.join()
+    with transaction(services.sessions) as session:
+        first, last = session.execute(select(func.min(Delivery.sent_at), func.max(Delivery.sent_at))).one()
+    return max((last - first).total_seconds(), 1e-6)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=4000)
@@ -102,6 +145,8 @@ def main() -> None:
     print("zero-latency sender (each delivery: claim, build its view, send, record, release the lane)")
     zero_latency("SQLite", fresh_sqlite, (1,), args.deliveries)
     zero_latency("PostgreSQL", fresh_postgres, (1, 4), args.deliveries)
+    print()
+    telegram_limits(total_chats=120, per_chat=5)
 
 
 if __name__ == "__main__":

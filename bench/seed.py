@@ -6,7 +6,15 @@ from sqlalchemy import insert, select
 
 from core.clock import utcnow
 from core.db import transaction
-from core.models import Account, Conversation, Delivery, Lane, Message, Participant, Person
+from core.models import (
+    Account,
+    Conversation,
+    Delivery,
+    Lane,
+    Message,
+    Participant,
+    Person,
+)
 
 
 def seed_deliveries(sessions, chats: int, per_chat: int, first_chat: int = 5000) -> list[int]:

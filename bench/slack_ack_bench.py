@@ -55,7 +55,13 @@ def serve_pinbridge(api_url: str, threads: int) -> None:
     from waitress.server import create_server
 
     from bridge.app import create_app
-    from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
+    from bridge.config import (
+        Config,
+        HttpConfig,
+        SandboxConfig,
+        SlackConfig,
+        TelegramConfig,
+    )
     from bridge.wiring import build
     from core.people import Identity
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ class Pacing:
     slack_per_channel: float = 1.0  # Slack: about 1 message/s per channel
     telegram_per_chat: float = 1.0  # Telegram: 1/s in one private chat
     telegram_per_group: float = 3.0  # Telegram: 20/min in one group
-    telegram_per_second: float = 29.0  # Telegram: about 30/s per bot, with a little headroom
+    telegram_per_second: float = 30.0  # Telegram: about 30/s per bot (see RateGate)
     slack_per_second: float = 0.0  # 0 = no bot-wide gate
 
     def spacing(self, platform: str, chat_id: str) -> float:
@@ -39,19 +40,51 @@ UNPACED = Pacing(0.0, 0.0, 0.0, 0.0, 0.0)  # benchmarks with a zero-latency send
 
 
 class RateGate:
-    """A thread-safe pacer: at most `rate` acquisitions per second, evenly spaced."""
+    """A thread-safe bot-wide limit that holds at the platform's end, not just at ours.
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / rate
-        self.clock, self.sleep = clock, sleep
+    A send counts from the moment it is admitted until one window after it completed:
+    the platform saw it arrive somewhere in between, so admitting only while fewer than
+    `limit` sends are in flight or completed within the window keeps every window the
+    platform measures within the limit — whatever queueing or jitter sits on the way.
+    Admissions are also spaced evenly so a backlog drains smoothly rather than in bursts.
+    """
+
+    def __init__(self, rate: float, window: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.limit = max(1, int(rate * window))
+        self.spacing = 1.0 / rate
+        self.window, self.clock = window, clock
+        self._in_flight = 0
+        self._completed: deque[float] = deque()
         self._next = 0.0
-        self._lock = threading.Lock()
+        self._cond = threading.Condition(threading.RLock())
 
     def acquire(self) -> None:
-        """Wait for the next free slot."""
-        with self._lock:
+        """Wait until one more send fits, then count it as in flight."""
+        with self._cond:
+            while (wait := self.try_acquire()) > 0:
+                self._cond.wait(wait)
+
+    def try_acquire(self) -> float:
+        """Admit one send now (0.0), or say how long to wait before asking again."""
+        with self._cond:
             now = self.clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            self.sleep(slot - now)
+            while self._completed and self._completed[0] <= now - self.window:
+                self._completed.popleft()
+            waits = [self._next - now]
+            if self._in_flight + len(self._completed) >= self.limit:
+                if not self._completed:
+                    return 0.01  # everything is in flight: a release will wake us
+                waits.append(self._completed[0] + self.window - now)
+            wait = max(waits)
+            if wait > 0:
+                return max(wait, 0.001)
+            self._in_flight += 1
+            self._next = now + self.spacing
+            return 0.0
+
+    def release(self) -> None:
+        """The send completed (whatever its outcome)."""
+        with self._cond:
+            self._in_flight -= 1
+            self._completed.append(self.clock())
+            self._cond.notify_all()

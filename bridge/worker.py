@@ -82,6 +82,8 @@ class DeliveryWorker:
             log.warning("sender %s raised %s", item.platform, type(exc).__name__)
             return RetryLater(f"{type(exc).__name__}: {exc}"[:300])
         finally:
+            if gate is not None:
+                gate.release()
             if self.metrics:
                 self.metrics.send_latency.labels(item.platform).observe(time.perf_counter() - started)
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 WSGIApp = Callable[..., Any]
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log line per request: benchmarks send thousands."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
 
 
 class ServedStandin:
@@ -16,7 +23,7 @@ class ServedStandin:
     def __init__(self, app: WSGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
         """Bind the server immediately (port 0 picks a free port) and start serving."""
         self.app = app
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
         self.host = host
         self.port: int = self._server.server_port
         self.url = f"http://{host}:{self.port}"

@@ -54,7 +54,8 @@ class SlackPane:
         """Everyone on the workspace page, oldest first, with their Pinbridge handle once they have one."""
         with self._lock:
             found = list(self._people.values())
-        return [{"id": p.id, "name": p.real_name, "handle": handle_of(self.sessions, "slack", p.id)} for p in found]
+        return [{"id": p.id, "name": p.real_name, "username": p.name, "handle": handle_of(self.sessions, "slack", p.id)}
+                for p in found]
 
     def add_person(self, name: object) -> dict:
         """A new person on the workspace; their id is fresh, so Pinbridge meets a new account."""
@@ -65,7 +66,7 @@ class SlackPane:
             person = SlackPerson("U" + secrets.token_hex(4).upper(), username, real_name)
             self._people[person.id] = person
         self.standin.add_user(person.id, username, real_name=real_name)
-        return {"id": person.id, "name": real_name, "handle": None}
+        return {"id": person.id, "name": real_name, "username": username, "handle": None}
 
     def _person(self, user_id: object) -> SlackPerson:
         with self._lock:
@@ -104,23 +105,26 @@ class SlackPane:
     def command(self, person: SlackPerson, text: str) -> None:
         """The slash command, signed and posted like Slack does; answers come to the response_url."""
         token, response_url, trigger = self._new(person, "cmd")
-        self._remember(person, f"{self.command_name} {text}".strip(), time.time(), command=True)
+        typed_at = time.time()
         body = requests.slash_command(person.id, person.name, self.command_name, text, response_url, trigger,
                                       channel_id=self.standin.dm_channel(person.id), channel_name=DM_NAME)
         self._send(body, requests.FORM)
+        self._remember(person, f"{self.command_name} {text}".strip(), typed_at, command=True)
 
     def message(self, person: SlackPerson, text: str, thread_ts: str | None) -> None:
         """A message in the bot's DM, delivered through the Events API (`message.im`)."""
         channel = self.standin.dm_channel(person.id)
         event = requests.dm_event(person.id, channel, text, f"m{secrets.token_hex(6)}", thread_ts,
                                   self.standin.bot_user_id)
-        self._remember(person, text, float(event["ts"]), msg_ts=event["ts"], thread_ts=thread_ts)
         self._send(requests.event_callback(event, f"Ev{secrets.token_hex(8).upper()}", self.standin.bot_user_id),
                    requests.JSON)
+        self._remember(person, text, float(event["ts"]), msg_ts=event["ts"], thread_ts=thread_ts)
 
     def _remember(self, person: SlackPerson, text: str, ts: float, **extra) -> None:
+        """Keep what the person typed, once Pinbridge took it: Slack shows it, the stand-in does not."""
         with self._lock:
-            self._said.append({"user": person.id, "text": text, "ts": ts, **extra})
+            self._said.append({"user": person.id, "text": text, "ts": ts, "msg_ts": None, "thread_ts": None,
+                               "command": False, **extra})
 
     def click(self, user_id: object, action: dict) -> None:
         """Press a button of a message or answer; Slack posts block_actions, URL buttons included."""
@@ -192,8 +196,9 @@ class SlackPane:
             if posted.token in owned and isinstance(posted.body, dict):
                 items.append(_answer_item(posted.body, posted.timestamp))
         items = sorted(items + said, key=lambda item: item["ts"])
-        return {"user": {"id": person.id, "name": person.real_name, "handle": handle_of(self.sessions, "slack", person.id)},
-                "items": items, "modal": self._modal(person)}
+        user = {"id": person.id, "name": person.real_name, "username": person.name,
+                "handle": handle_of(self.sessions, "slack", person.id)}
+        return {"user": user, "items": items, "modal": self._modal(person)}
 
     def _modal(self, person: SlackPerson) -> dict | None:
         """The newest view opened for this person, unless it was closed."""

@@ -18,11 +18,13 @@ from core.db import transaction
 from core.models import Person
 
 API = "/sandbox/ui"
+PLATFORMS = ("slack", "telegram")
 # Only our own script runs; pin images and avatars may come from any web host.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+REAL_PEOPLE = "Off while {platform} talks to the real service: it would touch real people's data."
 
 
 def stands_in(config, platform: str) -> bool:
@@ -31,129 +33,142 @@ def stands_in(config, platform: str) -> bool:
     return section.enabled and section.api_base_url.startswith(config.http.public_url.rstrip("/") + "/sandbox/")
 
 
-def panes(sandbox, services) -> tuple[SlackPane | None, TelegramPane | None]:
-    """A pane for each platform the sandbox plays."""
-    config, base = services.config, services.config.http.public_url.rstrip("/")
-    slack = telegram = None
-    if stands_in(config, "slack"):
-        slack = SlackPane(sandbox.slack, f"{base}/slack/events", f"{base}/sandbox/slack", config.slack.signing_secret,
-                          config.slack.command, services.sessions)
-    if stands_in(config, "telegram"):
-        telegram = TelegramPane(sandbox.telegram, f"{base}/telegram/webhook", config.telegram.webhook_secret,
-                                config.telegram.mode == "polling", services.sessions)
-    return slack, telegram
+def _json_body() -> dict:
+    found = request.get_json(silent=True)
+    return found if isinstance(found, dict) else {}
+
+
+class SandboxPage:
+    """The views of the page and its API, over one pane per platform the sandbox plays."""
+
+    def __init__(self, sandbox, services):
+        self.sandbox, self.services = sandbox, services
+        config, base = services.config, services.config.http.public_url.rstrip("/")
+        self.slack = self.telegram = None
+        if stands_in(config, "slack"):
+            self.slack = SlackPane(sandbox.slack, f"{base}/slack/events", f"{base}/sandbox/slack",
+                                   config.slack.signing_secret, config.slack.command, services.sessions)
+        if stands_in(config, "telegram"):
+            self.telegram = TelegramPane(sandbox.telegram, f"{base}/telegram/webhook", config.telegram.webhook_secret,
+                                         config.telegram.mode == "polling", services.sessions)
+        # Digests for everyone and Reset only when nobody real can be reached from this process.
+        real = [p for p in PLATFORMS if getattr(config, p).enabled and not stands_in(config, p)]
+        self.real_platform = real[0].title() if real else None
+
+    def pane(self, platform: str):
+        found = {"slack": self.slack, "telegram": self.telegram}.get(platform)
+        if found is None:
+            raise Refused(f"The sandbox does not play {platform} in this process.", 404)
+        return found
+
+    def _only_sandboxed(self) -> None:
+        if self.real_platform:
+            raise Refused(REAL_PEOPLE.format(platform=self.real_platform), 409)
+
+    def page(self):
+        config = self.services.config
+        return render_template(
+            "sandbox/index.html", slack_live=self.slack is not None, telegram_live=self.telegram is not None,
+            command=config.slack.command, bot_username=self.sandbox.telegram.bot_username,
+            workspace=self.sandbox.slack.team_name, public_url=config.http.public_url,
+            everything_sandboxed=self.real_platform is None,
+        )
+
+    def feed(self):
+        """Both panes at once: who exists, and what the two chosen people see now."""
+        return jsonify(
+            slack=_side(self.slack, request.args.get("slack")),
+            telegram=_side(self.telegram, request.args.get("telegram")),
+            people_in_database=_people_count(self.services.sessions),
+        )
+
+    def add_person(self, platform: str):
+        return jsonify(self.pane(platform).add_person(_json_body().get("name"))), 201
+
+    def slack_type(self):
+        given = _json_body()
+        self.pane("slack").type(given.get("user"), given.get("text"), given.get("thread_ts"))
+        return jsonify(ok=True)
+
+    def slack_click(self):
+        given = _json_body()
+        action = given.get("action")
+        self.pane("slack").click(given.get("user"), action if isinstance(action, dict) else {})
+        return jsonify(ok=True)
+
+    def slack_submit(self):
+        given = _json_body()
+        return jsonify(self.pane("slack").submit(given.get("user"), given.get("view_id"), given.get("values")))
+
+    def slack_close(self):
+        given = _json_body()
+        self.pane("slack").close(given.get("user"), given.get("view_id"))
+        return jsonify(ok=True)
+
+    def telegram_send(self):
+        given = _json_body()
+        self.pane("telegram").send(given.get("user"), given.get("text"), given.get("reply_to"))
+        return jsonify(ok=True)
+
+    def telegram_press(self):
+        given = _json_body()
+        self.pane("telegram").press(given.get("user"), given.get("message_id"), given.get("data"))
+        return jsonify(ok=True)
+
+    def run_digests(self):
+        """Queue a digest now for everyone with unread messages; the worker sends them."""
+        self._only_sandboxed()
+        queued = digests.run_due(self.services.sessions, self.services.config.digests.default, everyone=True)
+        return jsonify(queued=queued)
+
+    def reset(self):
+        """Start over: no people, no messages, an empty database."""
+        self._only_sandboxed()
+        for found in (self.slack, self.telegram):
+            if found is not None:
+                found.clear()
+        delete_everything(self.services.db)
+        webhook = self.sandbox.telegram.webhook()  # the bot registered it at start-up; keep it
+        self.sandbox.slack.reset()
+        self.sandbox.telegram.reset()
+        if webhook is not None:
+            self.sandbox.telegram.set_webhook(webhook)
+        return jsonify(ok=True)
+
+
+ROUTES = (
+    ("/", "page", "GET"), (f"{API}/feed", "feed", "GET"), (f"{API}/<platform>/people", "add_person", "POST"),
+    (f"{API}/slack/type", "slack_type", "POST"), (f"{API}/slack/click", "slack_click", "POST"),
+    (f"{API}/slack/submit", "slack_submit", "POST"), (f"{API}/slack/close", "slack_close", "POST"),
+    (f"{API}/telegram/send", "telegram_send", "POST"), (f"{API}/telegram/press", "telegram_press", "POST"),
+    (f"{API}/digests", "run_digests", "POST"), (f"{API}/reset", "reset", "POST"),
+)
 
 
 def blueprint(sandbox, services) -> Blueprint:
     """GET / (the page) and /sandbox/ui/… (what its script calls)."""
-    slack, telegram = panes(sandbox, services)
+    views = SandboxPage(sandbox, services)
     bp = Blueprint("sandbox_page", __name__, template_folder="../templates")
-
-    def pane(name: str):
-        found = slack if name == "slack" else telegram if name == "telegram" else None
-        if found is None:
-            raise Refused(f"The sandbox does not play {name} in this process.", 404)
-        return found
-
-    def body() -> dict:
-        found = request.get_json(silent=True)
-        return found if isinstance(found, dict) else {}
-
-    @bp.before_request
-    def json_only():
-        # A cross-site form cannot send JSON, so only this page's own script can act for its people.
-        if request.method == "POST" and not request.is_json:
-            return jsonify(error="send JSON (Content-Type: application/json)"), 415
-        return None
-
-    @bp.after_request
-    def harden(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
-    @bp.errorhandler(Refused)
-    def refused(error: Refused):
-        return jsonify(error=error.message), error.status
-
-    @bp.get("/")
-    def page():
-        return render_template(
-            "sandbox/index.html", slack_live=slack is not None, telegram_live=telegram is not None,
-            command=services.config.slack.command, bot_username=sandbox.telegram.bot_username,
-            workspace=sandbox.slack.team_name, public_url=services.config.http.public_url,
-        )
-
-    @bp.get(f"{API}/feed")
-    def feed():
-        """Both panes at once: who exists, and what the two chosen people see now."""
-        return jsonify(
-            slack=_side(slack, request.args.get("slack")), telegram=_side(telegram, request.args.get("telegram")),
-            people_in_database=_people_count(services.sessions),
-        )
-
-    @bp.post(f"{API}/<platform>/people")
-    def add_person(platform: str):
-        return jsonify(pane(platform).add_person(body().get("name"))), 201
-
-    @bp.post(f"{API}/slack/type")
-    def slack_type():
-        given = body()
-        pane("slack").type(given.get("user"), given.get("text"), given.get("thread_ts"))
-        return jsonify(ok=True)
-
-    @bp.post(f"{API}/slack/click")
-    def slack_click():
-        given = body()
-        action = given.get("action")
-        pane("slack").click(given.get("user"), action if isinstance(action, dict) else {})
-        return jsonify(ok=True)
-
-    @bp.post(f"{API}/slack/submit")
-    def slack_submit():
-        given = body()
-        return jsonify(pane("slack").submit(given.get("user"), given.get("view_id"), given.get("values")))
-
-    @bp.post(f"{API}/slack/close")
-    def slack_close():
-        given = body()
-        pane("slack").close(given.get("user"), given.get("view_id"))
-        return jsonify(ok=True)
-
-    @bp.post(f"{API}/telegram/send")
-    def telegram_send():
-        given = body()
-        pane("telegram").send(given.get("user"), given.get("text"), given.get("reply_to"))
-        return jsonify(ok=True)
-
-    @bp.post(f"{API}/telegram/press")
-    def telegram_press():
-        given = body()
-        pane("telegram").press(given.get("user"), given.get("message_id"), given.get("data"))
-        return jsonify(ok=True)
-
-    @bp.post(f"{API}/digests")
-    def run_digests():
-        """Queue a digest now for everyone with unread messages; the worker sends them."""
-        queued = digests.run_due(services.sessions, services.config.digests.default, everyone=True)
-        return jsonify(queued=queued)
-
-    @bp.post(f"{API}/reset")
-    def reset():
-        """Start over: no people, no messages, an empty database."""
-        for found in (slack, telegram):
-            if found is not None:
-                found.clear()
-        delete_everything(services.db)
-        webhook = sandbox.telegram.webhook()  # registered by the bot at start-up; keep it
-        sandbox.slack.reset()
-        sandbox.telegram.reset()
-        if webhook is not None:
-            sandbox.telegram.set_webhook(webhook)
-        return jsonify(ok=True)
-
+    for rule, name, method in ROUTES:
+        bp.add_url_rule(rule, name, getattr(views, name), methods=[method])
+    bp.before_request(_json_only)
+    bp.after_request(_harden)
+    bp.register_error_handler(Refused, lambda error: (jsonify(error=error.message), error.status))
     return bp
+
+
+def _json_only():
+    # A cross-site form cannot send JSON, so only this page's own script can act for its people.
+    if request.method == "POST" and not request.is_json:
+        return jsonify(error="send JSON (Content-Type: application/json)"), 415
+    return None
+
+
+def _harden(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _side(found, user: str | None) -> dict:

@@ -1,0 +1,134 @@
+// The Telegram pane: pick or create a person, their chat with the bot, replies, buttons and notices.
+
+import { api, attempt, fillPeople, notice, replaceKeepingBottom } from "./api.js";
+import { h } from "./dom.js";
+import { bubble, snippet } from "./telegram.js";
+
+const $ = (id) => document.getElementById(id);
+
+function label(person) {
+  return person.handle ? `${person.name} (@${person.handle})` : `${person.name} (@${person.username})`;
+}
+
+export class TelegramPane {
+  constructor(app) {
+    this.app = app;
+    this.user = localStorage.getItem("pinbridge.telegram") || "";
+    this.replyTo = null;
+    this.drawn = "";
+    this.seen = new Set();
+    this.primed = "";
+    this.forced = new Set();
+    this.bot = document.body.dataset.bot;
+    $("telegram-user").addEventListener("change", (event) => this.choose(event.target.value));
+    $("telegram-add").addEventListener("submit", (event) => { event.preventDefault(); this.add($("telegram-new-name").value); });
+    $("telegram-form").addEventListener("submit", (event) => { event.preventDefault(); this.send(); });
+    $("telegram-reply-cancel").addEventListener("click", () => this.setReply(null));
+    $("telegram-start").addEventListener("click", () => this.send("/start"));
+  }
+
+  choose(id) {
+    this.user = id || "";
+    localStorage.setItem("pinbridge.telegram", this.user);
+    this.setReply(null);
+    this.drawn = "";
+    this.app.refresh();
+  }
+
+  async add(name, quiet = false) {
+    const person = await (quiet ? api("telegram/people", { name }).catch(() => null) : attempt(() => api("telegram/people", { name })));
+    if (person) { $("telegram-new-name").value = ""; this.choose(String(person.id)); }
+    return person;
+  }
+
+  async send(fixed) {
+    const box = $("telegram-input");
+    const text = fixed || box.value.trim();
+    if (!text || !this.user) { if (!this.user) notice("Create or pick a Telegram user first.", "error"); return; }
+    if (!fixed) box.value = "";
+    const replyTo = this.replyTo && this.replyTo.id;
+    this.setReply(null);
+    const sent = await attempt(() => api("telegram/send", { user: this.user, text, reply_to: replyTo }));
+    if (sent === null && !fixed) box.value = text;
+    this.app.refresh();
+  }
+
+  setReply(message, placeholder) {
+    this.replyTo = message ? { id: message.id } : null;
+    $("telegram-replying").hidden = !message;
+    $("telegram-reply-text").textContent = message ? snippet(message, 80) : "";
+    $("telegram-input").placeholder = placeholder || "Message";
+    if (message) $("telegram-input").focus();
+  }
+
+  async press(message, data) {
+    await attempt(() => api("telegram/press", { user: this.user, message_id: message.id, data }));
+    this.app.refresh();
+  }
+
+  render(side, otherHandle) {
+    $("telegram").classList.toggle("off", !side.live);
+    if (!side.live) return;
+    if (this.user && !side.people.some((p) => String(p.id) === this.user)) this.choose(side.people.length ? String(side.people[0].id) : "");
+    if (!this.user && side.people.length) this.choose(String(side.people[0].id));
+    fillPeople($("telegram-user"), side.people, this.user, label);
+    const feed = side.feed;
+    this.hints(otherHandle);
+    $("telegram-start").hidden = !(feed && feed.messages.length === 0);
+    const key = JSON.stringify([feed && feed.messages, feed && feed.user]);
+    if (key !== this.drawn) {
+      this.drawn = key;
+      replaceKeepingBottom($("telegram-feed"), this.bubbles(feed));
+      if (feed) this.followForceReply(feed.messages);
+    }
+    if (feed) this.notices(feed);
+  }
+
+  hints(other) {
+    const words = ["/help", `/follow @${other || "alice"}`, "/inbox", "/boards", "/digest"];
+    const key = words.join("|");
+    if ($("telegram-hints").dataset.key === key) return;
+    $("telegram-hints").dataset.key = key;
+    $("telegram-hints").replaceChildren(...words.map((w) => h("button", {
+      type: "button", class: "chip", onclick: () => { $("telegram-input").value = w; $("telegram-input").focus(); },
+    }, w)));
+  }
+
+  bubbles(feed) {
+    if (!feed) return [h("div", { class: "empty" }, "Create a Telegram user above (say, bob) to start.")];
+    if (!feed.messages.length) {
+      return [h("div", { class: "tg-welcome" }, h("strong", {}, "What can this bot do?"),
+        h("p", {}, "Pinbridge brings pins and the talk about them to Telegram. Tap START, then try the suggestions below."))];
+    }
+    const ctx = {
+      userName: feed.user.name, botName: "Pinbridge",
+      onPress: (message, data) => this.press(message, data), onReply: (message) => this.setReply(message),
+    };
+    return feed.messages.map((message) => bubble(message, ctx));
+  }
+
+  // Telegram opens a reply to a bot message that asks for one (ForceReply), once.
+  followForceReply(messages) {
+    const last = messages[messages.length - 1];
+    if (last && !last.mine && last.force_reply && !this.forced.has(last.id)) {
+      this.forced.add(last.id);
+      this.setReply(last, last.force_reply);
+    }
+  }
+
+  notices(feed) {
+    const fresh = feed.notices.filter((n) => !this.seen.has(n.id));
+    fresh.forEach((n) => this.seen.add(n.id));
+    if (this.primed !== this.user) { this.primed = this.user; return; } // a newly chosen person: old notices stay quiet
+    for (const n of fresh) this.toast(n);
+  }
+
+  toast(answer) {
+    const layer = $("telegram-toasts");
+    const node = h("div", { class: `tg-toast${answer.alert ? " alert" : ""}`, role: answer.alert ? "alertdialog" : "status" },
+      h("span", {}, answer.text));
+    if (answer.alert) node.append(h("button", { type: "button", onclick: () => node.remove() }, "OK"));
+    else setTimeout(() => node.remove(), 4500);
+    layer.append(node);
+  }
+}

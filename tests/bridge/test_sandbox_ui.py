@@ -1,0 +1,211 @@
+"""The sandbox page's JSON API, against a real `python -m bridge serve` over HTTP.
+
+What a newcomer does on the page — people, commands, buttons, modals, replies, digests,
+reset — each checked by what the other person then sees.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bridge.app import create_app
+from bridge.config import from_dict
+from bridge.sandbox import Sandbox
+from bridge.sandbox.reset import delete_everything
+from bridge.wiring import build, sandboxed
+from core.models import Person, Pin
+from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
+from tests.factories import count_rows, friends, say, slack_user, telegram_user
+
+BOOTS = "new https://example.com/boots Hiking boots"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    served = ServedPinbridge(tmp_path_factory.mktemp("sandbox-ui"))
+    yield served
+    assert served.stop() == 0, "Pinbridge did not shut down cleanly"
+
+
+@pytest.fixture
+def page(server):
+    """The page's API, on a sandbox reset to nothing."""
+    api = Page(server.url)
+    api.post("reset")
+    yield api
+    api.close()
+
+
+def texts(items: list[dict]) -> str:
+    """Everything a Slack pane shows as text: messages, typed commands, and the text of every block."""
+    found = []
+    for item in items:
+        found.append(item["text"])
+        for block in item.get("blocks") or []:
+            found.append(str(block))
+    return "\n".join(found)
+
+
+def bubble(page: Page, user: int, words: str) -> dict:
+    """The newest bot message in a Telegram chat containing `words`, once it arrived."""
+    def newest():
+        matching = [m for m in page.telegram_messages(user) if not m["mine"] and words in m["text"]]
+        return matching[-1] if matching else None
+    return eventually(newest, f"a Telegram message with {words!r}")
+
+
+def befriended(page: Page) -> tuple[str, int]:
+    """Alice on Slack and Bob on Telegram, following each other."""
+    alice = page.post("slack/people", expect=201, name="alice")["id"]
+    bob = page.post("telegram/people", expect=201, name="Bob")["id"]
+    page.post("telegram/send", user=bob, text="/start")
+    bubble(page, bob, "Welcome")
+    page.post("slack/type", user=alice, text="/pin follow @bob")
+    eventually(lambda: "You follow @bob" in texts(page.slack_items(alice)), "Alice to follow Bob")
+    page.post("telegram/send", user=bob, text="/follow @alice")
+    bubble(page, bob, "follow each other")
+    return alice, bob
+
+
+def pin_sent(page: Page) -> tuple[str, int, dict]:
+    """Alice pins the boots and sends them to Bob; returns Bob's card."""
+    alice, bob = befriended(page)
+    page.post("slack/type", user=alice, text=f"/pin {BOOTS}")
+    eventually(lambda: "Pinned p1" in texts(page.slack_items(alice)), "Alice's new pin")
+    page.post("slack/type", user=alice, text="/pin send p1 to @bob Look!")
+    return alice, bob, bubble(page, bob, "Hiking boots")
+
+
+def data_of(message: dict, label: str) -> str:
+    return next(b["data"] for row in message["buttons"] for b in row if label in b["text"])
+
+
+def test_the_page_is_served_at_the_root_with_both_panes_and_only_its_own_scripts(server):
+    response = httpx.get(server.url + "/")
+    assert response.status_code == 200
+    assert 'id="slack"' in response.text and 'id="telegram"' in response.text
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script>" not in response.text  # no inline script: everything is in /assets/sandbox/*.js
+    assert httpx.get(server.url + "/assets/sandbox/sandbox.js").status_code == 200
+
+
+def test_people_are_created_per_platform_and_each_name_once(page):
+    alice = page.post("slack/people", expect=201, name="alice")
+    page.post("slack/people", expect=409, name="Alice")
+    bob = page.post("telegram/people", expect=201, name="bob")
+    page.post("telegram/people", expect=400, name="b")
+    feed = page.feed()
+    assert [p["id"] for p in feed["slack"]["people"]] == [alice["id"]]
+    assert [p["id"] for p in feed["telegram"]["people"]] == [bob["id"]]
+
+
+def test_a_pin_alice_sends_on_slack_reaches_bob_on_telegram_with_buttons(page):
+    _, _, card = pin_sent(page)
+    assert "Look!" in card["text"] and card["html"]
+    labels = [b["text"] for row in card["buttons"] for b in row]
+    assert any("Save" in label for label in labels) and any("Reply" in label for label in labels)
+    assert any(b["url"] == "https://example.com/boots" for row in card["buttons"] for b in row)
+
+
+def test_bob_saves_and_replies_on_telegram_and_alice_reads_it_on_slack(page):
+    alice, bob, card = pin_sent(page)
+    page.post("telegram/press", user=bob, message_id=card["id"], data=data_of(card, "Save"))
+    eventually(lambda: any("Saved" in n["text"] for n in page.feed(telegram=bob)["telegram"]["feed"]["notices"]),
+               "the Save notice")
+    page.post("telegram/press", user=bob, message_id=card["id"], data=data_of(card, "Reply"))
+    prompt = eventually(lambda: [m for m in page.telegram_messages(bob) if m["force_reply"]], "the reply prompt")[-1]
+    page.post("telegram/send", user=bob, text="Love them!", reply_to=prompt["id"])
+    eventually(lambda: "Love them!" in texts(page.slack_items(alice)), "Bob's reply in Alice's DM")
+
+
+def test_a_button_pressed_on_someone_elses_message_is_refused(page):
+    _, bob, card = pin_sent(page)
+    page.post("telegram/press", expect=409, user=bob, message_id=card["id"], data="forged:0")
+
+
+def test_alice_answers_in_the_reply_modal_and_bob_gets_it(page):
+    alice, bob, _ = pin_sent(page)
+    page.post("telegram/send", user=bob, text="/reply c1 Do they run small?")
+    dm = eventually(lambda: [i for i in page.slack_items(alice) if i["msg_ts"] and "run small" in texts([i])],
+                    "Bob's question in Alice's DM")[-1]
+    page.post("slack/click", user=alice, action={"action_id": "conv_reply", "value": "c1", "message_ts": dm["msg_ts"]})
+    modal = eventually(lambda: page.feed(slack=alice)["slack"]["feed"]["modal"], "the Reply modal")
+    empty = page.post("slack/submit", user=alice, view_id=modal["id"], values={"message": {"value": {"type": "plain_text_input", "value": ""}}})
+    assert empty["errors"], "an empty reply is refused under the field"
+    answer = {"message": {"value": {"type": "plain_text_input", "value": "True to size."}}}
+    assert page.post("slack/submit", user=alice, view_id=modal["id"], values=answer) == {}
+    bubble(page, bob, "True to size.")
+    done = page.feed(slack=alice)["slack"]["feed"]["modal"]
+    assert done["id"] == modal["id"] and "Replied" in str(done["title"])
+    page.post("slack/close", user=alice, view_id=modal["id"])
+    assert page.feed(slack=alice)["slack"]["feed"]["modal"] is None
+
+
+def test_a_reply_in_the_thread_of_a_slack_dm_reaches_telegram(page):
+    alice, bob, _ = pin_sent(page)
+    page.post("telegram/send", user=bob, text="/reply c1 Where from?")
+    dm = eventually(lambda: [i for i in page.slack_items(alice) if i["msg_ts"] and "Where from?" in texts([i])],
+                    "Bob's question in Alice's DM")[-1]
+    page.post("slack/type", user=alice, text="The shop downtown.", thread_ts=dm["msg_ts"])
+    bubble(page, bob, "The shop downtown.")
+
+
+def test_run_digests_now_sends_people_with_unread_a_digest(page):
+    alice, bob, _ = pin_sent(page)
+    assert page.post("digests")["queued"] >= 1
+    bubble(page, bob, "unread")
+
+
+def test_reset_forgets_everyone_and_numbering_starts_again(page):
+    pin_sent(page)
+    page.post("reset")
+    feed = page.feed()
+    assert feed["slack"]["people"] == [] and feed["telegram"]["people"] == [] and feed["people_in_database"] == 0
+    carol = page.post("slack/people", expect=201, name="carol")["id"]
+    page.post("slack/type", user=carol, text=f"/pin {BOOTS}")
+    eventually(lambda: "Pinned p1" in texts(page.slack_items(carol)), "Carol's pin to be p1 again")
+
+
+def test_refusals_come_back_as_messages(page):
+    alice = page.post("slack/people", expect=201, name="alice")["id"]
+    assert "pick or create" in page.post("slack/type", expect=404, user="U0NOBODY", text="/pin help")["error"]
+    assert "/giphy" in page.post("slack/type", expect=400, user=alice, text="/giphy cats")["error"]
+    response = page.client.post("slack/people", data={"name": "mallory"})  # a cross-site form post
+    assert response.status_code == 415
+    assert page.feed()["slack"]["people"] == [{"id": alice, "name": "Alice", "username": "alice", "handle": None}]
+
+
+def test_without_the_sandbox_there_is_no_sandbox_page(db_url):
+    services = build(from_dict({"database_url": db_url, "sandbox": {"enabled": False},
+                                "slack": {"enabled": False}, "telegram": {"enabled": False}}), platforms=False)
+    client = create_app(services=services).test_client()
+    assert client.get("/sandbox/ui/feed").status_code == 404
+    assert 'id="slack"' not in client.get("/").get_data(as_text=True)
+    services.close()
+
+
+def test_reset_empties_every_table_and_ids_start_at_one(db, engine, sessions):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, BOOTS)
+    delete_everything(db)
+    assert count_rows(sessions, Person) == 0 and count_rows(sessions, Pin) == 0
+    assert "p1" in say(engine, bob, BOOTS).text
+
+
+def test_with_one_real_platform_reset_and_digests_for_everyone_are_off(db_url):
+    config = from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test"},
+                        "slack": {"bot_token": "xoxb-a-real-token", "signing_secret": "a-real-secret"}})
+    services = build(config, platforms=False)
+    services.sandbox = Sandbox()  # what wiring does, without starting the platforms
+    services.config = sandboxed(config)
+    client = create_app(services=services).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="reset"' not in page and 'id="run-digests"' not in page
+    for action in ("reset", "digests"):
+        refused = client.post(f"/sandbox/ui/{action}", json={})
+        assert refused.status_code == 409 and "real" in refused.get_json()["error"]
+    feed = client.get("/sandbox/ui/feed").get_json()
+    assert feed["slack"]["live"] is False and feed["telegram"]["live"] is True
+    services.close()
