@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bench.seed import seed_deliveries
 from bridge.sandbox.serving import serve
 from bridge.sandbox.telegram_api import TelegramStandin, create_app
 from core.db import transaction
-from core.models import Account, Conversation, Delivery, Lane, Message, Participant, Person
-from core.clock import utcnow
+from core.models import (
+    Delivery,
+    Lane,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:SANDBOX"
@@ -34,33 +37,9 @@ def slow(app, seconds: float):
 
 
 def seed(sessions, standin, chats: int, per_chat: int) -> int:
-    """People, one conversation message, and `chats * per_chat` pending deliveries."""
-    now = utcnow()
-    with transaction(sessions) as session:
-        sender = Person(handle="sender")
-        session.add(sender)
-        session.flush()
-        conversation = Conversation(created_by=sender.id, members_key=str(sender.id))
-        session.add(conversation)
-        session.flush()
-        session.add(Participant(conversation_id=conversation.id, person_id=sender.id))
-        message = Message(conversation_id=conversation.id, sender_id=sender.id, kind="text", text="hello")
-        session.add(message)
-        session.flush()
-        rows = []
-        for n in range(chats):
-            chat_id = 5000 + n
-            standin.add_user(chat_id, f"User {n}")
-            person = Person(handle=f"user{n}", accounts=[Account(platform="telegram", external_id=str(chat_id), chat_id=str(chat_id))])
-            session.add(person)
-            session.flush()
-            session.add(Lane(platform="telegram", chat_id=str(chat_id), not_before=now))
-            rows += [
-                Delivery(idempotency_key=f"k{n}-{i}", kind="message", message_id=message.id, person_id=person.id,
-                         account_id=person.accounts[0].id, platform="telegram", chat_id=str(chat_id), next_attempt_at=now)
-                for i in range(per_chat)
-            ]
-        session.add_all(rows)
+    """`chats` Telegram people with `per_chat` pending deliveries each, known to the stand-in."""
+    for chat_id in seed_deliveries(sessions, chats, per_chat, first_chat=5000):
+        standin.add_user(chat_id, f"User {chat_id}")
     return chats * per_chat
 
 
