@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy import text
 
-from bench.common import backends
+from bench.databases import backends
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
 from core.people import Identity

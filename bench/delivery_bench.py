@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import fresh_postgres, fresh_sqlite
+from bench.databases import fresh_postgres, fresh_sqlite
 from bench.seed import seed_deliveries
 from bridge.config import from_dict
 from bridge.pacing import UNPACED, Pacing

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import event, text
 
-from bench.common import backends
+from bench.databases import backends
 from bridge.digests import run_due
 from core.db import make_engine, make_session_factory
 

@@ -53,14 +53,10 @@ class DeliveryWorker:
 
     def record(self, results: list[tuple[Outgoing, int, SendResult]]) -> list[str]:
         """Store the outcomes of several sends in one transaction; returns each outcome."""
+        batch = [(item.delivery_id, lane_id, result, self.pacing.spacing(item.platform, item.chat_id))
+                 for item, lane_id, result in results]
         with transaction(self.sessions) as session:
-            outcomes = [
-                deliveries.record(
-                    session, item.delivery_id, lane_id, self.name, result, self.now(),
-                    self.pacing.spacing(item.platform, item.chat_id), self.max_attempts,
-                )
-                for item, lane_id, result in results
-            ]
+            outcomes = deliveries.record_many(session, batch, self.name, self.now(), self.max_attempts)
         for (item, _, result), outcome in zip(results, outcomes):
             if self.metrics:
                 self.metrics.deliveries.labels(item.platform, outcome).inc()

@@ -74,7 +74,7 @@ def backoff(attempts: int) -> float:
 
 def record(
     session: Session, delivery_id: int, lane_id: int, owner: str, result: SendResult, now: datetime,
-    pace_seconds: float, max_attempts: int,
+    pace_seconds: float, max_attempts: int, conversations: dict[int, int] | None = None,
 ) -> str:
     """Store the outcome of one send and free its lane; returns the new status ('sent', 'retry', 'failed')."""
     delivery = session.get(Delivery, delivery_id)
@@ -83,7 +83,7 @@ def record(
     outcome = "sent"
     if isinstance(result, Sent):
         delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
-        _remember(session, delivery, result.remote_id)
+        _remember(session, delivery, result.remote_id, conversations)
     elif isinstance(result, RetryLater) and delivery.attempts < max_attempts:
         wait = result.seconds if result.seconds is not None else backoff(delivery.attempts)
         delivery.next_attempt_at = now + timedelta(seconds=wait)
@@ -102,16 +102,32 @@ def record(
     return outcome
 
 
+def record_many(
+    session: Session, outcomes: list[tuple[int, int, SendResult, float]], owner: str, now: datetime, max_attempts: int,
+) -> list[str]:
+    """record() for a batch of (delivery id, lane id, result, pace): rows are loaded in two queries."""
+    ids = [delivery_id for delivery_id, _, _, _ in outcomes]
+    loaded = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))))  # into the identity map
+    message_ids = {d.message_id for d in loaded if d.message_id is not None}
+    conversations = dict(session.execute(select(Message.id, Message.conversation_id).where(Message.id.in_(message_ids))).all())
+    return [
+        record(session, delivery_id, lane_id, owner, result, now, pace, max_attempts, conversations)
+        for delivery_id, lane_id, result, pace in outcomes
+    ]
+
+
 def _error_text(result: SendResult, attempts: int) -> str:
     if isinstance(result, RetryLater):
         return f"gave up after {attempts} attempts: {result.error}"[:500]
     return result.error[:500]
 
 
-def _remember(session: Session, delivery: Delivery, remote_id: str) -> None:
+def _remember(session: Session, delivery: Delivery, remote_id: str, conversations: dict[int, int] | None) -> None:
     conversation_id = None
     if delivery.message_id is not None:
-        conversation_id = session.scalar(select(Message.conversation_id).where(Message.id == delivery.message_id))
+        conversation_id = (conversations or {}).get(delivery.message_id) or session.scalar(
+            select(Message.conversation_id).where(Message.id == delivery.message_id)
+        )
     insert_if_absent(session, RemoteMessage, {
         "platform": delivery.platform, "chat_id": delivery.chat_id, "remote_id": remote_id,
         "conversation_id": conversation_id, "message_id": delivery.message_id, "created_at": delivery.sent_at,

@@ -111,22 +111,25 @@ class Workspace:
         return self.event(event, event_id, retry)
 
 
-def deliver_all(services, platform: str = "slack") -> list:
-    """Run the delivery worker's steps (claim, build, send, record) until nothing is ready."""
-    from core import deliveries, outgoing
-    from core.clock import utcnow
-    from core.db import transaction
+class RecordingSender:
+    """Wraps a platform sender and keeps every result it returned."""
 
-    sender = services.platforms[platform].sender
-    results = []
-    while True:
-        with transaction(services.sessions) as session:
-            claimed = deliveries.claim(session, "test-worker", utcnow(), 50, 60)
-            ready = [(c.delivery.id, c.lane_id, o) for c, o in zip(claimed, outgoing.build(session, services.engine.settings, claimed))]
-        if not ready:
-            return results
-        for delivery_id, lane_id, out in ready:
-            result = sender.send(out)
-            with transaction(services.sessions) as session:
-                deliveries.record(session, delivery_id, lane_id, "test-worker", result, utcnow(), 0, 8)
-            results.append(result)
+    def __init__(self, sender) -> None:
+        self.sender, self.platform, self.results = sender, sender.platform, []
+
+    def send(self, outgoing):
+        result = self.sender.send(outgoing)
+        self.results.append(result)
+        return result
+
+
+def deliver_all(services, platform: str = "slack") -> list:
+    """Run the real delivery worker until nothing is ready; returns what the sender reported."""
+    from bridge.pacing import UNPACED
+    from bridge.worker import DeliveryWorker
+
+    recording = RecordingSender(services.platforms[platform].sender)
+    worker = DeliveryWorker(services.sessions, services.engine.settings, {platform: recording}, pacing=UNPACED)
+    while worker.run_once():
+        pass
+    return recording.results

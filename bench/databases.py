@@ -1,4 +1,4 @@
-"""Shared set-up for benchmarks: fresh databases on SQLite and PostgreSQL."""
+"""Fresh, migrated databases for benchmarks: SQLite files and throw-away PostgreSQL databases."""
 
 from __future__ import annotations
 
