@@ -104,18 +104,18 @@ class SlackPane:
 
     def command(self, person: SlackPerson, text: str) -> None:
         """The slash command, signed and posted like Slack does; answers come to the response_url."""
-        token, response_url, trigger = self._new(person, "cmd")
+        _, response_url, trigger = self._new(person, "cmd")
         typed_at = time.time()
-        body = requests.slash_command(person.id, person.name, self.command_name, text, response_url, trigger,
-                                      channel_id=self.standin.dm_channel(person.id), channel_name=DM_NAME)
+        body = requests.slash_command(person.id, person.name, self.command_name, requests.as_sent(text), response_url,
+                                      trigger, channel_id=self.standin.dm_channel(person.id), channel_name=DM_NAME)
         self._send(body, requests.FORM)
         self._remember(person, f"{self.command_name} {text}".strip(), typed_at, command=True)
 
     def message(self, person: SlackPerson, text: str, thread_ts: str | None) -> None:
         """A message in the bot's DM, delivered through the Events API (`message.im`)."""
         channel = self.standin.dm_channel(person.id)
-        event = requests.dm_event(person.id, channel, text, f"m{secrets.token_hex(6)}", thread_ts,
-                                  self.standin.bot_user_id)
+        event = requests.dm_event(person.id, channel, requests.as_sent(text, links=True), f"m{secrets.token_hex(6)}",
+                                  thread_ts, self.standin.bot_user_id)
         self._send(requests.event_callback(event, f"Ev{secrets.token_hex(8).upper()}", self.standin.bot_user_id),
                    requests.JSON)
         self._remember(person, text, float(event["ts"]), msg_ts=event["ts"], thread_ts=thread_ts)

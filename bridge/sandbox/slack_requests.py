@@ -8,6 +8,7 @@ Used by the sandbox page and by the Slack adapter's tests.
 from __future__ import annotations
 
 import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -18,6 +19,13 @@ JSON = "application/json"
 TEAM = "T0SANDBOX"
 TEAM_DOMAIN = "pinbridge-sandbox"
 APP_ID = "A0SANDBOX"
+BARE_URL = re.compile(r"(?<![<|])\bhttps?://[^\s<>|]+")
+
+
+def as_sent(typed: str, links: bool = False) -> str:
+    """Text as Slack sends what a person typed: `&`, `<`, `>` escaped; in messages, URLs wrapped in <…>."""
+    text = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return BARE_URL.sub(lambda m: f"<{m.group(0)}>", text) if links else text
 
 
 def signed_headers(secret: str, body: str, timestamp: int | None = None, signature: str | None = None) -> dict[str, str]:

@@ -114,6 +114,7 @@ def test_alice_sends_a_pin_bob_saves_it_and_they_talk(page, server):
     modal.get_by_role("button", name="Close", exact=True).first.click()
     expect(modal).to_be_hidden()
     if os.environ.get("PINBRIDGE_SCREENSHOT") == "1":
+        expect(page.locator(".tg-toast, .notice")).to_have_count(0)  # notices fade: a calm picture
         page.mouse.move(0, 0)
         page.screenshot(path=str(SCREENSHOT))
 
@@ -142,3 +143,25 @@ def test_a_hostile_title_is_shown_as_text_in_both_panes_and_on_the_pin_page(page
     page.goto(server.url + "/p/1")
     expect(page.locator("h1")).to_have_text(HOSTILE)
     assert page.locator("main script").count() == 0
+
+
+def test_the_panes_draw_only_telegrams_tags_and_slacks_markup_never_script(page):
+    drawn = page.evaluate("""async () => {
+        const { telegramHtml } = await import("/assets/sandbox/telegram.js");
+        const { mrkdwn } = await import("/assets/sandbox/slack.js");
+        const tg = telegramHtml('<b>bold</b> <img src=x onerror=alert(1)><script>alert(2)</script>' +
+                                '<a href="javascript:alert(3)">js</a> <a href="https://ok.test/">ok</a> &lt;i&gt;');
+        const sk = mrkdwn('*<javascript:alert(4)|click>* <https://ok.test/|fine> &lt;b&gt;x&lt;/b&gt;');
+        const shape = (node) => ({
+            tags: [...node.querySelectorAll("*")].map((n) => n.localName),
+            hrefs: [...node.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+            text: node.textContent,
+        });
+        return { tg: shape(tg), sk: shape(sk) };
+    }""")
+    assert drawn["tg"]["tags"] == ["b", "span", "a"]
+    assert drawn["tg"]["hrefs"] == ["https://ok.test/"]
+    assert drawn["tg"]["text"] == "bold alert(2)js ok <i>"
+    assert "a" in drawn["sk"]["tags"] and "script" not in drawn["sk"]["tags"]
+    assert drawn["sk"]["hrefs"] == ["https://ok.test/"]
+    assert drawn["sk"]["text"] == "click fine <b>x</b>"

@@ -6,6 +6,8 @@ reset — each checked by what the other person then sees.
 
 from __future__ import annotations
 
+import html
+
 import httpx
 import pytest
 
@@ -147,8 +149,10 @@ def test_a_reply_in_the_thread_of_a_slack_dm_reaches_telegram(page):
     page.post("telegram/send", user=bob, text="/reply c1 Where from?")
     dm = eventually(lambda: [i for i in page.slack_items(alice) if i["msg_ts"] and "Where from?" in texts([i])],
                     "Bob's question in Alice's DM")[-1]
-    page.post("slack/type", user=alice, text="The shop downtown.", thread_ts=dm["msg_ts"])
-    bubble(page, bob, "The shop downtown.")
+    typed = "The shop https://example.com/shop?a=1&b=2 — <b>not</b> bold"
+    page.post("slack/type", user=alice, text=typed, thread_ts=dm["msg_ts"])
+    arrived = bubble(page, bob, "The shop")
+    assert typed in html.unescape(arrived["text"]), "Bob reads exactly what Alice typed"
 
 
 def test_run_digests_now_sends_people_with_unread_a_digest(page):

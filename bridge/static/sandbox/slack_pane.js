@@ -16,6 +16,7 @@ export class SlackPane {
     this.user = localStorage.getItem("pinbridge.slack") || "";
     this.thread = null;
     this.drawn = "";
+    this.names = {};
     this.modalKey = "";
     this.command = document.body.dataset.command;
     $("slack-user").addEventListener("change", (event) => this.choose(event.target.value));
@@ -70,10 +71,11 @@ export class SlackPane {
     if (this.user && !side.people.some((p) => String(p.id) === this.user)) this.choose(side.people.length ? String(side.people[0].id) : "");
     if (!this.user && side.people.length) this.choose(String(side.people[0].id));
     fillPeople($("slack-user"), side.people, this.user, label);
+    this.names = Object.fromEntries(side.people.map((p) => [p.id, p.handle || p.username]));
     const feed = side.feed;
     $("slack-who").textContent = feed ? label(feed.user) : "nobody";
     this.hints(otherHandle);
-    const key = JSON.stringify([feed && feed.items, feed && feed.user]);
+    const key = JSON.stringify([feed && feed.items, feed && feed.user, this.names]);
     if (key !== this.drawn) {
       this.drawn = key;
       replaceKeepingBottom($("slack-feed"), this.items(feed));
@@ -112,10 +114,10 @@ export class SlackPane {
   item(item, user, replies, nested = false) {
     const bot = item.who === "bot";
     const name = bot ? "Pinbridge" : user.name;
-    const ctx = { onAction: (action) => this.click(action, item), names: {} };
+    const ctx = { onAction: (action) => this.click(action, item), names: this.names || {} };
     let content;
     if (bot && item.blocks.length) content = blocks(item.blocks, ctx);
-    else if (bot) content = mrkdwn(item.text);
+    else if (bot) content = mrkdwn(item.text, ctx.names);
     else content = h("div", { class: `sk-typed${item.command ? " command" : ""}` }, item.text);
     const head = h("div", { class: "sk-head" }, h("strong", {}, name), bot ? h("span", { class: "badge" }, "APP") : null,
       h("time", {}, clock(item.ts)), item.edited ? h("span", { class: "muted" }, "(edited)") : null);
@@ -142,7 +144,7 @@ export class SlackPane {
     layer.hidden = !view;
     if (!view) { layer.replaceChildren(); return; }
     layer.replaceChildren(modal(view, {
-      names: {},
+      names: this.names,
       onAction: () => notice("Buttons inside modals are not part of Pinbridge's modals.", "error"),
       onClose: async (v) => { await attempt(() => api("slack/close", { user: this.user, view_id: v.id })); this.app.refresh(); },
       onSubmit: async (v, values, form) => {

@@ -109,10 +109,11 @@ export class TelegramPane {
 
   // Telegram opens a reply to a bot message that asks for one (ForceReply), once.
   followForceReply(messages) {
-    const last = messages[messages.length - 1];
-    if (last && !last.mine && last.force_reply && !this.forced.has(last.id)) {
-      this.forced.add(last.id);
-      this.setReply(last, last.force_reply);
+    const lastMine = Math.max(0, ...messages.filter((m) => m.mine).map((m) => m.id));
+    const asking = messages.filter((m) => !m.mine && m.force_reply && m.id > lastMine).pop();
+    if (asking && !this.forced.has(asking.id)) {
+      this.forced.add(asking.id);
+      this.setReply(asking, asking.force_reply);
     }
   }
 
