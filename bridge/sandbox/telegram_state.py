@@ -42,13 +42,14 @@ class TelegramStandin:
         first_update_id: int = 1,
     ) -> None:
         self.token = token
-        self.first_update_id = first_update_id
         self.bot_username = bot_username
         self._clock = clock
         self._lock = threading.Lock()
         self._updates_ready = threading.Condition(self._lock)
         self._listeners: list[Listener] = []
         self._webhook_generation = 0
+        # Update ids only ever grow, across reset() too: a polling bot's offset would skip smaller ones.
+        self._update_ids = itertools.count(first_update_id)
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -57,7 +58,6 @@ class TelegramStandin:
         self._messages: dict[int, list[Json]] = {}
         self._last_message_id: dict[int, int] = {}
         self._updates: list[Json] = []
-        self._update_ids = itertools.count(self.first_update_id)
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._open_queries: set[str] = set()
         self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}

@@ -56,6 +56,7 @@ class SandboxPage:
         self.real_platform = real[0].title() if real else None
 
     def pane(self, platform: str):
+        """The pane of a platform the sandbox plays, or a 404 refusal."""
         found = {"slack": self.slack, "telegram": self.telegram}.get(platform)
         if found is None:
             raise Refused(f"The sandbox does not play {platform} in this process.", 404)
@@ -66,6 +67,7 @@ class SandboxPage:
             raise Refused(REAL_PEOPLE.format(platform=self.real_platform), 409)
 
     def page(self):
+        """GET /: the two panes."""
         config = self.services.config
         return render_template(
             "sandbox/index.html", slack_live=self.slack is not None, telegram_live=self.telegram is not None,
@@ -83,34 +85,41 @@ class SandboxPage:
         )
 
     def add_person(self, platform: str):
+        """A new person on one platform."""
         return jsonify(self.pane(platform).add_person(_json_body().get("name"))), 201
 
     def slack_type(self):
+        """What someone typed in the Slack composer: a slash command or a (thread) message."""
         given = _json_body()
         self.pane("slack").type(given.get("user"), given.get("text"), given.get("thread_ts"))
         return jsonify(ok=True)
 
     def slack_click(self):
+        """A Block Kit button pressed."""
         given = _json_body()
         action = given.get("action")
         self.pane("slack").click(given.get("user"), action if isinstance(action, dict) else {})
         return jsonify(ok=True)
 
     def slack_submit(self):
+        """A modal submitted: {} or {"errors": {block_id: message}}."""
         given = _json_body()
         return jsonify(self.pane("slack").submit(given.get("user"), given.get("view_id"), given.get("values")))
 
     def slack_close(self):
+        """A modal cancelled or closed."""
         given = _json_body()
         self.pane("slack").close(given.get("user"), given.get("view_id"))
         return jsonify(ok=True)
 
     def telegram_send(self):
+        """Text sent to the bot, optionally as a reply to one of its messages."""
         given = _json_body()
         self.pane("telegram").send(given.get("user"), given.get("text"), given.get("reply_to"))
         return jsonify(ok=True)
 
     def telegram_press(self):
+        """An inline button tapped."""
         given = _json_body()
         self.pane("telegram").press(given.get("user"), given.get("message_id"), given.get("data"))
         return jsonify(ok=True)

@@ -156,7 +156,7 @@ def test_a_reply_in_the_thread_of_a_slack_dm_reaches_telegram(page):
 
 
 def test_run_digests_now_sends_people_with_unread_a_digest(page):
-    alice, bob, _ = pin_sent(page)
+    _, bob, _ = pin_sent(page)
     assert page.post("digests")["queued"] >= 1
     bubble(page, bob, "unread")
 
