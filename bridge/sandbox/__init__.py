@@ -38,6 +38,8 @@ class Sandbox:
 
     def page(self, services) -> Blueprint:
         """The sandbox page at / and its JSON API, playing people on both stand-ins."""
-        from bridge.sandbox import ui  # only when served: the page pulls in the digest runner and PTB
+        from bridge.sandbox import (
+            ui,  # only when served: the page pulls in the digest runner and PTB
+        )
 
         return ui.blueprint(self, services)

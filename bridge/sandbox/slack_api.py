@@ -11,7 +11,13 @@ from typing import Any, Callable
 
 from flask import Blueprint, Flask, Request, jsonify, request
 
-from bridge.sandbox.slack_state import Call, RateLimited, ResponsePost, SlackError, SlackStandin
+from bridge.sandbox.slack_state import (
+    Call,
+    RateLimited,
+    ResponsePost,
+    SlackError,
+    SlackStandin,
+)
 
 __all__ = ["Call", "ResponsePost", "SlackStandin", "blueprint", "create_app"]
 

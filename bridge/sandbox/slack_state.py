@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from bridge.sandbox.listeners import Listeners
+
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
@@ -89,7 +91,7 @@ class SlackStandin:
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
         self.installer_user_id = installer_user_id
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        self._listeners = Listeners("slack stand-in")
         self.reset()
 
     @property
@@ -280,7 +282,7 @@ class SlackStandin:
             }
             self._messages.setdefault(channel, []).append(message)
             message = copy.deepcopy(message)
-        self._emit({"type": "message", "channel": channel, "message": message})
+        self._listeners.emit({"type": "message", "channel": channel, "message": message})
         return message
 
     def update_message(self, channel: str, ts: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +293,7 @@ class SlackStandin:
             message.update(fields)
             message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
             message = copy.deepcopy(message)
-        self._emit({"type": "message_changed", "channel": channel, "message": message})
+        self._listeners.emit({"type": "message_changed", "channel": channel, "message": message})
         return message
 
     def _find_message(self, channel: str, ts: str) -> dict[str, Any]:
@@ -314,7 +316,7 @@ class SlackStandin:
             message = {"channel": channel, "user": user, "ts": self._next_ts(), **fields}
             self._ephemeral.append(message)
             message = copy.deepcopy(message)
-        self._emit({"type": "ephemeral", "message": message})
+        self._listeners.emit({"type": "ephemeral", "message": message})
         return message
 
     def store_view(
@@ -343,7 +345,7 @@ class SlackStandin:
             }
             self._views[view_id] = stored
             stored = copy.deepcopy(stored)
-        self._emit({"type": "view", "view": stored})
+        self._listeners.emit({"type": "view", "view": stored})
         return stored
 
     def home_view_id(self, user_id: str) -> str | None:
@@ -359,7 +361,7 @@ class SlackStandin:
         call = Call(method, copy.deepcopy(params), token, time.time(), status, error)
         with self._lock:
             self._calls.append(call)
-        self._emit({"type": "call", "call": call})
+        self._listeners.emit({"type": "call", "call": call})
         return call
 
     def record_response_post(self, token: str, body: Any) -> ResponsePost:
@@ -367,26 +369,13 @@ class SlackStandin:
         post = ResponsePost(token, copy.deepcopy(body), time.time())
         with self._lock:
             self._response_posts.append(post)
-        self._emit({"type": "response_post", "post": post})
+        self._listeners.emit({"type": "response_post", "post": post})
         return post
 
     def subscribe(self, callback: Listener) -> None:
-        """Call `callback(event)` for each new recorded event (dict with a 'type' key)."""
-        with self._lock:
-            self._listeners.append(callback)
+        """Call `callback(event)` for each new event (a dict with a 'type' key)."""
+        self._listeners.add(callback)
 
     def unsubscribe(self, callback: Listener) -> None:
         """Stop calling `callback`; unknown callbacks are ignored."""
-        with self._lock:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-    def _emit(self, event: Event) -> None:
-        """Deliver an event to every listener, outside the lock; a failing listener is logged."""
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("slack stand-in listener %r failed", listener)
+        self._listeners.remove(callback)

@@ -10,8 +10,8 @@ import time
 from collections import deque
 from typing import Any, Callable
 
+from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.telegram_rules import (
-    GET_UPDATES_MAX_WAIT,
     NOT_MODIFIED,
     ApiError,
     Call,
@@ -22,6 +22,7 @@ from bridge.sandbox.telegram_rules import (
     injected_error,
     too_many_requests,
 )
+from bridge.sandbox.telegram_updates import UpdateQueue
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +35,15 @@ class TelegramStandin:
     """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
 
     def __init__(
-        self,
-        token: str = "123456:SANDBOX",
-        bot_username: str = "pinbridge_bot",
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        first_update_id: int = 1,
+        self, token: str = "123456:SANDBOX", bot_username: str = "pinbridge_bot", *,
+        clock: Callable[[], float] = time.monotonic, first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.bot_username = bot_username
         self._clock = clock
         self._lock = threading.Lock()
-        self._updates_ready = threading.Condition(self._lock)
-        self._listeners: list[Listener] = []
-        self._webhook_generation = 0
-        # Update ids only ever grow, across reset() too: a polling bot's offset would skip smaller ones.
-        self._update_ids = itertools.count(first_update_id)
+        self._listeners = Listeners("telegram stand-in")
+        self._queue = UpdateQueue(self._lock, first_update_id)
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -57,7 +51,6 @@ class TelegramStandin:
         self._chats: dict[int, Json] = {}
         self._messages: dict[int, list[Json]] = {}
         self._last_message_id: dict[int, int] = {}
-        self._updates: list[Json] = []
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._open_queries: set[str] = set()
         self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}
@@ -73,8 +66,8 @@ class TelegramStandin:
         """Forget all users, chats, messages, updates, calls, faults and limits (listeners stay)."""
         with self._lock:
             self._reset_state()
-            self._updates_ready.notify_all()
-        self._emit({"type": "reset"})
+            self._queue.clear()
+        self._listeners.emit({"type": "reset"})
 
     def bot_user(self) -> Json:
         """The bot as a Bot API User (what getMe answers)."""
@@ -189,25 +182,13 @@ class TelegramStandin:
         self._messages.setdefault(chat_id, []).append(message)
         return message
 
-    def _push(self, body: Json, enqueue: bool) -> Json:
-        update = {"update_id": next(self._update_ids), **body}
-        if enqueue:
-            self._updates.append(update)
-            self._updates_ready.notify_all()
-        return copy.deepcopy(update)
-
     def _publish(self, update: Json) -> Json:
-        self._emit({"type": "update", "update": copy.deepcopy(update)})
+        self._listeners.emit({"type": "update", "update": copy.deepcopy(update)})
         return update
 
     def user_text(
-        self,
-        user_id: int,
-        text: str,
-        chat_id: int | None = None,
-        reply_to_message_id: int | None = None,
-        *,
-        enqueue: bool = True,
+        self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None,
+        *, enqueue: bool = True,
     ) -> Json:
         """A user sends `text` (to their private chat by default); returns the message Update."""
         with self._lock:
@@ -215,7 +196,7 @@ class TelegramStandin:
             self._known_chat(chat_id)
             fields = {"text": text, "entities": command_entities(text) or None}
             fields["reply_to_message_id"] = reply_to_message_id
-            update = self._push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
+            update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
 
     def user_callback(
@@ -231,7 +212,7 @@ class TelegramStandin:
             self._open_queries.add(query_id)
             query = {"id": query_id, "from": copy.deepcopy(user), "message": self._view(message)}
             query.update(chat_instance=str(abs(chat_id) * 7919), data=data)
-            update = self._push({"callback_query": query}, enqueue)
+            update = self._queue.push({"callback_query": query}, enqueue)
         return self._publish(update)
 
     def user_inline_query(self, user_id: int, query: str, offset: str = "", *, enqueue: bool = True) -> Json:
@@ -241,38 +222,23 @@ class TelegramStandin:
             query_id = str(next(self._query_ids))
             self._open_queries.add(query_id)
             inline = {"id": query_id, "from": user, "query": query, "offset": offset}
-            update = self._push({"inline_query": inline}, enqueue)
+            update = self._queue.push({"inline_query": inline}, enqueue)
         return self._publish(update)
 
     def redeliver(self, update: Json) -> None:
         """Queue an update again for getUpdates, as Telegram does when its offset was never confirmed."""
         with self._lock:
-            self._updates.append(copy.deepcopy(update))
-            self._updates_ready.notify_all()
+            self._queue.requeue(update)
 
     def pending_updates(self) -> list[Json]:
         """Updates queued for getUpdates and not yet confirmed."""
         with self._lock:
-            return copy.deepcopy(self._updates)
+            return self._queue.pending()
 
     def take_updates(self, offset: int, limit: int, timeout: float) -> list[Json]:
         """getUpdates: confirm below `offset`, then long-poll (at most 1 s) for up to `limit` updates."""
-        with self._updates_ready:
-            if self._webhook is not None:
-                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                    "use deleteWebhook to delete the webhook first")
-            if offset > 0:
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            elif offset < 0:
-                self._updates = self._updates[offset:]
-            generation = self._webhook_generation
-            self._updates_ready.wait_for(
-                lambda: self._updates or self._webhook_generation != generation,
-                timeout=min(max(timeout, 0.0), GET_UPDATES_MAX_WAIT),
-            )
-            if self._webhook_generation != generation:
-                raise ApiError(409, "Conflict: terminated by setWebhook request")
-            return copy.deepcopy(self._updates[:limit])
+        with self._lock:
+            return self._queue.take(offset, limit, timeout, webhook_active=self._webhook is not None)
 
     # -- what the bot does (used by telegram_api.py) ---------------------------
 
@@ -341,16 +307,15 @@ class TelegramStandin:
         with self._lock:
             self._webhook = copy.deepcopy(webhook)
             if drop_pending_updates:
-                self._updates.clear()
+                self._queue.clear()
             if webhook is not None:
-                self._webhook_generation += 1
-                self._updates_ready.notify_all()
+                self._queue.webhook_set()
 
     def webhook_info(self) -> Json:
         """The WebhookInfo that getWebhookInfo answers (the secret token is never shown)."""
         with self._lock:
             info: Json = {"url": "", "has_custom_certificate": False}
-            info["pending_update_count"] = len(self._updates)
+            info["pending_update_count"] = len(self._queue)
             if self._webhook is not None:
                 info["url"] = self._webhook["url"]
                 info["max_connections"] = self._webhook.get("max_connections") or 40
@@ -407,37 +372,20 @@ class TelegramStandin:
     # -- calls and listeners ---------------------------------------------------
 
     def record_call(
-        self,
-        method: str,
-        params: Json,
-        status: int = 200,
-        error: str | None = None,
-        timestamp: float | None = None,
+        self, method: str, params: Json, status: int = 200, error: str | None = None, timestamp: float | None = None,
     ) -> Call:
         """Record one API call and notify listeners."""
         when = time.time() if timestamp is None else timestamp
         call = Call(method, copy.deepcopy(params), when, status, error)
         with self._lock:
             self._calls.append(call)
-        self._emit({"type": "call", "call": call})
+        self._listeners.emit({"type": "call", "call": call})
         return call
 
     def subscribe(self, callback: Listener) -> None:
-        """Call `callback(event)` for each new event: a dict whose 'type' is call, update or reset."""
-        with self._lock:
-            self._listeners.append(callback)
+        """Call `callback(event)` for each new event (a dict with a 'type' key)."""
+        self._listeners.add(callback)
 
     def unsubscribe(self, callback: Listener) -> None:
         """Stop calling `callback`; unknown callbacks are ignored."""
-        with self._lock:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-    def _emit(self, event: Event) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("telegram stand-in listener %r failed", listener)
+        self._listeners.remove(callback)
