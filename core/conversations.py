@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs
@@ -184,17 +184,6 @@ def mark_read(session: Session, person: Person, conversation: Conversation) -> i
     before = unread_count(session, person, conversation, participant)
     participant.last_read_id = max(participant.last_read_id, conversation.last_message_id or 0)
     return before
-
-
-def mark_all_read(session: Session, person: Person) -> int:
-    """Mark every conversation read (a digest's "Mark all read"); returns how many changed."""
-    latest = select(Conversation.last_message_id).where(Conversation.id == Participant.conversation_id).scalar_subquery()
-    return session.execute(
-        update(Participant)
-        .where(Participant.person_id == person.id, Participant.last_read_id < func.coalesce(latest, 0))
-        .values(last_read_id=func.coalesce(latest, 0))
-        .execution_options(synchronize_session=False)
-    ).rowcount
 
 
 def dismiss(session: Session, person: Person, conversation: Conversation) -> None:

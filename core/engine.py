@@ -151,12 +151,15 @@ class Engine:
 
         return self._guarded(identity, work)
 
-    def mark_all_read(self, identity: people.Identity) -> Reply:
-        """A digest's "Mark all read": every conversation, on every platform the person uses."""
+    def mark_all_read(self, identity: people.Identity, conversation_refs: list[str]) -> Reply:
+        """A digest's "Mark all read": the conversations it listed, in one transaction, for every platform."""
 
         def work(ctx: Context) -> Reply:
-            changed = conversations.mark_all_read(ctx.session, ctx.person)
-            return Reply(text=f"Marked {changed} conversation{'s' * (changed != 1)} read.")
+            found = [conversations.membership(ctx.session, ctx.person, ref)[0] for ref in dict.fromkeys(conversation_refs)]
+            for conversation in found:
+                conversations.mark_read(ctx.session, ctx.person, conversation)
+            refs_text = ", ".join(refs.conversation_ref(c.id) for c in found)
+            return Reply(text=f"Marked {refs_text} read." if found else "Nothing to mark read.")
 
         return self._guarded(identity, work)
 

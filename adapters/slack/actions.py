@@ -12,7 +12,7 @@ from adapters.slack.digests import MARK_ALL_READ
 from adapters.slack.payloads import action_value, actor_identity
 from adapters.slack.runtime import Runtime, acknowledge, respond_with
 from core.refs import looks_like
-from core.results import Reply, error
+from core.results import error
 
 BROKEN = "That button no longer works — try the command instead."
 
@@ -88,8 +88,4 @@ class ActionListeners:
         refs = refs_in(action_value(body), "c")
         if not refs:
             return respond_with(respond, error(BROKEN))
-        identity = self._identity(client, body)
-        replies = [self.rt.engine.mark_read(identity, ref) for ref in refs]
-        failed = [r.text for r in replies if not r.ok]
-        text = f"Marked {', '.join(refs)} read." if not failed else "\n".join(failed)
-        return respond_with(respond, Reply(text=text, ok=not failed))
+        return respond_with(respond, self.rt.engine.mark_all_read(self._identity(client, body), refs))

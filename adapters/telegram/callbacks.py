@@ -161,9 +161,8 @@ class Buttons:
 
     async def seen_all(self, press: Press) -> Toast:
         refs = [str(ref) for ref in press.action.get("cs") or ()]
-        replies = [await asyncio.to_thread(self.engine.mark_read, press.identity, ref) for ref in refs]
-        done = sum(1 for r in replies if r.ok)
-        return Toast(f"Marked {done} conversation{'s' * (done != 1)} read.")
+        reply = await asyncio.to_thread(self.engine.mark_all_read, press.identity, refs)
+        return Toast(reply.text, alert=not reply.ok)
 
     async def open(self, press: Press) -> Toast:
         reply = await asyncio.to_thread(self.engine.run, press.identity, f"read {press.action['c']}")

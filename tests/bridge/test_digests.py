@@ -120,7 +120,9 @@ def test_mark_all_read_from_a_digest_clears_unread_on_every_platform(engine, ses
     say(engine, bob_slack, f"link {code}")
     assert run_due(sessions, DEFAULT, datetime(2026, 11, 23, 9, 5)) == 1
     assert {d.platform for d in digests_for(sessions, "bob")} == {"slack", "telegram"}, "one per platform"
-    assert engine.mark_all_read(bob_slack).ok
+    (digest, _) = digests_for(sessions, "bob")
+    refs = [c["ref"] for c in digest.payload["conversations"]]
+    assert engine.mark_all_read(bob_slack, refs).ok, "pressed on Slack"
     assert "unread" not in say(engine, bob_telegram, "inbox").text
     assert run_due(sessions, DEFAULT, datetime(2026, 11, 24, 9, 5)) == 0
 

@@ -147,7 +147,7 @@ def test_a_digest_has_open_and_mark_all_read_buttons_that_work(bot, worker, serv
     assert [b["text"] for b in buttons(digest)] == ["💬 Open c1", "✓ Mark all read"]
     bot.press(BOB, digest, "💬 Open c1")
     assert text_of(standin.last_message(BOB)).startswith("c1 with @alice\n@alice: [p1 Trail boots] Look at these")
-    assert bot.press(BOB, digest, "✓ Mark all read")["text"] == "Marked 1 conversation read."
+    assert bot.press(BOB, digest, "✓ Mark all read")["text"] == "Marked c1 read."
 
 
 def test_a_button_from_a_restarted_process_still_works(bot, worker, services, standin):
