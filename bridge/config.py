@@ -90,6 +90,14 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class UnfurlConfig:
+    enabled: bool = True
+    allow_private_addresses: bool = False  # true only for a sandbox or tests serving pages locally
+    timeout_seconds: float = 5.0
+    max_page_bytes: int = 524_288
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite:///pinbridge.db"
     log_level: str = "INFO"
@@ -100,6 +108,7 @@ class Config:
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
     digests: DigestsConfig = field(default_factory=DigestsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    unfurl: UnfurlConfig = field(default_factory=UnfurlConfig)
 
     def core(self) -> CoreSettings:
         """The part of the config the engine needs."""
@@ -226,6 +235,9 @@ def _check(config: Config) -> None:
     _within(config.delivery.lease_seconds, 5, 3600, "delivery.lease_seconds")
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
+    _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
+    if not 0.5 <= config.unfurl.timeout_seconds <= 60:
+        raise ConfigError(f"unfurl.timeout_seconds: must be between 0.5 and 60, got {config.unfurl.timeout_seconds}")
     if not config.database_url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("database_url: use sqlite:///file.db or postgresql+psycopg://user@host/db")
     _one_of(config.telegram.mode, ("webhook", "polling"), "telegram.mode")

@@ -14,6 +14,7 @@ from bridge.config import Config
 from bridge.digests import DigestScheduler
 from bridge.metrics import Metrics
 from bridge.pacing import Pacing
+from bridge.unfurler import PageFetcher, Unfurler
 from bridge.wiring import Services, build
 from bridge.worker import DeliveryWorker
 
@@ -40,6 +41,8 @@ class Running:
                 self.stops.append(platform.stop)
         if self.role in ("all", "worker"):
             self._worker()
+            if self.services.config.unfurl.enabled:
+                self._unfurler()
         if self.role in ("all", "scheduler") and self.services.config.digests.enabled:
             self._scheduler()
 
@@ -74,6 +77,19 @@ class Running:
             thread.join(timeout=60)
 
         self.stops.append(stop_worker)
+
+    def _unfurler(self) -> None:
+        settings = self.services.config.unfurl
+        fetcher = PageFetcher(settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses)
+        unfurler = Unfurler(self.services.sessions, fetcher)
+        thread = threading.Thread(target=unfurler.run, name="unfurl", daemon=True)
+        thread.start()
+
+        def stop_unfurler() -> None:
+            unfurler.stop()
+            thread.join(timeout=30)
+
+        self.stops.append(stop_unfurler)
 
     def _scheduler(self) -> None:
         digests = self.services.config.digests

@@ -21,6 +21,9 @@ class Pin(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     image_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # pending → working (leased at unfurled_at) → done | failed: the link's page is read once, in the background.
+    unfurl_state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending", index=True)
+    unfurled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     creator: Mapped[Person] = relationship()
 

@@ -1,0 +1,72 @@
+"""The unfurler against real local HTTP pages: cards fill in; private addresses, junk and floods are refused."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, Response, redirect
+from sqlalchemy import select
+
+from bridge.sandbox.serving import serve
+from bridge.unfurler import PageFetcher, Refused, Unfurler
+from core.db import transaction
+from core.models import Pin
+from tests.factories import say, slack_user
+
+PAGE = ('<html><head><meta property="og:title" content="Trail Runner">'
+        '<meta property="og:description" content="Light boots"><meta property="og:image" content="/b.jpg"></head></html>')
+
+
+@pytest.fixture
+def site():
+    app = Flask(__name__)
+    app.add_url_rule("/boots", "boots", lambda: PAGE)
+    app.add_url_rule("/moved", "moved", lambda: redirect("/boots"))
+    app.add_url_rule("/loop", "loop", lambda: redirect("/loop"))
+    app.add_url_rule("/pdf", "pdf", lambda: Response(b"%PDF-1.7", mimetype="application/pdf"))
+    app.add_url_rule("/huge", "huge", lambda: Response("<title>Huge</title>" + "x" * 3_000_000, mimetype="text/html"))
+    app.add_url_rule("/gone", "gone", lambda: ("nope", 404))
+    with serve(app) as served:
+        yield served.url
+
+
+def test_a_new_pin_gets_its_title_description_and_image_from_the_page(engine, sessions, site):
+    alice = slack_user("alice")
+    say(engine, alice, f"new {site}/moved")
+    assert Unfurler(sessions, PageFetcher(allow_private=True)).run_once() == 1
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert (pin.title, pin.description, pin.image_url) == ("Trail Runner", "Light boots", f"{site}/b.jpg")
+    assert "p1 Trail Runner" in say(engine, alice, "search light").text, "found by its new description"
+
+
+@pytest.mark.parametrize("path", ["/pdf", "/gone", "/loop"])
+def test_pages_that_are_not_html_or_not_there_leave_the_pin_alone(engine, sessions, site, path):
+    say(engine, slack_user("alice"), f"new {site}{path} Kept")
+    Unfurler(sessions, PageFetcher(allow_private=True)).run_once()
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert (pin.title, pin.image_url, pin.unfurl_state) == ("Kept", None, "failed")
+
+
+def test_a_huge_page_is_read_only_up_to_the_limit(site):
+    fetcher = PageFetcher(allow_private=True, max_bytes=4096)
+    assert len(fetcher.fetch(f"{site}/huge")) == 4096
+
+
+def test_private_and_loopback_addresses_are_refused_by_default(site, engine, sessions):
+    fetcher = PageFetcher()
+    for url in (f"{site}/boots", "http://10.0.0.7/admin", "http://169.254.169.254/latest/meta-data", "http://[::1]/"):
+        with pytest.raises(Refused):
+            fetcher.check(url)
+    say(engine, slack_user("alice"), f"new {site}/boots Mine")
+    Unfurler(sessions, fetcher).run_once()
+    with transaction(sessions) as session:
+        assert session.scalar(select(Pin.title)) == "Mine", "nothing was fetched from the loopback address"
+
+
+def test_only_http_urls_to_public_addresses_pass_the_check():
+    fetcher = PageFetcher()
+    fetcher.check("http://93.184.216.34/")  # a public address passes (nothing is fetched here)
+    with pytest.raises(Refused):
+        fetcher.check("ftp://example.com/file")
+
