@@ -132,10 +132,22 @@ class Engine:
 
         return self._guarded(identity, work)
 
-    def take_reply(self, identity: people.Identity) -> str | None:
-        """The conversation awaiting this person's text, consumed (None when nothing waits)."""
-        with transaction(self.sessions) as session:
-            return gestures.take_reply(session, identity.platform, identity.external_id)
+    def reply(self, identity: people.Identity, conversation_ref: str, text: str) -> Reply:
+        """Post text into a conversation (a Reply modal, a thread): the text is never parsed as a command."""
+        return self._guarded(identity, lambda ctx: messaging.reply(ctx, conversation_ref, text))
+
+    def reply_pending(self, identity: people.Identity, text: str) -> Reply | None:
+        """Text after a Reply button goes to that conversation; None when no reply is awaited.
+
+        Taking the pending reply and posting are one transaction: a refused text (too long,
+        say) leaves the reply still awaited, so the person can simply try again.
+        """
+
+        def work(ctx: Context) -> Reply | None:
+            ref = gestures.take_reply(ctx.session, identity.platform, identity.external_id)
+            return None if ref is None else messaging.reply(ctx, ref, text)
+
+        return self._guarded(identity, work)
 
     def cancel_reply(self, identity: people.Identity) -> bool:
         """Forget a pending reply."""
