@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
 
-MAX_COMMAND_LENGTH = 4000
+MAX_COMMAND_LENGTH = 45_000  # above any configured messaging.max_text_length (≤ 40,000)
 WORDS = (
     "help", "new", "send", "reply", "inbox", "read", "dismiss", "save", "boards", "board", "share",
     "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
@@ -19,7 +19,7 @@ WORDS = (
 )
 # Slack escapes links and mentions as <…|label>; the label may hold spaces.
 _TOKEN = re.compile(r"<[^<>\s][^<>]*>|\S+")
-_SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>$")
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>")  # <@U123> or <@U123|name>
 _HANDLE_TOKEN = re.compile(r"^@[A-Za-z0-9_.]+$")
 
 
@@ -44,7 +44,7 @@ class Command:
 def person_ref(token: str) -> PersonRef | None:
     """A token read as a person, or None when it is not one."""
     token = token.strip().strip(",")
-    mention = _SLACK_MENTION.match(token)
+    mention = SLACK_MENTION.fullmatch(token)
     if mention:
         return PersonRef(platform="slack", external_id=mention.group(1))
     if _HANDLE_TOKEN.match(token):
