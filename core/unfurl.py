@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.db import is_sqlite
 from core.errors import InvalidInput
+from core.grammar import clean_text
 from core.models import Pin
 from core.pins import MAX_DESCRIPTION, MAX_TITLE, default_title, validate_url
 
@@ -60,7 +61,7 @@ def parse_card(html: str, page_url: str) -> dict[str, str]:
     parser = _CardParser()
     parser.feed(html)
     parser.close()
-    card = {k: " ".join(v.split()) for k, v in parser.card().items()}
+    card = {k: " ".join(clean_text(v).split()) for k, v in parser.card().items()}
     if "image" in card:
         try:
             card["image"] = validate_url(urljoin(page_url, card["image"]), "image link")

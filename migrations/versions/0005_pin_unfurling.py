@@ -20,6 +20,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("unfurl_state", sa.String(length=10), server_default="pending", nullable=False))
         batch_op.add_column(sa.Column("unfurled_at", sa.DateTime(), nullable=True))
         batch_op.create_index(batch_op.f("ix_pins_unfurl_state"), ["unfurl_state"], unique=False)
+    # Pins from before previews are left as they are: no fetching every old link on the first start.
+    op.execute("UPDATE pins SET unfurl_state = 'done'")
 
 
 def downgrade() -> None:

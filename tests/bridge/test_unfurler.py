@@ -42,7 +42,9 @@ def test_a_new_pin_gets_its_title_description_and_image_from_the_page(engine, se
 @pytest.mark.parametrize("path", ["/pdf", "/gone", "/loop"])
 def test_pages_that_are_not_html_or_not_there_leave_the_pin_alone(engine, sessions, site, path):
     say(engine, slack_user("alice"), f"new {site}{path} Kept")
-    Unfurler(sessions, PageFetcher(allow_private=True)).run_once()
+    unfurler = Unfurler(sessions, PageFetcher(allow_private=True))
+    unfurler.run_once()
+    unfurler.close()
     with transaction(sessions) as session:
         pin = session.scalar(select(Pin))
         assert (pin.title, pin.image_url, pin.unfurl_state) == ("Kept", None, "failed")
@@ -55,9 +57,10 @@ def test_a_huge_page_is_read_only_up_to_the_limit(site):
 
 def test_private_and_loopback_addresses_are_refused_by_default(site, engine, sessions):
     fetcher = PageFetcher()
-    for url in (f"{site}/boots", "http://10.0.0.7/admin", "http://169.254.169.254/latest/meta-data", "http://[::1]/"):
+    for url in (f"{site}/boots", "http://10.0.0.7/admin", "http://169.254.169.254/latest/meta-data", "http://[::1]/",
+                "http://example.com:99999/x"):
         with pytest.raises(Refused):
-            fetcher.check(url)
+            fetcher.pinned(url)
     say(engine, slack_user("alice"), f"new {site}/boots Mine")
     Unfurler(sessions, fetcher).run_once()
     with transaction(sessions) as session:
@@ -66,7 +69,28 @@ def test_private_and_loopback_addresses_are_refused_by_default(site, engine, ses
 
 def test_only_http_urls_to_public_addresses_pass_the_check():
     fetcher = PageFetcher()
-    fetcher.check("http://93.184.216.34/")  # a public address passes (nothing is fetched here)
+    target, host, sni = fetcher.pinned("https://93.184.216.34:8443/a?b=1")  # public: passes, nothing fetched
+    assert (target, host, sni) == ("https://93.184.216.34:8443/a?b=1", "93.184.216.34:8443", "93.184.216.34")
     with pytest.raises(Refused):
-        fetcher.check("ftp://example.com/file")
+        fetcher.pinned("ftp://example.com/file")
 
+
+def test_the_checked_address_is_the_one_connected_to(site):
+    fetcher = PageFetcher(allow_private=True)
+    port = site.rsplit(":", 1)[1]
+    target, host, _ = fetcher.pinned(f"http://localhost:{port}/boots")
+    assert target.startswith(("http://127.0.0.1:", "http://[::1]:")) and host == f"localhost:{port}"
+    assert "Trail Runner" in fetcher.fetch(f"http://localhost:{port}/boots")
+
+
+
+def test_a_page_with_a_nul_character_still_unfurls(engine, sessions):
+    app = Flask(__name__)
+    app.add_url_rule("/nul", "nul", lambda: "<title>Tent\x00 for two</title>")
+    with serve(app) as served:
+        say(engine, slack_user("alice"), f"new {served.url}/nul")
+        unfurler = Unfurler(sessions, PageFetcher(allow_private=True))
+        unfurler.run_once()
+        unfurler.close()
+    with transaction(sessions) as session:
+        assert session.scalar(select(Pin.title)) == "Tent for two"
