@@ -84,7 +84,7 @@ class DigestsConfig:
 @dataclass(frozen=True)
 class DeliveryConfig:
     batch_size: int = 50
-    lease_seconds: int = 60
+    lease_seconds: int = 120  # longer than any one send may take (the Telegram sender gives up at 60 s)
     max_attempts: int = 8
     poll_interval_seconds: float = 0.5
 
@@ -232,7 +232,7 @@ def _check(config: Config) -> None:
     _within(config.messaging.max_text_length, 1, 40_000, "messaging.max_text_length")
     _within(config.messaging.link_code_ttl_seconds, 30, 86_400, "messaging.link_code_ttl_seconds")
     _within(config.delivery.batch_size, 1, 1000, "delivery.batch_size")
-    _within(config.delivery.lease_seconds, 5, 3600, "delivery.lease_seconds")
+    _within(config.delivery.lease_seconds, 90, 3600, "delivery.lease_seconds")  # > the 60 s send timeout
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")

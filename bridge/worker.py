@@ -33,7 +33,7 @@ class DeliveryWorker:
 
     def __init__(
         self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 8,
-        batch_size: int = 50, lease_seconds: int = 60, max_attempts: int = 8, pacing: Pacing = Pacing(),
+        batch_size: int = 50, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = Pacing(),
         metrics: Metrics | None = None, now: Callable[[], datetime] = utcnow, idle_sleep: float = 0.5,
     ):
         self.sessions, self.settings, self.senders = sessions, settings, senders

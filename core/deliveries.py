@@ -72,48 +72,50 @@ def backoff(attempts: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-def record(
-    session: Session, delivery_id: int, lane_id: int, owner: str, result: SendResult, now: datetime,
-    pace_seconds: float, max_attempts: int, conversations: dict[int, int] | None = None,
-) -> str:
-    """Store the outcome of one send and free its lane; returns the new status ('sent', 'retry', 'failed')."""
-    delivery = session.get(Delivery, delivery_id)
-    delivery.attempts += 1
-    not_before = now + timedelta(seconds=pace_seconds)
-    outcome = "sent"
-    if isinstance(result, Sent):
-        delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
-        _remember(session, delivery, result.remote_id, conversations)
-    elif isinstance(result, RetryLater) and delivery.attempts < max_attempts:
-        wait = result.seconds if result.seconds is not None else backoff(delivery.attempts)
-        delivery.next_attempt_at = now + timedelta(seconds=wait)
-        delivery.last_error = result.error[:500]
-        not_before = max(not_before, delivery.next_attempt_at)
-        outcome = "retry"
-    else:
-        delivery.status, delivery.last_error = "failed", _error_text(result, delivery.attempts)
-        if isinstance(result, Failed) and result.unreachable:
-            session.execute(update(Account).where(Account.id == delivery.account_id).values(unreachable=True))
-        outcome = "failed"
-    session.execute(
-        update(Lane).where(Lane.id == lane_id, Lane.lease_owner == owner)
-        .values(not_before=not_before, lease_owner=None, lease_until=None)
-    )
-    return outcome
-
-
 def record_many(
     session: Session, outcomes: list[tuple[int, int, SendResult, float]], owner: str, now: datetime, max_attempts: int,
 ) -> list[str]:
-    """record() for a batch of (delivery id, lane id, result, pace): rows are loaded in two queries."""
+    """Store the outcomes of sends — (delivery id, lane id, result, pace) — and free their lanes.
+
+    Returns each new status: 'sent', 'retry', 'failed', or 'stale' when another worker
+    took the lane over (this worker's lease ran out) and the send did not go out.
+    """
     ids = [delivery_id for delivery_id, _, _, _ in outcomes]
-    loaded = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))))  # into the identity map
-    message_ids = {d.message_id for d in loaded if d.message_id is not None}
+    deliveries = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
+    message_ids = {d.message_id for d in deliveries.values() if d.message_id is not None}
     conversations = dict(session.execute(select(Message.id, Message.conversation_id).where(Message.id.in_(message_ids))).all())
     return [
-        record(session, delivery_id, lane_id, owner, result, now, pace, max_attempts, conversations)
+        _record(session, deliveries[delivery_id], lane_id, owner, result, now, pace, max_attempts, conversations)
         for delivery_id, lane_id, result, pace in outcomes
     ]
+
+
+def _record(
+    session: Session, delivery: Delivery, lane_id: int, owner: str, result: SendResult, now: datetime,
+    pace: float, max_attempts: int, conversations: dict[int, int],
+) -> str:
+    not_before = now + timedelta(seconds=pace)
+    if isinstance(result, RetryLater) and delivery.attempts + 1 < max_attempts:
+        wait = result.seconds if result.seconds is not None else backoff(delivery.attempts + 1)
+        not_before = max(not_before, now + timedelta(seconds=wait))
+    kept_lease = session.execute(
+        update(Lane).where(Lane.id == lane_id, Lane.lease_owner == owner)
+        .values(not_before=not_before, lease_owner=None, lease_until=None)
+    ).rowcount == 1
+    if delivery.status != "pending" or not (kept_lease or isinstance(result, Sent)):
+        return "stale"  # already final, or the lane's new owner will try it: leave it to them
+    delivery.attempts += 1
+    if isinstance(result, Sent):
+        delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
+        _remember(session, delivery, result.remote_id, conversations)
+        return "sent"
+    if isinstance(result, RetryLater) and delivery.attempts < max_attempts:
+        delivery.next_attempt_at, delivery.last_error = not_before, result.error[:500]
+        return "retry"
+    delivery.status, delivery.last_error = "failed", _error_text(result, delivery.attempts)
+    if isinstance(result, Failed) and result.unreachable:
+        session.execute(update(Account).where(Account.id == delivery.account_id).values(unreachable=True))
+    return "failed"
 
 
 def _error_text(result: SendResult, attempts: int) -> str:
@@ -122,12 +124,8 @@ def _error_text(result: SendResult, attempts: int) -> str:
     return result.error[:500]
 
 
-def _remember(session: Session, delivery: Delivery, remote_id: str, conversations: dict[int, int] | None) -> None:
-    conversation_id = None
-    if delivery.message_id is not None:
-        conversation_id = (conversations or {}).get(delivery.message_id) or session.scalar(
-            select(Message.conversation_id).where(Message.id == delivery.message_id)
-        )
+def _remember(session: Session, delivery: Delivery, remote_id: str, conversations: dict[int, int]) -> None:
+    conversation_id = conversations.get(delivery.message_id) if delivery.message_id is not None else None
     insert_if_absent(session, RemoteMessage, {
         "platform": delivery.platform, "chat_id": delivery.chat_id, "remote_id": remote_id,
         "conversation_id": conversation_id, "message_id": delivery.message_id, "created_at": delivery.sent_at,

@@ -187,3 +187,25 @@ def test_each_delivery_reaches_the_stand_in_once(engine, sessions, settings, sta
     drain(make_worker(sessions, settings, sender, clock), clock)
     counts = Counter(a.key for a in sender.attempts if a.status == 200)
     assert len(counts) == 5 and set(counts.values()) == {1}
+
+
+def test_a_worker_whose_lease_ran_out_leaves_the_delivery_to_the_new_owner(engine, sessions, settings, standin, sender, clock):
+    from core.ports import Failed, RetryLater, Sent
+
+    alice = slack_user("alice")
+    (bob,) = telegram_people(standin, "bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    slow = make_worker(sessions, settings, sender, clock, lease_seconds=5)
+    ((item, lane),) = slow.claim(10)
+    clock.advance(6)  # the slow worker's lease ran out
+    fresh = make_worker(sessions, settings, sender, clock, lease_seconds=5)
+    ((again, lane_again),) = fresh.claim(10)
+    assert again.delivery_id == item.delivery_id
+    assert slow.record([(item, lane, RetryLater("timeout"))]) == ["stale"], "not its lane any more"
+    assert fresh.record([(again, lane_again, Sent("77"))]) == ["sent"]
+    assert slow.record([(item, lane, Failed("late news"))]) == ["stale"], "a final status is never overwritten"
+    with transaction(sessions) as session:
+        delivery = session.scalar(select(Delivery))
+        assert (delivery.status, delivery.attempts, delivery.remote_id) == ("sent", 1, "77")
