@@ -74,7 +74,7 @@ def status(config_path: str | None) -> None:
     from core.db import transaction
 
     services = _services(config_path)
-    facts = snapshot(services)
+    facts = snapshot(services, full=True)
     if not facts["ok"]:
         click.echo(f"database unreachable ({facts['error']})", err=True)
         sys.exit(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
@@ -83,7 +83,7 @@ def pins_of(session: Session, board: Board, limit: int = 10) -> tuple[list[Pin],
     """The most recently saved pins of a board, and how many it holds."""
     total = session.scalar(select(func.count()).select_from(BoardPin).where(BoardPin.board_id == board.id))
     pins = session.scalars(
-        select(Pin).join(BoardPin, BoardPin.pin_id == Pin.id)
+        select(Pin).options(selectinload(Pin.creator)).join(BoardPin, BoardPin.pin_id == Pin.id)
         .where(BoardPin.board_id == board.id)
         .order_by(BoardPin.saved_at.desc(), Pin.id.desc())
         .limit(limit)

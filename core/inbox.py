@@ -13,7 +13,10 @@ PAGE = 20
 
 
 def rows(session: Session, person: Person, limit: int = PAGE) -> list[ConversationRow]:
-    """Newest first; dismissed conversations stay hidden until a new message arrives."""
+    """Newest first; dismissed conversations stay hidden until a new message arrives.
+
+    `participants` are the other people, in joining order: the reader knows they are in it.
+    """
     unread = (
         select(func.count(Message.id))
         .where(
@@ -38,7 +41,8 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
     last = _last_lines(session, [c.last_message_id for c, _ in page if c.last_message_id])
     return [
         ConversationRow(
-            ref=refs.conversation_ref(c.id), conversation_id=c.id, participants=members.get(c.id, ()),
+            ref=refs.conversation_ref(c.id), conversation_id=c.id,
+            participants=tuple(h for h in members.get(c.id, ()) if h != person.handle),
             last_line=last.get(c.last_message_id, ""), unread=n or 0, updated_at=c.updated_at,
         )
         for c, n in page

@@ -26,9 +26,10 @@ def create(session: Session, conversation: Conversation, inviter: Person, handle
     return invite
 
 
-def find(session: Session, code: str) -> Invite:
-    """The invite behind a code, or NotFound."""
-    invite = session.scalar(select(Invite).where(Invite.code == code.strip()))
+def find(session: Session, code: str, lock: bool = False) -> Invite:
+    """The invite behind a code, or NotFound; `lock` holds its row until commit (one redeemer at a time)."""
+    query = select(Invite).where(Invite.code == code.strip())
+    invite = session.scalar(query.with_for_update() if lock else query)
     if invite is None:
         raise NotFound("That invite code is not valid.")
     return invite
@@ -36,7 +37,7 @@ def find(session: Session, code: str) -> Invite:
 
 def redeem(session: Session, settings: CoreSettings, code: str, person: Person) -> tuple[Invite, Message | None]:
     """Join the invite's conversation; inviter and newcomer now follow each other."""
-    invite = find(session, code)
+    invite = find(session, code, lock=True)
     if invite.redeemed_by is not None and invite.redeemed_by != person.id:
         raise Forbidden("That invite has already been used.")
     if people.is_blocked_between(session, invite.inviter_id, person.id):
@@ -51,11 +52,16 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
             {"follower_id": invite.inviter_id, "followee_id": person.id, "created_at": now},
             {"follower_id": person.id, "followee_id": invite.inviter_id, "created_at": now},
         ])
-    waiting = session.scalar(
-        select(Message).where(Message.conversation_id == conversation.id, Message.kind == "pin")
-        .order_by(Message.id.desc()).limit(1)
-    )
+    waiting = waiting_pin(session, conversation.id)
     if joined:
         # The newcomer's join must not mark the pin waiting for them as read.
         conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite", mark_read=False)
     return invite, waiting
+
+
+def waiting_pin(session: Session, conversation_id: int) -> Message | None:
+    """The latest pin sent in an invite's conversation: what the newcomer finds waiting."""
+    return session.scalar(
+        select(Message).where(Message.conversation_id == conversation_id, Message.kind == "pin")
+        .order_by(Message.id.desc()).limit(1)
+    )

@@ -36,8 +36,9 @@ def redeem(session: Session, person: Person, platform: str, code_text: str) -> P
     """Merge the person typing the code into the person who asked for it; returns the result."""
     code_text = code_text.strip().upper().replace("-", "")
     now = utcnow()
-    code = session.scalar(
+    code = session.scalar(  # locked: two people typing one code at once cannot both merge
         select(LinkCode).where(and_(LinkCode.code == code_text, LinkCode.used_at.is_(None), LinkCode.expires_at > now))
+        .with_for_update()
     )
     if code is None:
         raise NotFound("That link code is unknown or has expired — ask for a new one with `link`.")

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import boards as boards_service
 from core import invites, people, refs, views
 from core.errors import DomainError
-from core.models import Board, BoardPin, Invite, Message, Participant, Person, Pin
+from core.models import Board, BoardPin, Participant, Person, Pin
 from core.pins import public_or_own
 from core.results import BoardCard, InviteLink, PinCard, ProfileCard
 from core.settings import CoreSettings
@@ -85,12 +84,7 @@ def board_page(session: Session, settings: CoreSettings, board_id: int) -> Board
     board = session.get(Board, board_id)
     if board is None or board.secret:
         return None
-    pins, total = boards_service.pins_of(session, board, BOARD_PAGE)
-    card = BoardCard(
-        board_id=board.id, name=board.name, owner_handle=board.owner.handle, pin_count=total, secret=False,
-        pins=tuple(views.pin_card(settings, p) for p in pins), page_url=views.board_url(settings, board),
-    )
-    return BoardPage(card, _name(board.owner))
+    return BoardPage(views.board_card(session, settings, board, limit=BOARD_PAGE), _name(board.owner))
 
 
 def profile_page(session: Session, settings: CoreSettings, handle: str) -> ProfileCard | None:
@@ -110,7 +104,8 @@ def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePa
         return None
     inviter = session.get(Person, invite.inviter_id)
     redeemed = invite.redeemed_by is not None
-    pin = None if redeemed else _waiting_pin(session, invite)
+    waiting = None if redeemed else invites.waiting_pin(session, invite.conversation_id)
+    pin = session.get(Pin, waiting.pin_id) if waiting is not None and waiting.pin_id else None
     participants = session.scalar(
         select(func.count()).select_from(Participant).where(Participant.conversation_id == invite.conversation_id)
     )
@@ -119,15 +114,6 @@ def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePa
         inviter_handle=inviter.handle, inviter_name=_name(inviter),
         pin=views.pin_card(settings, pin) if pin else None, participants=participants or 0,
         redeemed=redeemed, slack_join=f"{settings.slack_command} join {invite.code}",
-    )
-
-
-def _waiting_pin(session: Session, invite: Invite) -> Pin | None:
-    """The latest pin sent in the invite's conversation — what the newcomer sees on joining."""
-    return session.scalar(
-        select(Pin).join(Message, Message.pin_id == Pin.id)
-        .where(Message.conversation_id == invite.conversation_id, Message.kind == "pin")
-        .order_by(Message.id.desc()).limit(1)
     )
 
 

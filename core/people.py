@@ -203,11 +203,6 @@ def is_blocked_between(session: Session, a: int, b: int) -> bool:
     )
 
 
-def has_blocked(session: Session, blocker: int, blocked: int) -> bool:
-    """True when `blocker` has blocked `blocked`."""
-    return session.get(Block, (blocker, blocked)) is not None
-
-
 def is_mutual(session: Session, a: int, b: int) -> bool:
     """True when a follows b and b follows a."""
     count = session.scalar(
@@ -235,6 +230,7 @@ def contacts(session: Session, person: Person) -> list[Person]:
         .join(Follow, and_(Follow.follower_id == person.id, Follow.followee_id == Person.id))
         .join(back, and_(back.follower_id == Person.id, back.followee_id == person.id))
         .where(~blocked)
+        .options(selectinload(Person.accounts))
         .order_by(Person.handle)
     )
     return list(session.scalars(query))

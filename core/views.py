@@ -31,9 +31,9 @@ def board_url(settings: CoreSettings, board: Board) -> str:
     return settings.page_url(f"/b/{board.id}")
 
 
-def board_card(session: Session, settings: CoreSettings, board: Board) -> BoardCard:
-    """A board with its pin count and a few of its pins."""
-    pins, total = boards_service.pins_of(session, board, BOARD_PREVIEW)
+def board_card(session: Session, settings: CoreSettings, board: Board, limit: int = BOARD_PREVIEW) -> BoardCard:
+    """A board with its pin count and its latest pins (a few, unless told more)."""
+    pins, total = boards_service.pins_of(session, board, limit)
     return BoardCard(
         board_id=board.id, name=board.name, owner_handle=board.owner.handle, pin_count=total,
         secret=board.secret, pins=tuple(pin_card(settings, p) for p in pins), page_url=board_url(settings, board),
