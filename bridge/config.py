@@ -124,9 +124,10 @@ class Config:
         )
 
     def uses_sandbox(self, platform: str) -> bool:
-        """True when the sandbox stands in for this platform (sandbox on, no real token)."""
+        """True when the sandbox stands in for this platform (sandbox on, no real credentials)."""
         section = getattr(self, platform)
-        return self.sandbox.enabled and section.enabled and not section.bot_token
+        oauth = platform == "slack" and section.install_mode == "oauth" and bool(section.client_id)
+        return self.sandbox.enabled and section.enabled and not (section.bot_token or oauth)
 
 
 def substitute(text: str, environ: dict[str, str]) -> str:

@@ -32,7 +32,6 @@ class Running:
     def start(self) -> None:
         if self.role in ("all", "web"):
             self._web()
-        if self.role in ("all", "web"):
             # Inbound platform work (Telegram's loop, webhook set-up or polling) lives with the web
             # role, after the server is up: the sandbox's stand-ins are served by it. Workers only
             # send, and the senders start what they need on first use.

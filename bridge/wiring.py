@@ -82,21 +82,14 @@ def install_platforms(services: Services) -> None:
     if config.sandbox.enabled and (config.uses_sandbox("slack") or config.uses_sandbox("telegram")):
         from bridge.sandbox import Sandbox
 
-        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username)
+        plays = frozenset(p for p in ("slack", "telegram") if config.uses_sandbox(p))
+        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username, plays=plays)
         services.config = sandboxed(config)
-    for name, installer in _installers().items():
-        if getattr(services.config, name).enabled and installer is not None:
-            services.platforms[name] = installer(services)
+    if services.config.slack.enabled:
+        from bridge import slack_setup  # imported only when used: slack_bolt is heavy
 
+        services.platforms["slack"] = slack_setup.install(services)
+    if services.config.telegram.enabled:
+        from bridge import telegram_setup
 
-def _installers() -> dict[str, Callable[[Services], Platform] | None]:
-    found: dict[str, Callable[[Services], Platform] | None] = {}
-    for name in ("slack", "telegram"):
-        try:
-            module = __import__(f"bridge.{name}_setup", fromlist=["install"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"bridge.{name}_setup":
-                raise
-            module = None
-        found[name] = getattr(module, "install", None)
-    return found
+        services.platforms["telegram"] = telegram_setup.install(services)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs
@@ -193,14 +193,23 @@ def dismiss(session: Session, person: Person, conversation: Conversation) -> Non
     participant.dismissed_id = conversation.last_message_id or 0
 
 
+def unread_by(reader_id, last_read_id):
+    """SQL condition, the one definition of unread: a message from someone else (whom the
+    reader has not blocked) after the reader's read position. `dismiss` marks read too,
+    so the read position alone decides."""
+    return and_(
+        Message.id > last_read_id,
+        Message.sender_id != reader_id,
+        ~exists().where(Block.blocker_id == reader_id, Block.blocked_id == Message.sender_id).correlate_except(Block),
+    )
+
+
 def unread_count(session: Session, person: Person, conversation: Conversation, participant=None) -> int:
-    """Messages from others after the person's read position."""
+    """Messages unread by the person in one conversation."""
     participant = participant or session.get(Participant, (conversation.id, person.id))
     return session.scalar(
         select(func.count()).select_from(Message).where(
-            Message.conversation_id == conversation.id,
-            Message.id > participant.last_read_id,
-            Message.sender_id != person.id,
+            Message.conversation_id == conversation.id, unread_by(person.id, participant.last_read_id)
         )
     ) or 0
 

@@ -10,9 +10,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs, schedules
-from core.dialects import greatest
+from core.conversations import unread_by
 from core.inserts import insert_returning
-from core.models import Block, DigestSend, Message, Participant, Person, Pin
+from core.models import DigestSend, Message, Participant, Person, Pin
 from core.views import handles_of
 
 LINES_PER_CONVERSATION = 3
@@ -60,18 +60,11 @@ def due_groups(session: Session, now: datetime, default: str) -> list[DueGroup]:
     return groups
 
 
-def _not_blocked(reader_column):
-    """Messages from people the reader blocked are never unread for them."""
-    return ~exists().where(Block.blocker_id == reader_column, Block.blocked_id == Message.sender_id).correlate_except(Block)
-
-
 def _unread_condition(person_id_column):
     return exists().where(
         Participant.person_id == person_id_column,
         Message.conversation_id == Participant.conversation_id,
-        Message.id > greatest(Participant.last_read_id, Participant.dismissed_id),
-        Message.sender_id != person_id_column,
-        _not_blocked(person_id_column),
+        unread_by(person_id_column, Participant.last_read_id),
     )
 
 
@@ -117,10 +110,9 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
         )
         .join(Message, and_(
             Message.conversation_id == Participant.conversation_id,
-            Message.id > greatest(Participant.last_read_id, Participant.dismissed_id),
-            Message.sender_id != Participant.person_id,
+            unread_by(Participant.person_id, Participant.last_read_id),
         ))
-        .where(Participant.person_id.in_(person_ids), _not_blocked(Participant.person_id))
+        .where(Participant.person_id.in_(person_ids))
         .subquery()
     )
     rows = session.execute(select(inner).where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)).all()

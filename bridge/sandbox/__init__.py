@@ -21,6 +21,7 @@ class Sandbox:
 
     telegram_token: str = "123456:SANDBOX"
     telegram_bot_username: str = "pinbridge_bot"
+    plays: frozenset[str] = frozenset({"slack", "telegram"})  # the platforms it stands in for
     slack: SlackStandin = field(default_factory=SlackStandin)
     telegram: TelegramStandin = None
 

@@ -27,12 +27,6 @@ CSP = (
 REAL_PEOPLE = "Off while {platform} talks to the real service: it would touch real people's data."
 
 
-def stands_in(config, platform: str) -> bool:
-    """Whether the sandbox plays this platform (its API base URL points at the stand-in)."""
-    section = getattr(config, platform)
-    return section.enabled and section.api_base_url.startswith(config.http.public_url.rstrip("/") + "/sandbox/")
-
-
 def _json_body() -> dict:
     found = request.get_json(silent=True)
     return found if isinstance(found, dict) else {}
@@ -45,14 +39,14 @@ class SandboxPage:
         self.sandbox, self.services = sandbox, services
         config, base = services.config, services.config.http.public_url.rstrip("/")
         self.slack = self.telegram = None
-        if stands_in(config, "slack"):
+        if "slack" in sandbox.plays:
             self.slack = SlackPane(sandbox.slack, f"{base}/slack/events", f"{base}/sandbox/slack",
                                    config.slack.signing_secret, config.slack.command, services.sessions)
-        if stands_in(config, "telegram"):
+        if "telegram" in sandbox.plays:
             self.telegram = TelegramPane(sandbox.telegram, f"{base}/telegram/webhook", config.telegram.webhook_secret,
                                          config.telegram.mode == "polling", services.sessions)
         # Digests for everyone and Reset only when nobody real can be reached from this process.
-        real = [p for p in PLATFORMS if getattr(config, p).enabled and not stands_in(config, p)]
+        real = [p for p in PLATFORMS if getattr(config, p).enabled and p not in sandbox.plays]
         self.real_platform = real[0].title() if real else None
 
     def pane(self, platform: str):
