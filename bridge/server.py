@@ -30,6 +30,7 @@ class Running:
         self.stops: list = []
 
     def start(self) -> None:
+        """Start the parts of this role."""
         if self.role in ("all", "web"):
             self._web()
             # Inbound platform work (Telegram's loop, webhook set-up or polling) lives with the web
@@ -49,16 +50,13 @@ class Running:
         http = self.services.config.http
         app = create_app(services=self.services, metrics=self.metrics)
         server = create_server(app, host=http.host, port=http.port, threads=http.threads, clear_untrusted_proxy_headers=True)
-        thread = threading.Thread(target=server.run, name="web", daemon=True)
-        thread.start()
-        print(f"Pinbridge is running: open {http.public_url}", flush=True)
 
         def stop_web() -> None:
-            wasyncore.close_all(server._map)  # stop accepting; in-flight requests finish below
+            wasyncore.close_all(server._map)  # stop accepting; in-flight requests finish
             server.task_dispatcher.shutdown()
-            thread.join(timeout=10)
 
-        self.stops.append(stop_web)
+        self._background("web", server.run, stop_web, join_timeout=10)
+        print(f"Pinbridge is running: open {http.public_url}", flush=True)
 
     def _worker(self) -> None:
         delivery = self.services.config.delivery
@@ -68,27 +66,13 @@ class Running:
             max_attempts=delivery.max_attempts, pacing=Pacing(), metrics=self.metrics,
             idle_sleep=delivery.poll_interval_seconds,
         )
-        thread = threading.Thread(target=worker.run, name="worker", daemon=True)
-        thread.start()
-
-        def stop_worker() -> None:
-            worker.stop()
-            thread.join(timeout=60)
-
-        self.stops.append(stop_worker)
+        self._background("worker", worker.run, worker.stop, join_timeout=60)
 
     def _unfurler(self) -> None:
         settings = self.services.config.unfurl
         fetcher = PageFetcher(settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses)
         unfurler = Unfurler(self.services.sessions, fetcher)
-        thread = threading.Thread(target=unfurler.run, name="unfurl", daemon=True)
-        thread.start()
-
-        def stop_unfurler() -> None:
-            unfurler.stop()
-            thread.join(timeout=30)
-
-        self.stops.append(stop_unfurler)
+        self._background("unfurl", unfurler.run, unfurler.stop, join_timeout=30)
 
     def _scheduler(self) -> None:
         digests = self.services.config.digests
@@ -97,7 +81,19 @@ class Running:
         scheduler.start()
         self.stops.append(scheduler.stop)
 
+    def _background(self, name: str, run, stop, join_timeout: float) -> None:
+        """Run `run` on a thread; on shutdown call `stop` and wait for the thread (bounded)."""
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        thread.start()
+
+        def stop_and_join() -> None:
+            stop()
+            thread.join(timeout=join_timeout)
+
+        self.stops.append(stop_and_join)
+
     def stop(self) -> None:
+        """Stop every part, newest first, then release the database."""
         for stop in reversed(self.stops):
             try:
                 stop()
