@@ -15,6 +15,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from adapters.slack import install as slack_install
 from adapters.slack.app import build_app
 from adapters.slack.sender import SlackSender
+from adapters.slack.tokens import BotTokens
 from bridge.wiring import Platform, Services
 
 LAZY_WORKERS = 8  # threads running the work after each ack (engine, response_url, views.open)
@@ -31,12 +32,12 @@ def install(services: Services) -> Platform:
     app = build_app(services.engine, config, WebClient(token=token, base_url=base_url), executor, settings)
     # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
     sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
-    token_for = None
+    tokens = None
     if settings is not None:
         store = settings.installation_store
-        token_for = lambda team_id: _bot_token(store, team_id)  # noqa: E731
+        tokens = BotTokens(lambda team_id: _bot_token(store, team_id))
     return Platform(
-        name="slack", sender=SlackSender(sender_client, token_for), blueprint=blueprint(app, oauth),
+        name="slack", sender=SlackSender(sender_client, tokens), blueprint=blueprint(app, oauth),
         stop=lambda: executor.shutdown(wait=True),
     )
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from core import conversations, refs
-from core.models import Block, Conversation, Message, Participant, Person
+from core.models import Conversation, Message, Participant, Person
 from core.results import ConversationRow
 
 PAGE = 20
@@ -21,9 +21,7 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
         select(func.count(Message.id))
         .where(
             Message.conversation_id == Participant.conversation_id,
-            Message.id > Participant.last_read_id,
-            Message.sender_id != person.id,
-            ~exists().where(Block.blocker_id == person.id, Block.blocked_id == Message.sender_id),
+            conversations.unread_by(person.id, Participant.last_read_id),
         )
         .correlate(Participant)
         .scalar_subquery()

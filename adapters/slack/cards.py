@@ -105,9 +105,9 @@ def person_row_block(row: PersonRow) -> Block:
     return section(f"*@{escape(row.handle)}* ({escape(row.display_name)})" + (f" · {where}" if where else ""))
 
 
-def conversation_row_block(row: ConversationRow, reader: str | None = None) -> Block:
-    """One inbox line: who, unread count, last line, and Open (shows the history)."""
-    others = ", ".join(f"@{escape(h)}" for h in row.participants if h != reader) or "just you"
+def conversation_row_block(row: ConversationRow) -> Block:
+    """One inbox line: the others in it, unread count, last line, and Open (shows the history)."""
+    others = ", ".join(f"@{escape(h)}" for h in row.participants) or "just you"
     unread = f" — *{row.unread} unread*" if row.unread else ""
     text = f"*{row.ref}* with {others}{unread}\n{escape(clip(row.last_line, 300))}"
     return section(text, accessory=button("Open", OPEN_CONVERSATION, row.ref))

@@ -11,7 +11,7 @@ from adapters.slack.payloads import (
     DirectMessage, ThreadReply, command_identity, command_line, dm_message, event_key,
 )
 from adapters.slack.runtime import Runtime, acknowledge, respond_with, tell
-from core.results import ConversationRow, Reply, error
+from core.results import Reply, error
 
 log = logging.getLogger(__name__)
 EVENT_SOURCE = "slack_event"
@@ -41,8 +41,7 @@ class CommandListeners:
         identity = self.rt.directory.speaker(client, command_identity(body))
         self.rt.directory.resolve_mentions(client, text)
         reply = self.rt.engine.run(identity, text)
-        reader = self.rt.engine.ensure(identity) if any(isinstance(i, ConversationRow) for i in reply.items) else None
-        respond_with(respond, reply, in_channel(text, reply), reader)
+        respond_with(respond, reply, in_channel(text, reply))
 
     def on_message(self, body: dict, client: WebClient) -> None:
         """A message event, processed once per event_id whatever Slack retries."""

@@ -2,52 +2,46 @@
 
 A `Directory` is built once per app and caches each users.info answer in memory for
 `ttl` seconds, so a busy person costs one users.info call (and one engine write) per
-TTL, not one per command. A failed look-up is cached as "unknown" too.
+TTL, not one per command. A failed look-up is cached as "unknown" too. Expired answers
+are dropped and the cache holds at most `limit` people, so it does not grow with the
+workspace over the process's life.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from adapters.slack.expiring import DEFAULT_LIMIT, ExpiringCache
 from adapters.slack.payloads import profile_identity
 from core.engine import Engine
+from core.grammar import SLACK_MENTION
 from core.people import Identity
 
 log = logging.getLogger(__name__)
-MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>")
 DEFAULT_TTL = 3600.0
 
 
 def mentioned_ids(text: str) -> list[str]:
     """User ids mentioned in Slack text, first mention first, each once."""
-    return list(dict.fromkeys(MENTION.findall(text or "")))
+    return list(dict.fromkeys(m.group(1) for m in SLACK_MENTION.finditer(text or "")))
 
 
 class Directory:
     """users.info answers, cached with a TTL, registered with the engine on first sight."""
 
-    def __init__(self, engine: Engine, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic):
-        self.engine, self.ttl, self.clock = engine, ttl, clock
-        self._known: dict[str, tuple[float, Identity | None]] = {}
-        self._lock = threading.Lock()
-
-    def _cached(self, user_id: str) -> tuple[bool, Identity | None]:
-        with self._lock:
-            entry = self._known.get(user_id)
-        if entry is None or entry[0] < self.clock():
-            return False, None
-        return True, entry[1]
+    def __init__(self, engine: Engine, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic,
+                 limit: int = DEFAULT_LIMIT):
+        self.engine = engine
+        self.known: ExpiringCache[str, Identity | None] = ExpiringCache(ttl, limit, clock)
 
     def lookup(self, client: WebClient, user_id: str) -> Identity | None:
         """The person behind a user id (None for bots, strangers and failed look-ups), cached."""
-        hit, identity = self._cached(user_id)
+        hit, identity = self.known.get(user_id)
         if hit:
             return identity
         try:
@@ -60,8 +54,7 @@ class Directory:
             return None  # a network blip is not cached
         if identity is not None:
             self.engine.ensure(identity)
-        with self._lock:
-            self._known[user_id] = (self.clock() + self.ttl, identity)
+        self.known.put(user_id, identity)
         return identity
 
     def speaker(self, client: WebClient, fallback: Identity) -> Identity:

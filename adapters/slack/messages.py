@@ -40,7 +40,7 @@ def budget(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
     return [*blocks[: limit - 1], cards.context(f"…and {len(blocks) - limit + 1} more blocks — open Pinbridge for the rest.")]
 
 
-def reply_message(reply: Reply, images: bool = True, reader: str | None = None) -> Rendered:
+def reply_message(reply: Reply, images: bool = True) -> Rendered:
     """A command's answer: its text (head line when there are cards) and a card per item."""
     if not reply.items:
         icon = "" if reply.ok else ":warning: "
@@ -49,11 +49,11 @@ def reply_message(reply: Reply, images: bool = True, reader: str | None = None) 
     blocks: list[Block] = [cards.section(escape(head))]
     large = sum(isinstance(item, PinCard) for item in reply.items) == 1
     for item in reply.items:
-        blocks.extend(item_blocks(item, images, large, reader))
+        blocks.extend(item_blocks(item, images, large))
     return Rendered(fallback(reply.text), budget(blocks))
 
 
-def item_blocks(item, images: bool = True, large: bool = True, reader: str | None = None) -> list[Block]:
+def item_blocks(item, images: bool = True, large: bool = True) -> list[Block]:
     """The blocks of one result item."""
     if isinstance(item, PinCard):
         return cards.pin_blocks(item, images, large)
@@ -68,7 +68,7 @@ def item_blocks(item, images: bool = True, large: bool = True, reader: str | Non
     if isinstance(item, PersonRow):
         return [cards.person_row_block(item)]
     if isinstance(item, ConversationRow):
-        return [cards.conversation_row_block(item, reader)]
+        return [cards.conversation_row_block(item)]
     if isinstance(item, MessageView):
         return [history_block(item)]
     raise TypeError(f"no Slack rendering for {type(item).__name__}")

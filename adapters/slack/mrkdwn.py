@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from core.grammar import SLACK_MENTION
+
 ELLIPSIS = "…"
 # Slack's own markup arrives inside <…>: links, user and channel mentions, special words.
 _LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+# User mentions: core.grammar.SLACK_MENTION, so a message shows as a name exactly what a command reads as a person.
 _CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
@@ -40,10 +42,16 @@ def command_text(text: str) -> str:
     return unescape(unwrapped).strip()
 
 
+def _mention_name(mention: re.Match) -> str:
+    """`<@U1|bob>` as `@bob`, `<@U1>` as `@U1` (the pattern captures only the id)."""
+    _, _, label = mention.group(0)[2:-1].partition("|")
+    return "@" + (label or mention.group(1))
+
+
 def message_text(text: str) -> str:
     """Free text a person wrote, as plain text another platform can show."""
     plain = _LINK.sub(lambda m: m.group(1) if not m.group(2) or m.group(2) in m.group(1) else f"{m.group(2)} ({m.group(1)})", text or "")
-    plain = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), plain)
+    plain = SLACK_MENTION.sub(_mention_name, plain)
     plain = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), plain)
     plain = _SPECIAL.sub(lambda m: "@" + m.group(1), plain)
     return unescape(plain).strip()

@@ -96,8 +96,3 @@ def action_value(body: dict) -> str:
     """The value of the clicked button."""
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
-
-
-def origin_channel(body: dict) -> str | None:
-    """The channel a button was clicked in, if any."""
-    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.digests import digest_message
 from adapters.slack.messages import Rendered, conversation_message
+from adapters.slack.tokens import BotTokens
 from core.ports import Failed, Outgoing, RetryLater, SendResult, Sent
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ PERMANENT = frozenset({
     "missing_scope", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
     "restricted_action", "ekm_access_denied", "team_access_not_granted", "invalid_arguments",
 })
-TokenFor = Callable[[str | None], str | None]
+# The workspace's token is bad: maybe reinstalled since it was cached, so read the store again.
+STALE_TOKEN = frozenset({"invalid_auth", "token_revoked"})
 
 
 def render(outgoing: Outgoing, images: bool = True) -> Rendered | None:
@@ -60,13 +61,13 @@ def classify(exc: SlackApiError) -> SendResult:
 
 
 class SlackSender:
-    """core.ports.Sender for Slack. `token_for(team_id)` picks a workspace's bot token (OAuth mode)."""
+    """core.ports.Sender for Slack. With `tokens` (OAuth mode), each workspace's own bot token."""
 
     platform = "slack"
 
-    def __init__(self, client: WebClient, token_for: TokenFor | None = None):
+    def __init__(self, client: WebClient, tokens: BotTokens | None = None):
         self.client = client
-        self.token_for = token_for
+        self.tokens = tokens
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Render and post one delivery; an image Slack cannot fetch costs the images, not the message."""
@@ -81,9 +82,21 @@ class SlackSender:
         return result
 
     def _post(self, outgoing: Outgoing, rendered: Rendered) -> SendResult:
-        token = self.token_for(outgoing.team_id) if self.token_for else None
-        if self.token_for and not token:
-            return Failed(f"slack: no installation for team {outgoing.team_id}")
+        if self.tokens is None:
+            return self._call(outgoing, rendered)
+        team = outgoing.team_id
+        token = self.tokens.token(team)
+        if not token:
+            return Failed(f"slack: no installation for team {team}")
+        result = self._call(outgoing, rendered, token)
+        if isinstance(result, Failed) and result.error.removeprefix("slack: ") in STALE_TOKEN:
+            self.tokens.forget(team)
+            fresh = self.tokens.token(team)
+            if fresh and fresh != token:  # reinstalled since we cached it: this delivery need not fail
+                result = self._call(outgoing, rendered, fresh)
+        return result
+
+    def _call(self, outgoing: Outgoing, rendered: Rendered, token: str | None = None) -> SendResult:
         try:
             response = self.client.chat_postMessage(
                 channel=outgoing.chat_id, text=rendered.text, blocks=rendered.blocks,

@@ -48,9 +48,12 @@ class SubmissionListeners:
             ref, text = modals.reply_submission(view)
         except modals.InvalidSubmission:
             return refuse(ack, modals.MESSAGE_BLOCK, "This form is broken — open it again.")
-        if not looks_like(ref, "c") or not text:
+        if not looks_like(ref, "c"):
+            return refuse(ack, modals.MESSAGE_BLOCK, "This form is broken — open it again.")
+        if not text:
             return refuse(ack, modals.MESSAGE_BLOCK, "Write something to send.")
-        return answer(ack, self.rt.engine.run(actor_identity(body), f"reply {ref} {text}"), modals.MESSAGE_BLOCK, "Replied")
+        # Straight to the conversation: the text is never read as a command, only the message limit applies.
+        return answer(ack, self.rt.engine.reply(actor_identity(body), ref, text), modals.MESSAGE_BLOCK, "Replied")
 
     def send(self, ack, body: dict, view: dict) -> None:
         """Send the pin to the chosen people."""

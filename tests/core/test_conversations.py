@@ -46,7 +46,7 @@ def test_a_group_of_ten_including_the_sender_is_allowed(engine):
     say(engine, alice, BOOTS)
     handles = " ".join(f"@{engine.ensure(p)}" for p in others)
     reply = say(engine, alice, f"send p1 to {handles} hi all")
-    assert len(say(engine, alice, "inbox").items[0].participants) == 10
+    assert len(say(engine, alice, "inbox").items[0].participants) == 9
     assert reply.conversation_ref == "c1"
 
 
@@ -75,7 +75,7 @@ def test_naming_someone_twice_counts_them_once(engine):
     friends(engine, alice, bob)
     say(engine, alice, BOOTS)
     say(engine, alice, "send p1 to @bob @BOB,@bob @alice")
-    assert say(engine, bob, "inbox").items[0].participants == ("alice", "bob")
+    assert say(engine, bob, "inbox").items[0].participants == ("alice",)
 
 
 def test_sending_to_yourself_is_refused(engine, sessions):
@@ -301,3 +301,11 @@ def test_a_refused_send_writes_no_message_and_no_delivery(engine, sessions):
     for bad in ("send p1 to @bob @carol", "send p9 to @bob", "send javascript:x to @bob", "send p1 to @bob " + "z" * 2001):
         refuse(engine, alice, bad)
     assert (count_rows(sessions, Conversation), count_rows(sessions, Message), count_rows(sessions, Delivery)) == (0, 0, 0)
+
+
+def test_inbox_rows_name_the_others_not_the_reader(engine):
+    alice, bob, carol = slack_user("alice"), telegram_user("bob"), telegram_user("carol")
+    friends(engine, alice, bob, carol)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob @carol hi")
+    assert say(engine, bob, "inbox").items[0].participants == ("alice", "carol")

@@ -58,6 +58,21 @@ def test_reply_opens_a_modal_whose_submission_posts_into_the_conversation(slack,
     assert count_rows(services.sessions, Delivery, Delivery.person_id == 1) == 1  # queued for alice
 
 
+def test_a_modal_reply_is_never_read_as_a_command_and_only_the_message_limit_applies(slack, engine):
+    friends(slack, ALICE, BOB)
+    slack.command(ALICE, "new https://example.com/tent Tent")
+    slack.command(ALICE, "send p1 to @bob Look!")
+    view = slack.click_for_modal(BOB, "conv_reply", "c1")
+
+    looks_like_a_command = slack.submit(BOB, view, {"message": {"type": "plain_text_input", "value": "dismiss c1"}})
+    too_long = slack.submit(BOB, view, {"message": {"type": "plain_text_input", "value": "x" * 45_001}})
+
+    assert "Replied in c1." in str(looks_like_a_command.json["view"])
+    assert "@bob: dismiss c1" in engine.run(identity_of(ALICE), "read c1").text
+    assert too_long.json["response_action"] == "errors"
+    assert too_long.json["errors"]["message"] == "That message is too long (45001 characters; the limit is 2000)."
+
+
 def test_a_refused_reply_keeps_the_modal_open_with_the_error_under_the_field(slack):
     friends(slack, ALICE, BOB)
     slack.command(ALICE, "new https://example.com/tent Tent")

@@ -87,6 +87,18 @@ def test_send_reply_inbox_read_dismiss(slack, services):
     assert count_rows(services.sessions, Delivery) == 2  # one to bob, one back to alice
 
 
+def test_the_inbox_names_the_others_in_each_conversation_not_you(slack):
+    friends(slack, ALICE, BOB, CAROL)
+    slack.command(ALICE, "new https://example.com/tent Tent")
+    slack.command(ALICE, "send p1 to @bob @carol Look!")
+
+    inbox = slack.command(BOB, "inbox")
+
+    assert "c1 with @alice, @carol — 1 unread" in text_of(inbox)
+    [row] = [b for b in inbox["blocks"] if (b.get("accessory") or {}).get("action_id") == "conv_open"]
+    assert row["text"]["text"].startswith("*c1* with @alice, @carol — *1 unread*")
+
+
 def test_boards_save_and_board(slack):
     slack.command(ALICE, "new https://example.com/a First")
     created = slack.command(ALICE, "board new Trips")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from slack_sdk import WebClient
+
+from adapters.slack.mentions import Directory, mentioned_ids
+from adapters.slack.mrkdwn import message_text
 from core.db import transaction
+from core.grammar import person_ref
 from core.models import Account, Person
-from tests.adapters.slack.conftest import ALICE, BOB, DAN
+from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAN
 from tests.factories import count_rows
 
 
@@ -43,3 +49,56 @@ def test_a_mentioned_bot_is_not_a_person(slack, services, standin):
 
     assert "I don't know" in answer["text"]
     assert count_rows(services.sessions, Person) == 1  # only alice
+
+
+def test_a_message_shows_as_names_exactly_the_mentions_a_command_reads_as_people():
+    mentions = ["<@U1|bob>", "<@W2>", "<@U3|>"]
+    not_mentions = ["<@u4>", "<@U" + "1" * 21 + ">"]  # lower case; an id longer than Slack's
+
+    text = " ".join(["hi", *mentions, *not_mentions])
+
+    assert [person_ref(m).external_id for m in mentions] == mentioned_ids(text) == ["U1", "W2", "U3"]
+    assert all(person_ref(m) is None for m in not_mentions)
+    assert message_text(text) == "hi @bob @W2 @U3 " + " ".join(not_mentions)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def client(slack_api) -> WebClient:
+    return WebClient(token="xoxb-test-token", base_url=slack_api.url + "/api/")
+
+
+def test_the_directory_forgets_people_once_their_answer_expires(engine, client, standin):
+    clock = Clock()
+    directory = Directory(engine, ttl=60, clock=clock)
+    directory.lookup(client, ALICE)
+    directory.lookup(client, BOB)
+
+    clock.now = 61
+    directory.lookup(client, CAROL)
+
+    assert len(directory.known) == 1, "expired answers are dropped, not kept forever"
+    assert directory.lookup(client, ALICE).username == "alice"
+    assert users_info_calls(standin, ALICE) == 2
+
+
+def test_the_directory_holds_at_most_its_limit_dropping_the_oldest(engine, client, standin):
+    directory = Directory(engine, limit=2)
+    for user in (ALICE, BOB, CAROL):
+        directory.lookup(client, user)
+
+    directory.lookup(client, CAROL)
+    directory.lookup(client, ALICE)
+
+    assert len(directory.known) == 2
+    assert users_info_calls(standin, CAROL) == 1, "still cached"
+    assert users_info_calls(standin, ALICE) == 2, "dropped as the oldest, so asked again"

@@ -97,6 +97,17 @@ def test_a_long_listing_stays_within_slacks_block_limit():
     assert "more blocks" in rendered.blocks[-1].to_dict()["elements"][0]["text"]
 
 
+def test_an_inbox_row_names_the_others_or_just_you():
+    with_others = ConversationRow("c2", 2, ("ana", "bob"), "hi", 1, datetime(2026, 1, 1))
+    alone = ConversationRow("c3", 3, (), "note to self", 0, datetime(2026, 1, 1))
+
+    rendered = reply_message(Reply("Your conversations:", items=(with_others, alone)))
+
+    texts = [b.to_dict()["text"]["text"] for b in rendered.blocks[1:]]
+    assert texts[0].startswith("*c2* with @ana, @bob — *1 unread*")
+    assert texts[1].startswith("*c3* with just you\n")
+
+
 def test_a_conversation_message_shows_who_wrote_it_and_reply_mark_read():
     view = MessageView("c2", 2, 5, "ana", "Ana", "https://img.test/ana.png", "text", "hi & bye", datetime(2026, 1, 1), ("ana", "bob", "cy"))
 
