@@ -19,8 +19,11 @@ run: setup
 test: setup
 	$(PY) -m pytest tests -q -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: setup
+bench: setup  # several minutes; figures go into the README by hand
 	$(PY) -m bench.core_bench
+	$(PY) -m bench.delivery_bench
+	$(PY) -m bench.digest_bench
+	$(PY) -m bench.slack_ack_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis pinbridge.db pinbridge.db-*
