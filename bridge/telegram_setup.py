@@ -48,7 +48,7 @@ def assemble(services: Services) -> Telegram:
     )
     # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries.
     sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url), loop, services.engine)
-    return Telegram(loop, application, runner, sender, blueprint(runner, services.engine, config.webhook_secret))
+    return Telegram(loop, application, runner, sender, blueprint(runner, config.webhook_secret))
 
 
 def install(services: Services) -> Platform:

@@ -101,7 +101,14 @@ class Engine:
         ref = self.conversation_of(identity.platform, chat_id, remote_id)
         if ref is None:
             return None
-        return self._guarded(identity, lambda ctx: messaging.reply(ctx, ref, text))
+
+        def work(ctx: Context) -> Reply:
+            reply = messaging.reply(ctx, ref, text)
+            # Answering a Reply prompt by replying to it settles that pending reply too.
+            gestures.cancel_reply(ctx.session, identity.platform, identity.external_id, refs.parse(ref, "c"))
+            return reply
+
+        return self._guarded(identity, work)
 
     def contacts(self, identity: people.Identity) -> list[PersonRow]:
         """People this person can message (for pickers)."""

@@ -53,8 +53,9 @@ def take_reply(session: Session, platform: str, external_id: str) -> str | None:
     return refs.conversation_ref(row.conversation_id) if row.expires_at > utcnow() else None
 
 
-def cancel_reply(session: Session, platform: str, external_id: str) -> bool:
-    """Forget a pending reply (/cancel); True when there was one."""
-    return session.execute(
-        delete(PendingReply).where(PendingReply.platform == platform, PendingReply.external_id == external_id)
-    ).rowcount > 0
+def cancel_reply(session: Session, platform: str, external_id: str, conversation_id: int | None = None) -> bool:
+    """Forget a pending reply (/cancel), or only one for that conversation; True when there was one."""
+    query = delete(PendingReply).where(PendingReply.platform == platform, PendingReply.external_id == external_id)
+    if conversation_id is not None:
+        query = query.where(PendingReply.conversation_id == conversation_id)
+    return session.execute(query).rowcount > 0

@@ -37,9 +37,9 @@ def build_application(token: str, base_url: str, engine: Engine, *, polling: boo
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    if polling:
-        # Webhook updates are deduplicated in the route, before anything else; polled ones here.
-        application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
+    # Before any other handler, in both modes: an update is recorded only once the Application
+    # takes it up, so one the webhook route could not queue (503) is still new when Telegram retries.
+    application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
     Commands(engine).install(application)
     Buttons(engine).install(application)
     InlineSearch(engine).install(application)

@@ -1,7 +1,7 @@
 """Inline buttons: Save, Reply, Send (the contact picker), Mark read, Open, Mark all read.
 
-Every callback query is answered exactly once, also when the key is forged or stale or
-a step fails, so the client never shows an endless spinner.
+Every callback query is answered exactly once, also when its data is forged, malformed or
+stale or a step fails, so the client never shows an endless spinner.
 """
 
 from __future__ import annotations
@@ -51,13 +51,12 @@ class NoPrivateChat(Exception):
 
 @dataclass(frozen=True)
 class Press:
-    """One button press, resolved: the query, who pressed, the action and its message's actions."""
+    """One button press, resolved: the query, who pressed and the action."""
 
     query: CallbackQuery
     context: Context
     identity: Identity
     action: dict
-    actions: list
 
 
 @dataclass
@@ -87,17 +86,23 @@ class Buttons:
         await query.answer(text, show_alert=toast.alert)
 
     async def _act(self, query: CallbackQuery, context: Context) -> Toast:
-        parsed = keyboard.parse_data(query.data)
-        stored = await asyncio.to_thread(self.engine.action, parsed[0]) if parsed else None
-        actions = stored.get("buttons") if isinstance(stored, dict) else None
-        if not isinstance(actions, list) or parsed[1] >= len(actions) or not isinstance(actions[parsed[1]], dict):
-            return Toast(STALE, alert=True)
-        action = actions[parsed[1]]
-        route = ROUTES.get(str(action.get("a")))
+        action = keyboard.action_of(query.data)
+        if action is None and keyboard.stored_ref(query.data) is not None:
+            action = await asyncio.to_thread(self._stored, query.data)
+        route = ROUTES.get(str(action.get("a"))) if action is not None else None
         if route is None:
             return Toast(STALE, alert=True)
         chat = query.message.chat if query.message is not None else None
-        return await route(self, Press(query, context, identity_of(query.from_user, chat), action, actions))
+        return await route(self, Press(query, context, identity_of(query.from_user, chat), action))
+
+    def _stored(self, data: str) -> dict | None:
+        """The action behind a `<key>:<index>` button (blocking); None when forged or expired."""
+        key, index = keyboard.stored_ref(data)
+        stored = self.engine.action(key)
+        actions = stored.get("buttons") if isinstance(stored, dict) else None
+        if not isinstance(actions, list) or index >= len(actions) or not isinstance(actions[index], dict):
+            return None
+        return actions[index]
 
     async def _private(self, press: Press, answer: Outbound) -> None:
         """Write to the presser's private chat (a button may sit in a group or an inline message)."""
@@ -136,12 +141,11 @@ class Buttons:
         message = press.query.message
         if message is None or not message.is_accessible or message.reply_markup is None:
             return Toast(PICKER_GONE, alert=True)
-        picked = [press.actions[i] for i in keyboard.checked(message.reply_markup) if i < len(press.actions)]
-        handles = [str(a["handle"]) for a in picked if isinstance(a, dict) and a.get("a") == "pick"]
+        handles = keyboard.checked(message.reply_markup)
         if not handles:
             return Toast("Tap at least one person first.")
-        command = f"send {press.action['pin']} to {' '.join('@' + h for h in handles)}"
-        reply = await asyncio.to_thread(self.engine.run, press.identity, command)
+        recipients = ["@" + handle for handle in handles]
+        reply = await asyncio.to_thread(self.engine.send, press.identity, str(press.action["pin"]), recipients)
         if not reply.ok:
             return Toast(reply.text, alert=True)
         html, _ = split_first(f"✅ {esc(reply.text)}", TEXT_LIMIT)

@@ -96,9 +96,7 @@ class Commands:
                 self.engine.reply_to_remote, identity, str(message.chat.id), str(replied.message_id), message.text
             )
         if reply is None:
-            waiting = await asyncio.to_thread(self.engine.take_reply, identity)
-            if waiting is not None:
-                reply = await asyncio.to_thread(self.engine.run, identity, f"reply {waiting} {message.text}")
+            reply = await asyncio.to_thread(self.engine.reply_pending, identity, message.text)
         await self.answer(message, context, reply_outbound(reply) if reply is not None else text_outbound(HINT))
 
     async def not_text(self, update: Update, context: Context) -> None:

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from telegram import (
+    InlineKeyboardMarkup,
     InlineQueryResult,
     InlineQueryResultArticle,
     InlineQueryResultPhoto,
@@ -18,11 +19,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
-from adapters.telegram import outbound
+from adapters.telegram import keyboard
 from adapters.telegram.accounts import identity_of
 from adapters.telegram.cards import host_of, pin_html, shorten
 from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, split_first
-from adapters.telegram.render import Outbound, pin_buttons
+from adapters.telegram.render import pin_buttons
 from core.engine import Engine
 from core.results import PinCard
 
@@ -43,18 +44,18 @@ def next_offset(offset: int, found: int) -> str:
     return str(offset + found) if found == PAGE and offset + found < MAX_OFFSET else ""
 
 
-def result_of(card: PinCard, keyboard, photos: bool = True) -> InlineQueryResult:
+def result_of(card: PinCard, markup: InlineKeyboardMarkup | None, photos: bool = True) -> InlineQueryResult:
     """One inline result carrying the whole card: a photo when the pin has an image."""
     description = shorten(f"{host_of(card.url)} · {card.description}".strip(" ·"), 120)
     if card.image_url and photos:
         caption, _ = split_first(pin_html(card), CAPTION_LIMIT)
         return InlineQueryResultPhoto(
             card.ref, card.image_url, card.image_url, title=card.title, description=description,
-            caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+            caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup,
         )
     content = InputTextMessageContent(split_first(pin_html(card), TEXT_LIMIT)[0], parse_mode=ParseMode.HTML)
     return InlineQueryResultArticle(
-        card.ref, shorten(card.title, 100) or card.ref, content, reply_markup=keyboard,
+        card.ref, shorten(card.title, 100) or card.ref, content, reply_markup=markup,
         url=card.url, description=description, thumbnail_url=card.image_url,
     )
 
@@ -84,7 +85,7 @@ class InlineSearch:
             await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(reply.text))
             return
         cards = list(reply.items)
-        keyboards = await asyncio.to_thread(self._keyboards, cards)
+        keyboards = [keyboard.markup((pin_buttons(card),), None) for card in cards]  # refs only: nothing stored
         page = {"cache_time": CACHE_SECONDS, "is_personal": True, "next_offset": next_offset(offset, len(cards))}
         try:
             await query.answer([result_of(c, k) for c, k in zip(cards, keyboards)], **page)
@@ -94,10 +95,6 @@ class InlineSearch:
             # Telegram fetches photo results itself and refuses the whole page for one bad image.
             log.warning("inline photos refused (%s); answering with articles", error.message)
             await query.answer([result_of(c, k, photos=False) for c, k in zip(cards, keyboards)], **page)
-
-    def _keyboards(self, cards: list[PinCard]) -> list:
-        # Blocking: each card's buttons are stored behind a key.
-        return [outbound.prepare(self.engine, Outbound("", (pin_buttons(card),))) for card in cards]
 
 
 def _hint(text: str) -> InlineQueryResultsButton:

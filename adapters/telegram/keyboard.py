@@ -1,8 +1,13 @@
-"""Pure conversions between button rows and Telegram inline keyboards.
+"""Pure conversions between button rows and Telegram inline keyboards, and back from callback data.
 
-A message's actions are stored together behind one opaque key; each button's
-callback_data is `<key>:<index>` (well under Telegram's 64 bytes), so buttons keep
-working after a restart and in any process.
+An action naming one pin, conversation or person travels in the button itself
+(`save:p12`, `reply:c3`, `pick:bob`): sending a message stores nothing, and the button
+works for as long as the message exists, in any process. Only an action that cannot fit
+in callback_data's 64 bytes (Mark all read's list of conversations) is stored in the
+database behind an opaque key; its button carries `<key>:<index>`.
+
+Callback data comes from the client, so it is read back strictly: anything that is not
+exactly one of these shapes reads as None.
 """
 
 from __future__ import annotations
@@ -13,16 +18,54 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.render import CHECKED, UNCHECKED, Rows
 
-_DATA = re.compile(r"^([A-Za-z0-9_-]{1,32}):(\d{1,3})$")
+_VALUES = {  # the one field each inline action carries, and what its value must look like
+    "save": ("pin", re.compile(r"p[1-9][0-9]{0,9}")),
+    "send": ("pin", re.compile(r"p[1-9][0-9]{0,9}")),
+    "confirm": ("pin", re.compile(r"p[1-9][0-9]{0,9}")),
+    "reply": ("c", re.compile(r"c[1-9][0-9]{0,9}")),
+    "seen": ("c", re.compile(r"c[1-9][0-9]{0,9}")),
+    "open": ("c", re.compile(r"c[1-9][0-9]{0,9}")),
+    "pick": ("handle", re.compile(r"[a-z0-9_.]{2,32}")),
+}
+_BARE = frozenset({"close"})  # actions with no field
+_STORED = re.compile(r"([A-Za-z0-9_-]{1,32}):([0-9]{1,3})")
 
 
-def actions(rows: Rows) -> list[dict]:
-    """The actions of a message's buttons, in callback order."""
-    return [button.action for row in rows for button in row if button.action is not None]
+def inline_data(action: dict) -> str | None:
+    """The callback_data carrying `action` itself, or None when it has to be stored."""
+    verb = action.get("a")
+    if verb in _BARE and set(action) == {"a"}:
+        return str(verb)
+    field, shape = _VALUES.get(str(verb), (None, None))
+    if field is None or set(action) != {"a", field} or not isinstance(action[field], str):
+        return None
+    return f"{verb}:{action[field]}" if shape.fullmatch(action[field]) else None
+
+
+def action_of(data: str | None) -> dict | None:
+    """The action an inline button carries, or None when `data` is not exactly one of ours."""
+    verb, _, value = (data or "").partition(":")
+    if verb in _BARE and data == verb:
+        return {"a": verb}
+    if verb not in _VALUES:
+        return None
+    field, shape = _VALUES[verb]
+    return {"a": verb, field: value} if shape.fullmatch(value) else None
+
+
+def stored_ref(data: str | None) -> tuple[str, int] | None:
+    """(key, index) of a button whose action is stored, or None when `data` is not that shape."""
+    match = _STORED.fullmatch(data or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def stored_actions(rows: Rows) -> list[dict]:
+    """The actions that must be stored behind a key, in the order their indexes count."""
+    return [b.action for row in rows for b in row if b.action is not None and inline_data(b.action) is None]
 
 
 def markup(rows: Rows, key: str | None) -> InlineKeyboardMarkup | None:
-    """The inline keyboard for `rows`, with action buttons pointing at `key`."""
+    """The inline keyboard for `rows`; stored actions point at `key`."""
     if not rows:
         return None
     index, keyboard = 0, []
@@ -32,16 +75,14 @@ def markup(rows: Rows, key: str | None) -> InlineKeyboardMarkup | None:
             if button.url is not None:
                 buttons.append(InlineKeyboardButton(button.label, url=button.url))
                 continue
-            buttons.append(InlineKeyboardButton(button.label, callback_data=f"{key}:{index}"))
-            index += 1
+            data = inline_data(button.action or {})
+            if data is None:
+                if key is None:
+                    raise ValueError(f"button {button.label!r} needs a stored action key")
+                data, index = f"{key}:{index}", index + 1
+            buttons.append(InlineKeyboardButton(button.label, callback_data=data))
         keyboard.append(buttons)
     return InlineKeyboardMarkup(keyboard)
-
-
-def parse_data(data: str | None) -> tuple[str, int] | None:
-    """(key, index) from a callback's data, or None when it is not ours."""
-    match = _DATA.match(data or "")
-    return (match.group(1), int(match.group(2))) if match else None
 
 
 def toggled(keyboard: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:
@@ -62,12 +103,13 @@ def toggled(keyboard: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def checked(keyboard: InlineKeyboardMarkup) -> list[int]:
-    """The action indexes of the buttons marked ☑."""
+def checked(keyboard: InlineKeyboardMarkup) -> list[str]:
+    """The handles of the picker's people marked ☑."""
     found = []
     for row in keyboard.inline_keyboard:
         for button in row:
-            parsed = parse_data(button.callback_data if isinstance(button.callback_data, str) else None)
-            if parsed and button.text.startswith(CHECKED):
-                found.append(parsed[1])
+            data = button.callback_data if isinstance(button.callback_data, str) else None
+            action = action_of(data)
+            if action is not None and action["a"] == "pick" and button.text.startswith(CHECKED):
+                found.append(action["handle"])
     return found

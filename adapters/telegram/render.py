@@ -1,7 +1,7 @@
 """Pure rendering: engine results and deliveries become `Outbound` messages with button rows.
 
-A button either opens a URL or carries an action (a small dict) that is stored in the
-database behind an opaque key when the message is sent (see keyboard.py).
+A button either opens a URL or carries an action (a small dict); keyboard.py puts it in
+the button's callback_data, or stores it behind a key when it does not fit.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class TelegramRunner:
 
     def __init__(
         self, application: Application, loop: LoopThread, *, mode: str, webhook_url: str,
-        secret: str, commands: list[BotCommand],
+        secret: str, commands: list[BotCommand], feed_timeout: float = FEED_TIMEOUT,
     ) -> None:
         if mode not in ("webhook", "polling"):
             raise ValueError(f"telegram mode must be webhook or polling, not {mode!r}")
@@ -33,6 +33,7 @@ class TelegramRunner:
         self.webhook_url = webhook_url
         self.secret = secret
         self.commands = commands
+        self.feed_timeout = feed_timeout
         self._boot: concurrent.futures.Future | None = None
 
     @property
@@ -87,8 +88,12 @@ class TelegramRunner:
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
     def feed(self, update: Update) -> None:
-        """Hand a webhook update to the Application's queue (from a web thread)."""
-        self.loop.run(self.application.update_queue.put(update), FEED_TIMEOUT)
+        """Hand a webhook update to the Application's queue (from a web thread).
+
+        A feed that times out may still be queued once the loop is free; the Application's
+        update_id dedup makes Telegram's retry of it harmless.
+        """
+        self.loop.run(self.application.update_queue.put(update), self.feed_timeout)
 
     def stop(self) -> None:
         """Stop polling, the Application and its bot; the webhook stays registered for other processes."""

@@ -10,7 +10,7 @@ import concurrent.futures
 import logging
 from datetime import timedelta
 
-from telegram import Bot, Message
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -46,6 +46,19 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def cut_short(outgoing: Outgoing, progress: outbound.Progress, why: str) -> None:
+    """Log the parts of a delivery that did not go out after some did.
+
+    The delivery still counts as sent: a retry would send the parts that went out again,
+    and a reader is better served by a message missing its tail than by one twice over.
+    """
+    sent = len(progress.sent)
+    log.warning(
+        "telegram delivery %s to chat %s: sent %d of %d parts, the other %d were not sent and are not retried (%s)",
+        outgoing.delivery_id, outgoing.chat_id, sent, progress.planned, progress.planned - sent, why,
+    )
+
+
 def outcome_of(error: TelegramError) -> SendResult:
     """What a Bot API error means for the delivery."""
     if isinstance(error, RetryAfter):
@@ -78,20 +91,28 @@ class TelegramSender:
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         markup = outbound.prepare(self.engine, rendered)
+        progress = outbound.Progress()
         try:
-            messages = self.loop.run(self._send(outgoing.chat_id, rendered, markup), self.timeout)
+            self.loop.run(self._send(outgoing.chat_id, rendered, markup, progress), self.timeout)
         except TelegramError as error:
-            return outcome_of(error)
+            if not progress.sent:
+                return outcome_of(error)
+            cut_short(outgoing, progress, error.message)
         except concurrent.futures.TimeoutError:
-            return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
+            if not progress.sent:
+                return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
+            cut_short(outgoing, progress, f"no answer within {self.timeout:.0f}s")
+        messages = list(progress.sent)
+        if not messages:
+            return Failed(f"a {outgoing.kind} delivery rendered to no visible text")
         if rendered.conversation_ref and len(messages) > 1:
             # The worker maps the last part; earlier parts of a long message route replies too.
             outbound.remember(self.engine, outgoing.chat_id, messages[:-1], rendered.conversation_ref)
         return Sent(str(messages[-1].message_id))
 
-    async def _send(self, chat_id: str, rendered: Outbound, markup: outbound.Markup) -> list[Message]:
+    async def _send(self, chat_id: str, rendered: Outbound, markup: outbound.Markup, progress: outbound.Progress) -> None:
         await self.bot.initialize()  # once; later calls return at once
-        return await outbound.send(self.bot, chat_id, rendered, markup)
+        await outbound.send(self.bot, chat_id, rendered, markup, progress=progress)
 
     def close(self) -> None:
         """Release the bot's HTTP connections."""

@@ -1,4 +1,8 @@
-"""POST /telegram/webhook: check the secret, dedup update_id, hand the update to the Application."""
+"""POST /telegram/webhook: check the secret and the update, hand it to the Application.
+
+Nothing is recorded here: update_id is deduplicated by the Application itself (see
+application.py), so an update answered 503 is handled when Telegram sends it again.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,7 @@ import logging
 from flask import Blueprint, jsonify, request
 from telegram import Update
 
-from adapters.telegram.application import UPDATE_SOURCE
 from adapters.telegram.runner import TelegramRunner
-from core.engine import Engine
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20  # Telegram updates are a few KB; refuse anything absurd
@@ -34,7 +36,7 @@ def well_formed(update: Update) -> bool:
     return True
 
 
-def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
+def blueprint(runner: TelegramRunner, secret: str) -> Blueprint:
     """The webhook route, bound to this process's runner."""
     bp = Blueprint("telegram_webhook", __name__)
 
@@ -50,7 +52,7 @@ def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return _answer(400, "not a Telegram update")
         if not runner.running:
-            return _answer(503, "the bot is starting")  # Telegram retries; nothing was recorded
+            return _answer(503, "the bot is starting")  # Telegram retries
         try:
             update = Update.de_json(data, runner.application.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
@@ -58,13 +60,11 @@ def blueprint(runner: TelegramRunner, engine: Engine, secret: str) -> Blueprint:
             return _answer(400, "malformed update")
         if not well_formed(update):
             return _answer(400, "malformed update")
-        if not engine.first_time(UPDATE_SOURCE, str(update_id)):
-            return _answer(200, "duplicate")
         try:
             runner.feed(update)
         except (concurrent.futures.TimeoutError, RuntimeError):
-            log.error("telegram update %s recorded but not queued: the bot is stopping", update_id)
-            return _answer(503, "the bot is stopping")
+            log.warning("telegram update %s not queued (the bot is busy or stopping); Telegram will retry", update_id)
+            return _answer(503, "the bot is busy or stopping")
         return _answer(200, "queued")
 
     return bp

@@ -55,7 +55,7 @@ class TelegramStandin:
         self._open_queries: set[str] = set()
         self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}
         self._calls: list[Call] = []
-        self._faults: dict[str, deque[ApiError]] = {}
+        self._faults: dict[str, deque[ApiError | None]] = {}
         self._limiter: RateLimiter | None = None
         self.rate_limited = 0
         self._webhook: Json | None = None
@@ -342,14 +342,15 @@ class TelegramStandin:
         retry_after: int | None = None,
         description: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error (a 429's retry_after defaults to 1)."""
+        """Let `after` calls of `method` through, then answer `times` with an error (a 429's retry_after defaults to 1)."""
         error = injected_error(status, retry_after, description)
         with self._lock:
-            self._faults.setdefault(method, deque()).extend([error] * times)
+            self._faults.setdefault(method, deque()).extend([None] * after + [error] * times)
 
     def take_fault(self, method: str) -> ApiError | None:
-        """The next injected error for `method`, consumed, or None."""
+        """The next injected error for `method`, consumed, or None (also for a call let through)."""
         with self._lock:
             queue = self._faults.get(method)
             return queue.popleft() if queue else None

@@ -309,3 +309,14 @@ def test_inbox_rows_name_the_others_not_the_reader(engine):
     say(engine, alice, "new https://example.com/a A")
     say(engine, alice, "send p1 to @bob @carol hi")
     assert say(engine, bob, "inbox").items[0].participants == ("alice", "carol")
+
+
+def test_answering_a_reply_prompt_by_replying_to_it_settles_the_prompt(engine):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    assert engine.await_reply(bob, "c1").ok
+    engine.remember("telegram", bob.chat_id, "900", "c1")  # the prompt message Bob answers
+    assert engine.reply_to_remote(bob, bob.chat_id, "900", "yes!").ok
+    assert engine.reply_pending(bob, "unrelated later text") is None, "the prompt was used up"

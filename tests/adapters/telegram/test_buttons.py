@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from core import digests
+from datetime import timedelta
+
+from core import digests, operations
+from core.clock import utcnow
 from core.db import transaction
-from core.models import Person
+from core.models import ActionKey, Person
 from core.ports import Outgoing, Sent
 from tests.adapters.telegram.harness import (
     ALICE,
@@ -16,6 +19,7 @@ from tests.adapters.telegram.harness import (
     drain,
     text_of,
 )
+from tests.factories import count_rows
 
 BOOTS = "/new https://example.com/boots Trail boots"
 
@@ -55,6 +59,16 @@ def test_reply_button_then_plain_text_goes_to_the_conversation(bot, worker, stan
     assert "Reply button" in bot.answer(BOB, "and another thing")  # the Reply was used up
     drain(worker)
     assert text_of(standin.last_message(ALICE)).startswith("💬 <b>Bob</b> @bob · c1 (with @alice)\nSounds great")
+
+
+def test_a_text_refused_after_reply_leaves_the_reply_waiting(bot, worker, standin):
+    received = conversation(bot, worker)
+    bot.press(BOB, received, "↩️ Reply")
+    refused = bot.answer(BOB, "y" * 2001)
+    assert refused.startswith("⚠️ That message is too long") and "limit is 2000" in refused
+    assert bot.answer(BOB, "Shorter, then") == "Replied in c1."
+    drain(worker)
+    assert text_of(standin.last_message(ALICE)).endswith("Shorter, then")
 
 
 def test_cancel_after_reply_means_the_next_text_gets_a_hint(bot, worker):
@@ -148,6 +162,20 @@ def test_a_digest_has_open_and_mark_all_read_buttons_that_work(bot, worker, serv
     bot.press(BOB, digest, "💬 Open c1")
     assert text_of(standin.last_message(BOB)).startswith("c1 with @alice\n@alice: [p1 Trail boots] Look at these")
     assert bot.press(BOB, digest, "✓ Mark all read")["text"] == "Marked c1 read."
+
+
+def test_buttons_carry_their_pin_or_conversation_so_sending_stores_nothing(bot, worker, services):
+    received = conversation(bot, worker)  # command answers with buttons, and a delivery
+    assert [b.get("callback_data") for b in buttons(received)] == ["save:p1", "send:p1", None, "reply:c1", "seen:c1"]
+    assert count_rows(services.sessions, ActionKey) == 0
+
+
+def test_buttons_keep_working_after_stored_button_keys_are_pruned(bot, worker, services):
+    received = conversation(bot, worker)
+    with transaction(services.sessions) as session:
+        operations.prune(session, utcnow() + timedelta(days=3650))
+    assert bot.press(BOB, received, "✓ Mark read")["text"] == "Marked c1 read (1 message)."
+    assert bot.press(BOB, received, "💾 Save")["text"].startswith("Saved p1 to your board")
 
 
 def test_a_button_from_a_restarted_process_still_works(bot, worker, services, standin):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from core.db import transaction
-from core.models import Pin
+from core.models import ActionKey, Pin
 from tests.adapters.telegram.harness import ALICE, BOB, identity
-from tests.factories import say
+from tests.factories import count_rows, say
 
 
 def pins(engine, count: int) -> None:
@@ -36,7 +36,15 @@ def test_an_inline_result_carries_the_card_with_its_buttons(bot, services):
     keyboard = [b for row in result["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in keyboard] == ["💾 Save", "📤 Send", "🔗 Open"]
     assert keyboard[2]["url"] == "https://example.com/boots/1"
-    assert all(len(b["callback_data"].encode()) <= 64 for b in keyboard[:2])
+    assert [b.get("callback_data") for b in keyboard] == ["save:p1", "send:p1", None]
+
+
+def test_typing_an_inline_query_stores_no_button_keys(bot, services):
+    pins(services.engine, 3)
+    for typed in ("b", "bo", "boo"):
+        bot.inline(BOB, typed)
+    assert len(bot.inline(BOB, "boots")["results"]) == 3
+    assert count_rows(services.sessions, ActionKey) == 0
 
 
 def test_a_pin_with_an_image_is_a_photo_result(bot, services):

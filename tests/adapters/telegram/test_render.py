@@ -1,8 +1,10 @@
-"""Pure rendering: hostile text is escaped, buttons carry short keys, cards have the right buttons."""
+"""Pure rendering: hostile text is escaped, buttons carry their refs, cards have the right buttons."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+import pytest
 
 from adapters.telegram import keyboard
 from adapters.telegram.cards import pin_html
@@ -100,25 +102,49 @@ def test_digest_has_an_open_button_per_conversation_and_mark_all_read():
     assert "@ana: [p3 Boots &amp; co] &lt;look&gt;" in outbound.html and "3 unread messages" in outbound.html
 
 
-def test_callback_data_is_a_short_key_and_index():
+def test_a_button_naming_one_pin_or_conversation_carries_it_in_its_data():
     outbound = message_outbound(view(pin=pin()))
-    markup = keyboard.markup(outbound.rows, "K" * 16)
+    assert keyboard.stored_actions(outbound.rows) == []  # nothing to store when it is sent
+    markup = keyboard.markup(outbound.rows, None)
     data = [b.callback_data for row in markup.inline_keyboard for b in row if b.callback_data]
-    assert data == ["KKKKKKKKKKKKKKKK:0", "KKKKKKKKKKKKKKKK:1", "KKKKKKKKKKKKKKKK:2", "KKKKKKKKKKKKKKKK:3"]
-    assert all(len(d.encode()) <= 64 for d in data)
-    assert keyboard.actions(outbound.rows)[2] == {"a": "reply", "c": "c7"}
-    assert keyboard.parse_data("KKKKKKKKKKKKKKKK:3") == ("K" * 16, 3)
-    assert keyboard.parse_data("forged data") is None and keyboard.parse_data(None) is None
+    assert data == ["save:p3", "send:p3", "reply:c7", "seen:c7"]
+    assert [keyboard.action_of(d) for d in data] == [
+        {"a": "save", "pin": "p3"}, {"a": "send", "pin": "p3"}, {"a": "reply", "c": "c7"}, {"a": "seen", "c": "c7"},
+    ]
 
 
-def test_picker_toggles_marks_and_reads_the_checked_ones():
+def test_mark_all_read_is_stored_behind_a_key_and_index():
+    digest = {"handle": "bob", "total": 2, "conversations": [{"ref": "c1", "count": 1}, {"ref": "c4", "count": 1}]}
+    outbound = digest_outbound(digest)
+    assert keyboard.stored_actions(outbound.rows) == [{"a": "seen_all", "cs": ["c1", "c4"]}]
+    markup = keyboard.markup(outbound.rows, "K" * 16)
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert data == ["open:c1", "open:c4", "KKKKKKKKKKKKKKKK:0"]
+    assert keyboard.stored_ref(data[-1]) == ("K" * 16, 0) and keyboard.action_of(data[-1]) is None
+
+
+FORGED = [
+    None, "", "save", "save:", "save:p", "save:p0", "save:p01", "save:c1", "save:P1", "save:p1 ", " save:p1",
+    "save:p1:0", "save:p12345678901", "reply:p1", "seen:c1x", "open:c-1", "pick:B", "pick:a", "pick:" + "a" * 33,
+    "pick:bob;drop", "confirm:bob", "close:now", "seen_all:c1", "unknown:p1", "save:p1\n", "y" * 300,
+]
+
+
+@pytest.mark.parametrize("data", FORGED)
+def test_forged_or_malformed_callback_data_is_no_action(data):
+    assert keyboard.action_of(data) is None
+
+
+def test_picker_toggles_marks_and_reads_the_checked_handles():
     outbound = picker_outbound("p3", [PersonRow("bob", "Bob", ("telegram",)), PersonRow("cy", "Cy", ("slack",))])
     assert labels(outbound) == [f"{UNCHECKED} @bob · Bob", f"{UNCHECKED} @cy · Cy", "📤 Send", "✖ Cancel"]
-    markup = keyboard.markup(outbound.rows, "key")
-    markup = keyboard.toggled(markup, "key:1")
-    assert keyboard.checked(markup) == [1]
-    markup = keyboard.toggled(keyboard.toggled(markup, "key:0"), "key:1")
-    assert keyboard.checked(markup) == [0]
+    assert keyboard.stored_actions(outbound.rows) == []
+    markup = keyboard.markup(outbound.rows, None)
+    assert [b.callback_data for row in markup.inline_keyboard for b in row] == ["pick:bob", "pick:cy", "confirm:p3", "close"]
+    markup = keyboard.toggled(markup, "pick:cy")
+    assert keyboard.checked(markup) == ["cy"]
+    markup = keyboard.toggled(keyboard.toggled(markup, "pick:bob"), "pick:cy")
+    assert keyboard.checked(markup) == ["bob"]
     assert markup.inline_keyboard[0][0].text == f"{CHECKED} @bob · Bob"
 
 

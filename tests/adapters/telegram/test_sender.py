@@ -120,6 +120,32 @@ def test_a_long_message_is_split_and_every_part_routes_replies(bot, worker, tele
     assert answer["text"] == "Replied in c1."
 
 
+def test_a_long_message_telegram_cuts_short_is_not_sent_again(bot, worker, standin, services, caplog):
+    pending(bot, worker, text="&<" * 1000)  # three parts
+    worker.release()
+    standin.fail_next("sendMessage", status=429, retry_after=30, after=1)  # the second part is refused
+    before = len(standin.messages(BOB))
+    drain(worker)
+    [first] = standin.messages(BOB)[before:]
+    with transaction(services.sessions) as session:
+        delivery = session.scalar(select(Delivery))
+        assert delivery.status == "sent" and delivery.remote_id == str(first["message_id"])
+    assert any("sent 1 of 3 parts" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    [answer] = bot.ask(BOB, "Whoa", reply_to=first["message_id"])
+    assert answer["text"] == "Replied in c1."
+
+
+def test_a_photo_whose_text_part_fails_is_not_sent_again(bot, worker, telegram, standin):
+    [(outgoing, _)] = pending(bot, worker, text="x " * 700)
+    outgoing = with_image(outgoing, "https://img.example.com/boots.jpg")
+    standin.fail_next("sendMessage", status=500)  # the photo went out, the rest did not
+    before = len(standin.messages(BOB))
+    result = telegram.sender.send(outgoing)
+    [photo] = standin.messages(BOB)[before:]
+    assert photo["photo_source"] == "https://img.example.com/boots.jpg"
+    assert result == Sent(str(photo["message_id"]))
+
+
 def with_image(outgoing, url: str):
     """The same delivery, its pin now having an image."""
     pin = dataclasses.replace(outgoing.message.pin, image_url=url)

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from bridge.telegram_setup import assemble
+from core.grammar import MAX_COMMAND_LENGTH
 from core.models import Pin
-from tests.adapters.telegram.harness import ALICE, BOB, SECRET, Harness, button, text_of
+from tests.adapters.telegram.harness import (
+    ALICE,
+    BOB,
+    SECRET,
+    WAIT_SECONDS,
+    Harness,
+    button,
+    text_of,
+)
 from tests.factories import count_rows
 
 pytestmark = pytest.mark.parametrize("mode", ["webhook"])
@@ -31,8 +42,7 @@ def test_a_wrong_or_missing_secret_is_refused_and_changes_nothing(bot, standin, 
 def test_a_repeated_update_id_is_processed_once(bot, standin, services):
     update = standin.user_text(ALICE, "/new https://example.com/boots Boots", enqueue=False)
     first, second = bot.post(update), bot.post(update)
-    assert (first.status_code, second.status_code) == (200, 200)
-    assert second.get_json()["description"] == "duplicate"
+    assert (first.status_code, second.status_code) == (200, 200)  # Telegram must not retry either
     bot.wait(update)
     bot.say(ALICE, "/help")  # same person: handled after the update above
     assert sum("Pinned p1" in text_of(m) for m in standin.messages(ALICE)) == 1
@@ -48,6 +58,38 @@ def test_updates_before_the_bot_is_up_are_refused_without_being_recorded(telegra
     harness.deliver(update)
     harness.wait(update)
     assert "/new &lt;link&gt;" in text_of(standin.last_message(ALICE))
+
+
+async def _hold(started: threading.Event, gate: threading.Event) -> None:
+    """Block the bot's event loop, as a handler stuck in a blocking call would."""
+    started.set()
+    gate.wait(WAIT_SECONDS)
+
+
+def test_an_update_answered_503_is_handled_when_telegram_retries_it(bot, standin, services):
+    """Nothing is recorded before the update is queued: the retry (here on another web process) is handled."""
+    started, gate = threading.Event(), threading.Event()
+    stuck = bot.telegram.loop.submit(_hold(started, gate))
+    replica = assemble(services)
+    try:
+        assert started.wait(WAIT_SECONDS)
+        bot.telegram.runner.feed_timeout = 0.01  # the loop is held: this feed cannot finish in any time
+        update = standin.user_text(ALICE, "/new https://example.com/boots Boots", enqueue=False)
+        assert bot.post(update).status_code == 503
+        other = Harness(standin, replica, services.engine, "webhook")
+        replica.runner.start()
+        assert replica.runner.wait_started(WAIT_SECONDS)
+        other.deliver(update)  # Telegram's retry
+        other.wait(update)
+        assert sum("Pinned p1" in text_of(m) for m in standin.messages(ALICE)) == 1
+    finally:
+        gate.set()
+        stuck.result(WAIT_SECONDS)
+        replica.stop()
+    # The first process queues its copy once its loop is free, and drops it as a duplicate.
+    bot.say(ALICE, "/help")  # same person: handled after that copy
+    assert sum("Pinned p1" in text_of(m) for m in standin.messages(ALICE)) == 1
+    assert count_rows(services.sessions, Pin) == 1
 
 
 # -- hostile and malformed updates ------------------------------------------------
@@ -152,8 +194,14 @@ CASES = [
     Case("an index past the buttons", _callback("x" * 16 + ":99"), 200, _toast(STALE)),
     Case("over-long callback data", _callback("y" * 300), 200, _toast(STALE)),
     Case("a callback without data", _callback(None), 200, _toast(STALE)),
+    Case("a malformed pin ref", _callback("save:p1x"), 200, _toast(STALE)),
+    Case("a conversation ref where a pin belongs", _callback("save:c1"), 200, _toast(STALE)),
+    Case("a pin ref where a conversation belongs", _callback("reply:p1"), 200, _toast(STALE)),
+    Case("an unknown verb", _callback("delete:p1"), 200, _toast(STALE)),
+    Case("a well-formed ref to nothing", _callback("save:p999"), 200, _toast("There is no pin p999")),
+    Case("someone else's conversation", _callback("open:c7"), 200, _toast("You have no conversation c7")),
     Case("a button on an inline message", _callback("REAL", inline=True), 200, _toast("p1 is already on your board")),
-    Case("an over-long command", _text(ALICE, "/new https://example.com/" + "x" * 5000), 200,
+    Case("an over-long command", _text(ALICE, "/new https://example.com/ " + "x" * MAX_COMMAND_LENGTH), 200,
          _last_answer(ALICE, "That command is too long")),
     Case("an over-long title", _text(ALICE, "/new https://example.com/a " + "t" * 300), 200,
          _last_answer(ALICE, "The title is too long")),
