@@ -20,9 +20,11 @@ SURFACES = (("/slack/", "slack"), ("/telegram/", "telegram"), ("/sandbox/", "san
 
 def create_app(config: Config | str | None = None, services: Services | None = None, metrics: Metrics | None = None) -> Flask:
     """Build the web app for a config (or for already-built services)."""
-    if services is None:
+    if services is None:  # e.g. under gunicorn: this app is the whole web role of its process
         cfg = config if isinstance(config, Config) else config_module.load(config)
         services = build(cfg)
+        for platform in services.platforms.values():
+            platform.start()  # Telegram's loop must run for webhook updates to be handled
     metrics = metrics or Metrics()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # no platform sends more; larger bodies get 413

@@ -113,3 +113,23 @@ def _poll(url: str, timeout: float) -> dict:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_gunicorn_serves_the_web_role_from_the_app_factory(tmp_path):
+    port = 19000 + os.getpid() % 1000
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"database_url: sqlite:///{tmp_path}/p.db\nhttp:\n  port: {port}\n  public_url: http://127.0.0.1:{port}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "bridge.app:create_app()"],
+        cwd=ROOT, env={**os.environ, "BRIDGE_CONFIG": str(path)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert _poll(f"http://127.0.0.1:{port}/healthz", timeout=60)["database"] is True
+        webhook = httpx.post(f"http://127.0.0.1:{port}/telegram/webhook", json={"update_id": 1}, timeout=5)
+        assert webhook.status_code == 403, "the Telegram route is mounted and checks its secret"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
