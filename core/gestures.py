@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import refs
 from core.clock import utcnow
+from core.inserts import upsert
 from core.models import ActionKey, PendingReply
 
 ACTION_KEY_BYTES = 12  # 16 url-safe characters: far inside Telegram's 64-byte limit
@@ -32,14 +33,9 @@ def load_action(session: Session, key: str) -> dict | None:
 
 def await_reply(session: Session, platform: str, external_id: str, conversation_id: int, ttl_seconds: int) -> None:
     """The next plain text from this account goes to this conversation (until the timeout)."""
-    row = session.scalar(
-        select(PendingReply).where(PendingReply.platform == platform, PendingReply.external_id == external_id)
-    )
     expires = utcnow() + timedelta(seconds=ttl_seconds)
-    if row is None:
-        session.add(PendingReply(platform=platform, external_id=external_id, conversation_id=conversation_id, expires_at=expires))
-    else:
-        row.conversation_id, row.expires_at = conversation_id, expires
+    row = {"platform": platform, "external_id": external_id, "conversation_id": conversation_id, "expires_at": expires}
+    upsert(session, PendingReply, row, ["platform", "external_id"])
 
 
 def take_reply(session: Session, platform: str, external_id: str) -> str | None:

@@ -8,8 +8,20 @@ from sqlalchemy.orm import Session, aliased
 from core.conversations import members_key
 from core.inserts import insert_if_absent
 from core.models import (
-    Account, Block, Board, BoardPin, Conversation, Delivery, DigestSend, Follow, Invite, LinkCode,
-    Message, Participant, Person, Pin,
+    Account,
+    Block,
+    Board,
+    BoardPin,
+    Conversation,
+    Delivery,
+    DigestSend,
+    Follow,
+    Invite,
+    LinkCode,
+    Message,
+    Participant,
+    Person,
+    Pin,
 )
 
 

@@ -24,12 +24,18 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
     members = conversations.handles_by_conversation(session, {m.conversation_id for m in messages.values()})
     teams = dict(session.execute(select(Account.id, Account.team_id).where(Account.id.in_({d.account_id for d in deliveries}))).all())
     readers = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({d.person_id for d in deliveries})))}
+    built: dict[tuple, object] = {}  # one view per message; only a profile card depends on its reader
     result = []
     for d in deliveries:
         message = messages.get(d.message_id)
         view = None
         if message is not None:
-            view = views.message_view(session, settings, message, members.get(message.conversation_id, ()), readers.get(d.person_id))
+            key = (message.id, d.person_id if message.kind == "profile" else None)
+            if key not in built:
+                built[key] = views.message_view(
+                    session, settings, message, members.get(message.conversation_id, ()), readers.get(d.person_id)
+                )
+            view = built[key]
         result.append(Outgoing(
             delivery_id=d.id, idempotency_key=d.idempotency_key, platform=d.platform, chat_id=d.chat_id,
             recipient_handle=readers[d.person_id].handle if d.person_id in readers else "",

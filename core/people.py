@@ -13,6 +13,7 @@ from core.clock import utcnow
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.inserts import insert_if_absent
 from core.models import Account, Block, Follow, Person
+from core.search import like_escape
 
 HANDLE_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
 PLATFORMS = ("slack", "telegram")
@@ -50,7 +51,7 @@ def unique_handle(session: Session, wanted: str | None) -> str:
     if len(base) < 2:
         base = f"{base}_"
     taken = set(
-        session.scalars(select(Person.handle).where(Person.handle.like(f"{_like_escape(base)}%", escape="\\")))
+        session.scalars(select(Person.handle).where(Person.handle.like(f"{like_escape(base)}%", escape="\\")))
     )
     if base not in taken:
         return base
@@ -58,10 +59,6 @@ def unique_handle(session: Session, wanted: str | None) -> str:
     while f"{base}{n}" in taken:
         n += 1
     return f"{base}{n}"
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def resolve(session: Session, identity: Identity) -> Person:

@@ -13,7 +13,8 @@ MAX_WORDS = 8
 MAX_RESULTS = 50
 
 
-def _escape(word: str) -> str:
+def like_escape(word: str) -> str:
+    """Text to match literally inside a LIKE pattern (with escape="\\")."""
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -37,7 +38,7 @@ def search(session: Session, viewer: Person | None, text: str, limit: int = 10, 
     score = 0
     query = select(Pin).options(selectinload(Pin.creator)).where(public_or_own(viewer.id if viewer else None))
     for word in words:
-        pattern = f"%{_escape(word)}%"
+        pattern = f"%{like_escape(word)}%"
         hit_title = title.like(pattern, escape="\\")
         hit_description = description.like(pattern, escape="\\")
         hit_url = url.like(pattern, escape="\\")

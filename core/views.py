@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from core import boards as boards_service
 from core import refs
 from core.models import Board, Message, Person, Pin
-from core.results import BoardCard, BoardRow, InviteLink, MessageView, PinCard, ProfileCard
+from core.results import (
+    BoardCard,
+    BoardRow,
+    InviteLink,
+    MessageView,
+    PinCard,
+    ProfileCard,
+)
 from core.settings import CoreSettings
 
 BOARD_PREVIEW = 5

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core import boards as board_service
-from core import conversations, inbox as inbox_service, invites, people, refs, views
+from core import conversations, invites, people, refs, views
+from core import inbox as inbox_service
 from core import pins as pin_service
 from core.commands.context import Context
 from core.errors import Forbidden, InvalidInput
