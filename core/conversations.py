@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs
 from core.clock import utcnow
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from core.grammar import clean_text
-from core.models import Block, Conversation, Follow, Message, Participant, Person
+from core.inserts import insert_if_absent
+from core.models import Block, Conversation, Follow, Invite, Message, Participant, Person, WithheldMessage
 from core.settings import CoreSettings
+from core.visibility import unread_by, visible_to
 
 
-def members_key(person_ids) -> str:
-    """The canonical key of a set of people."""
-    return ",".join(str(i) for i in sorted(set(person_ids)))
+def members_key(person_ids, invited=()) -> str:
+    """The canonical key of a set of people: sorted ids, then the handles still invited ("3,7+carol")."""
+    key = ",".join(str(i) for i in sorted(set(person_ids)))
+    handles = sorted(set(invited))
+    return f"{key}+{','.join(handles)}" if handles else key
+
+
+def pending_invitees(session: Session, conversation_id: int) -> list[str]:
+    """Handles invited to a conversation who have not joined yet."""
+    return list(session.scalars(
+        select(Invite.invitee_handle).where(Invite.conversation_id == conversation_id, Invite.redeemed_by.is_(None))
+    ))
+
+
+def rekey(session: Session, conversation: Conversation) -> None:
+    """Recompute a conversation's key from its participants and pending invites (after a join or a merge)."""
+    ids = session.scalars(select(Participant.person_id).where(Participant.conversation_id == conversation.id))
+    conversation.members_key = members_key(ids, pending_invitees(session, conversation.id))
 
 
 def check_group_size(settings: CoreSettings, total: int) -> None:
@@ -28,21 +45,25 @@ def check_group_size(settings: CoreSettings, total: int) -> None:
 
 
 def open_for(
-    session: Session, settings: CoreSettings, sender: Person, recipients: list[Person], invitees: int = 0
+    session: Session, settings: CoreSettings, sender: Person, recipients: list[Person], invited: list[str] = (),
 ) -> tuple[Conversation, bool]:
-    """The conversation of exactly these people: reused if it exists, else started (if allowed)."""
+    """The conversation of exactly these people and pending invitees: reused if it exists, else started (if allowed).
+
+    Pending invites are part of a conversation's identity: a conversation waiting for @carol is
+    never reused for a send to the others alone, or Carol would read it once she joins.
+    """
     others = _distinct_others(sender, recipients)
-    if not others and not invitees:
+    invited = sorted(set(invited))
+    if not others and not invited:
         raise InvalidInput("Send it to someone other than yourself.")
-    check_group_size(settings, 1 + len(others) + invitees)
+    check_group_size(settings, 1 + len(others) + len(invited))
     _refuse_blocked(session, sender, others)
-    key = members_key([sender.id] + [p.id for p in others])
-    if not invitees:
-        existing = session.scalar(
-            select(Conversation).where(Conversation.members_key == key).order_by(Conversation.id.desc()).limit(1)
-        )
-        if existing is not None:
-            return existing, False
+    key = members_key([sender.id] + [p.id for p in others], invited)
+    existing = session.scalar(
+        select(Conversation).where(Conversation.members_key == key).order_by(Conversation.id.desc()).limit(1)
+    )
+    if existing is not None:
+        return existing, False
     if settings.require_mutual_follow:
         _require_mutual(session, sender, others)
     conversation = Conversation(created_by=sender.id, members_key=key)
@@ -138,36 +159,58 @@ def post(
     people = participants(session, conversation)
     if sender.id not in {p.id for p in people}:
         raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
-    recipients = _recipients(session, sender, [p for p in people if p.id != sender.id])
+    others = [p for p in people if p.id != sender.id]
+    blockers = _blockers(session, sender, others)
+    recipients = [p for p in others if p.id not in blockers]
+    if others and not recipients:
+        raise Forbidden("You can't message this conversation any more.")
+    _serialize_posts(session, conversation)
     message = Message(conversation_id=conversation.id, sender_id=sender.id, kind=kind, text=text, **attachment)
     session.add(message)
     session.flush()
-    conversation.last_message_id = message.id
-    conversation.updated_at = utcnow()
+    # Whoever has blocked the sender never sees this message: not now, not after an unblock.
+    insert_if_absent(session, WithheldMessage, [{"message_id": message.id, "person_id": p} for p in sorted(blockers)])
     if mark_read:
-        session.get(Participant, (conversation.id, sender.id)).last_read_id = message.id
+        _advance(session, Participant.last_read_id, conversation.id, sender.id, message.id)
     outbox.queue_message(session, message, recipients)
     return message
 
 
-def _recipients(session: Session, sender: Person, others: list[Person]) -> list[Person]:
-    # People who blocked the sender silently stop receiving; a 1:1 with them is refused.
-    blockers = set(
-        session.scalars(
-            select(Block.blocker_id).where(Block.blocked_id == sender.id, Block.blocker_id.in_([p.id for p in others]))
-        )
+def _serialize_posts(session: Session, conversation: Conversation) -> None:
+    # Taking the conversation's row lock before the message gets its id makes ids within one
+    # conversation follow commit order, so "read up to the newest id I can see" never skips a
+    # message still being written (SQLite's single writer gives the same order).
+    session.execute(update(Conversation).where(Conversation.id == conversation.id).values(updated_at=utcnow()))
+
+
+def _advance(session: Session, column, conversation_id: int, person_id: int, message_id: int) -> None:
+    # Read positions only move forward, in one conditional UPDATE: concurrent readers cannot undo each other.
+    session.execute(
+        update(Participant)
+        .where(Participant.conversation_id == conversation_id, Participant.person_id == person_id, column < message_id)
+        .values({column.key: message_id})
     )
-    recipients = [p for p in others if p.id not in blockers]
-    if others and not recipients:
-        raise Forbidden("You can't message this conversation any more.")
-    return recipients
+
+
+def _blockers(session: Session, sender: Person, others: list[Person]) -> set[int]:
+    """Those of `others` who have blocked the sender: they stop receiving (a 1:1 with them is refused)."""
+    if not others:
+        return set()
+    return set(session.scalars(
+        select(Block.blocker_id).where(Block.blocked_id == sender.id, Block.blocker_id.in_([p.id for p in others]))
+    ))
+
+
+def latest_id(session: Session, conversation: Conversation) -> int:
+    """The newest message id of a conversation (0 when empty)."""
+    return session.scalar(select(func.max(Message.id)).where(Message.conversation_id == conversation.id)) or 0
 
 
 def history(session: Session, person: Person, conversation: Conversation, limit: int = 20) -> list[Message]:
-    """The latest messages, oldest first; reading marks the conversation read."""
+    """The latest messages the person can see, oldest first; reading marks the conversation read."""
     messages = list(
         session.scalars(
-            select(Message).where(Message.conversation_id == conversation.id)
+            select(Message).where(Message.conversation_id == conversation.id, visible_to(person.id))
             .options(selectinload(Message.sender))
             .order_by(Message.id.desc()).limit(limit)
         )
@@ -182,26 +225,14 @@ def mark_read(session: Session, person: Person, conversation: Conversation) -> i
     if participant is None:
         raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
     before = unread_count(session, person, conversation, participant)
-    participant.last_read_id = max(participant.last_read_id, conversation.last_message_id or 0)
+    _advance(session, Participant.last_read_id, conversation.id, person.id, latest_id(session, conversation))
     return before
 
 
 def dismiss(session: Session, person: Person, conversation: Conversation) -> None:
     """The "x": clear its notifications and hide it from the inbox until something new arrives."""
     mark_read(session, person, conversation)
-    participant = session.get(Participant, (conversation.id, person.id))
-    participant.dismissed_id = conversation.last_message_id or 0
-
-
-def unread_by(reader_id, last_read_id):
-    """SQL condition, the one definition of unread: a message from someone else (whom the
-    reader has not blocked) after the reader's read position. `dismiss` marks read too,
-    so the read position alone decides."""
-    return and_(
-        Message.id > last_read_id,
-        Message.sender_id != reader_id,
-        ~exists().where(Block.blocker_id == reader_id, Block.blocked_id == Message.sender_id).correlate_except(Block),
-    )
+    _advance(session, Participant.dismissed_id, conversation.id, person.id, latest_id(session, conversation))
 
 
 def unread_count(session: Session, person: Person, conversation: Conversation, participant=None) -> int:
@@ -215,15 +246,17 @@ def unread_count(session: Session, person: Person, conversation: Conversation, p
 
 
 def join(session: Session, settings: CoreSettings, conversation: Conversation, person: Person) -> bool:
-    """Add someone to a conversation (an invite redeemed); True when they were not in it."""
+    """Add someone to a conversation (an invite redeemed, marked so first); True when they were not in it."""
     if session.get(Participant, (conversation.id, person.id)) is not None:
+        rekey(session, conversation)
         return False
     members = session.scalars(
         select(Participant.person_id).where(Participant.conversation_id == conversation.id)
     ).all()
     check_group_size(settings, len(members) + 1)
     session.add(Participant(conversation_id=conversation.id, person_id=person.id))
-    conversation.members_key = members_key([*members, person.id])
+    session.flush()
+    rekey(session, conversation)
     session.flush()
     return True
 

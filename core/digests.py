@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs, schedules
-from core.conversations import unread_by
+from core.visibility import unread_by
 from core.inserts import insert_returning
 from core.models import DigestSend, Message, Participant, Person, Pin
 from core.views import handles_of

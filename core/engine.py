@@ -43,7 +43,7 @@ class Engine:
             try:
                 with transaction(self.sessions) as session:
                     person = people.resolve(session, identity)
-                    return work(Context(session, self.settings, person, identity.platform))
+                    return work(Context(session, self.settings, person, identity.platform, identity.external_id))
             except IntegrityError:
                 if attempt == 2:
                     raise
@@ -187,6 +187,14 @@ class Engine:
         with transaction(self.sessions) as session:
             person = people.by_handle(session, handle)
             return digests.unread_summaries(session, [person.id]).get(person.id)
+
+    def confirm_link(self, identity: people.Identity, token: str) -> Reply:
+        """The Confirm button of a link prompt, pressed by the account that typed the code."""
+        return self._guarded(identity, lambda ctx: account.confirm_link(ctx, token))
+
+    def decline_link(self, identity: people.Identity, token: str) -> Reply:
+        """The Cancel button of a link prompt."""
+        return self._guarded(identity, lambda ctx: account.decline_link(ctx, token))
 
     def mark_read(self, identity: people.Identity, conversation_ref: str) -> Reply:
         """The Mark read button: clear unread without showing history."""

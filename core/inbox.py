@@ -3,54 +3,64 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core import conversations, refs
-from core.models import Conversation, Message, Participant, Person
+from core.visibility import unread_by, visible_to
+from core.models import Message, Participant, Person
 from core.results import ConversationRow
 
 PAGE = 20
 
 
 def rows(session: Session, person: Person, limit: int = PAGE) -> list[ConversationRow]:
-    """Newest first; dismissed conversations stay hidden until a new message arrives.
+    """Newest first by what the reader can see; dismissed conversations stay hidden until a new message arrives.
 
     `participants` are the other people, in joining order: the reader knows they are in it.
     """
+    visible = visible_to(person.id)
+    last = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id == Participant.conversation_id, visible)
+        .correlate(Participant)
+        .scalar_subquery()
+    )
     unread = (
         select(func.count(Message.id))
         .where(
             Message.conversation_id == Participant.conversation_id,
-            conversations.unread_by(person.id, Participant.last_read_id),
+            unread_by(person.id, Participant.last_read_id),
         )
         .correlate(Participant)
         .scalar_subquery()
     )
-    page = session.execute(
-        select(Conversation, unread)
-        .join(Participant, Participant.conversation_id == Conversation.id)
+    mine = (
+        select(Participant.conversation_id, Participant.dismissed_id, last.label("last_id"), unread.label("unread"))
         .where(Participant.person_id == person.id)
-        .where(func.coalesce(Conversation.last_message_id, 0) > Participant.dismissed_id)
-        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+        .subquery()
+    )
+    page = session.execute(
+        select(mine.c.conversation_id, mine.c.last_id, mine.c.unread)
+        .where(mine.c.last_id > mine.c.dismissed_id)
+        .order_by(mine.c.last_id.desc())
         .limit(limit)
     ).all()
-    ids = [conversation.id for conversation, _ in page]
-    members = conversations.handles_by_conversation(session, ids)
-    last = _last_lines(session, [c.last_message_id for c, _ in page if c.last_message_id])
-    return [
-        ConversationRow(
-            ref=refs.conversation_ref(c.id), conversation_id=c.id,
-            participants=tuple(h for h in members.get(c.id, ()) if h != person.handle),
-            last_line=last.get(c.last_message_id, ""), unread=n or 0, updated_at=c.updated_at,
-        )
-        for c, n in page
-    ]
+    members = conversations.handles_by_conversation(session, [r.conversation_id for r in page])
+    last_messages = _last_messages(session, [r.last_id for r in page])
+    result = []
+    for row in page:
+        message, handle = last_messages[row.last_id]
+        result.append(ConversationRow(
+            ref=refs.conversation_ref(row.conversation_id), conversation_id=row.conversation_id,
+            participants=tuple(h for h in members.get(row.conversation_id, ()) if h != person.handle),
+            last_line=f"@{handle}: {summary(message)}", unread=row.unread or 0, updated_at=message.created_at,
+        ))
+    return result
 
 
-def _last_lines(session: Session, message_ids: list[int]) -> dict[int, str]:
-    sender = aliased(Person)
-    query = select(Message, sender.handle).join(sender, sender.id == Message.sender_id).where(Message.id.in_(message_ids))
-    return {m.id: f"@{handle}: {summary(m)}" for m, handle in session.execute(query)}
+def _last_messages(session: Session, message_ids: list[int]) -> dict[int, tuple[Message, str]]:
+    query = select(Message, Person.handle).join(Person, Person.id == Message.sender_id).where(Message.id.in_(message_ids))
+    return {message.id: (message, handle) for message, handle in session.execute(query)}
 
 
 def summary(message: Message) -> str:

@@ -11,15 +11,20 @@ from core import conversations, people
 from core.clock import utcnow
 from core.errors import Forbidden, NotFound
 from core.inserts import insert_if_absent
-from core.models import Conversation, Follow, Invite, Message, Person
+from core.models import Conversation, Follow, Invite, Message, Participant, Person
 from core.settings import CoreSettings
 
 
-def create(session: Session, conversation: Conversation, inviter: Person, handle: str) -> Invite:
-    """An invite to a conversation for a handle nobody has yet."""
+def create(session: Session, conversation: Conversation, inviter: Person, handle: str, message: Message) -> Invite:
+    """The invite to a conversation for a handle nobody has yet (the pending one, when it exists)."""
+    pending = session.scalar(select(Invite).where(
+        Invite.conversation_id == conversation.id, Invite.invitee_handle == handle, Invite.redeemed_by.is_(None),
+    ))
+    if pending is not None:
+        return pending
     invite = Invite(
         code=secrets.token_urlsafe(9), conversation_id=conversation.id,
-        inviter_id=inviter.id, invitee_handle=handle,
+        inviter_id=inviter.id, invitee_handle=handle, message_id=message.id,
     )
     session.add(invite)
     session.flush()
@@ -43,25 +48,24 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
     if people.is_blocked_between(session, invite.inviter_id, person.id):
         raise Forbidden("That invite can't be used.")
     conversation = session.get(Conversation, invite.conversation_id)
-    joined = conversations.join(session, settings, conversation, person)
-    if joined and invite.redeemed_by is None:  # a participant opening the link does not use it up
+    newcomer = session.get(Participant, (conversation.id, person.id)) is None
+    if newcomer and invite.redeemed_by is None:  # a participant opening the link does not use it up
         invite.redeemed_by, invite.redeemed_at = person.id, utcnow()
+        session.flush()
+    joined = conversations.join(session, settings, conversation, person)
     now = utcnow()
     if person.id != invite.inviter_id:
         insert_if_absent(session, Follow, [
             {"follower_id": invite.inviter_id, "followee_id": person.id, "created_at": now},
             {"follower_id": person.id, "followee_id": invite.inviter_id, "created_at": now},
         ])
-    waiting = waiting_pin(session, conversation.id)
+    waiting = invited_with(session, invite)
     if joined:
         # The newcomer's join must not mark the pin waiting for them as read.
         conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite", mark_read=False)
     return invite, waiting
 
 
-def waiting_pin(session: Session, conversation_id: int) -> Message | None:
-    """The latest pin sent in an invite's conversation: what the newcomer finds waiting."""
-    return session.scalar(
-        select(Message).where(Message.conversation_id == conversation_id, Message.kind == "pin")
-        .order_by(Message.id.desc()).limit(1)
-    )
+def invited_with(session: Session, invite: Invite) -> Message | None:
+    """The message the invite was made for: what the newcomer finds waiting (and all its page shows)."""
+    return session.get(Message, invite.message_id) if invite.message_id else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session, aliased
 
-from core.conversations import members_key
+from core.conversations import rekey
 from core.inserts import insert_if_absent
 from core.models import (
     Account,
@@ -22,6 +22,7 @@ from core.models import (
     Participant,
     Person,
     Pin,
+    WithheldMessage,
 )
 
 
@@ -35,6 +36,7 @@ def merge_people(session: Session, kept: Person, absorbed: Person) -> None:
     _merge_edges(session, Follow, "follower_id", "followee_id", k, a)
     _merge_edges(session, Block, "blocker_id", "blocked_id", k, a)
     _merge_participants(session, k, a)
+    _merge_withheld(session, k, a)
     for column in (Message.sender_id, Message.profile_id):
         session.execute(update(Message).where(column == a).values({column.key: k}))
     session.execute(update(Conversation).where(Conversation.created_by == a).values(created_by=k))
@@ -118,5 +120,11 @@ def _merge_participants(session: Session, k: int, a: int) -> None:
     session.flush()
     session.execute(update(Participant).where(Participant.person_id == a).values(person_id=k))
     for conversation in session.scalars(select(Conversation).where(Conversation.id.in_(touched))):
-        ids = session.scalars(select(Participant.person_id).where(Participant.conversation_id == conversation.id))
-        conversation.members_key = members_key(ids)
+        rekey(session, conversation)
+
+
+def _merge_withheld(session: Session, k: int, a: int) -> None:
+    # What either account never saw stays unseen for the merged person.
+    hidden = session.scalars(select(WithheldMessage.message_id).where(WithheldMessage.person_id == a)).all()
+    insert_if_absent(session, WithheldMessage, [{"message_id": m, "person_id": k} for m in hidden])
+    session.execute(delete(WithheldMessage).where(WithheldMessage.person_id == a))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from core import attempts
 from core.clock import utcnow
 from core.inserts import insert_if_absent, upsert
 from core.models import Account, ActionKey, Delivery, InboundEvent, RuntimeState
@@ -97,4 +98,4 @@ def prune(session: Session, now: datetime, keep_events_days: int = 7, keep_butto
     buttons = session.execute(
         delete(ActionKey).where(ActionKey.created_at < now - timedelta(days=keep_buttons_days))
     ).rowcount
-    return {"inbound_events": events, "action_keys": buttons}
+    return {"inbound_events": events, "action_keys": buttons, "failed_attempts": attempts.prune(session, now)}

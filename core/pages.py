@@ -104,7 +104,8 @@ def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePa
         return None
     inviter = session.get(Person, invite.inviter_id)
     redeemed = invite.redeemed_by is not None
-    waiting = None if redeemed else invites.waiting_pin(session, invite.conversation_id)
+    # Only what the invite was made for, never what the conversation holds now.
+    waiting = None if redeemed else invites.invited_with(session, invite)
     pin = session.get(Pin, waiting.pin_id) if waiting is not None and waiting.pin_id else None
     participants = session.scalar(
         select(func.count()).select_from(Participant).where(Participant.conversation_id == invite.conversation_id)

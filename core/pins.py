@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import refs
 from core.errors import InvalidInput, NotFound
 from core.models import Board, BoardPin, Message, Participant, Person, Pin
+from core.visibility import visible_to
 
 MAX_URL = 2048
 MAX_TITLE = 200
@@ -83,11 +84,12 @@ def public_or_own(viewer_id: int | None):
 
 
 def shared_with(viewer_id: int):
-    """SQL condition: the pin was sent in a conversation the viewer is in."""
+    """SQL condition: the pin was sent in a conversation the viewer is in, in a message they can see."""
     return exists().where(
         Message.pin_id == Pin.id,
         Participant.conversation_id == Message.conversation_id,
         Participant.person_id == viewer_id,
+        visible_to(viewer_id),
     )
 
 

@@ -98,6 +98,16 @@ class InviteLink:
 
 
 @dataclass(frozen=True)
+class LinkPrompt:
+    """Asks the account that typed a link code to confirm that the other account is theirs."""
+
+    token: str  # what the Confirm / Cancel buttons carry
+    handle: str  # whose account this joins
+    platform: str  # the platform of the account that typed the code
+    other_platform: str  # where the code was issued
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a command answers; `ok=False` marks a user error (render it ephemerally)."""
 

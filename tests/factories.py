@@ -74,6 +74,18 @@ def link_code(reply: Reply) -> str:
     return found.group(1)
 
 
+def link_prompt(reply: Reply):
+    """The confirmation a `link <code>` answer asks for."""
+    from core.results import LinkPrompt
+
+    found = [item for item in reply.items if isinstance(item, LinkPrompt)]
+    assert found, f"no link confirmation in: {reply.text}"
+    return found[0]
+
+
 def link_accounts(engine: Engine, first: Identity, second: Identity) -> Reply:
-    """Link two accounts: `link` on the first, `link <code>` on the second."""
-    return say(engine, second, f"link {link_code(say(engine, first, 'link'))}")
+    """Link two accounts: `link` on the first, `link <code>` on the second, and its Confirm button."""
+    asked = say(engine, second, f"link {link_code(say(engine, first, 'link'))}")
+    confirmed = engine.confirm_link(second, link_prompt(asked).token)
+    assert confirmed.ok, confirmed.text
+    return confirmed

@@ -36,6 +36,8 @@ class ActionListeners:
         app.action(cards.MARK_READ)(ack=acknowledge, lazy=[self.mark_read])
         app.action(cards.OPEN_CONVERSATION)(ack=acknowledge, lazy=[self.open_conversation])
         app.action(MARK_ALL_READ)(ack=acknowledge, lazy=[self.mark_all_read])
+        app.action(cards.LINK_CONFIRM)(ack=acknowledge, lazy=[self.confirm_link])
+        app.action(cards.LINK_CANCEL)(ack=acknowledge, lazy=[self.decline_link])
         # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
         app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
 
@@ -89,3 +91,15 @@ class ActionListeners:
         if not refs:
             return respond_with(respond, error(BROKEN))
         return respond_with(respond, self.rt.engine.mark_all_read(self._identity(client, body), refs))
+
+    def confirm_link(self, body: dict, client: WebClient, respond) -> None:
+        """"Yes, join": the account that typed a link code consents; the answer replaces the question."""
+        token = action_value(body)
+        reply = self.rt.engine.confirm_link(self._identity(client, body), token) if token else error(BROKEN)
+        respond_with(respond, reply, replace_original=True)
+
+    def decline_link(self, body: dict, client: WebClient, respond) -> None:
+        """Cancel on a link request: nothing is joined and the code is spent."""
+        token = action_value(body)
+        reply = self.rt.engine.decline_link(self._identity(client, body), token) if token else error(BROKEN)
+        respond_with(respond, reply, replace_original=True)

@@ -12,10 +12,11 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.mrkdwn import clip, escape, link
-from core.results import BoardCard, BoardRow, ConversationRow, InviteLink, PersonRow, PinCard, ProfileCard
+from core.results import BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, PersonRow, PinCard, ProfileCard
 
 # action ids the app listens for
 SAVE, REPLY, SEND, MARK_READ, OPEN_CONVERSATION = "pin_save", "conv_reply", "pin_send", "conv_read", "conv_open"
+LINK_CONFIRM, LINK_CANCEL = "link_confirm", "link_cancel"
 OPEN_URL = "open_url"  # URL buttons: Slack still posts a block_actions payload, only acknowledged
 SECTION_LIMIT = 3000
 ALT_LIMIT = 2000
@@ -111,3 +112,11 @@ def conversation_row_block(row: ConversationRow) -> Block:
     unread = f" — *{row.unread} unread*" if row.unread else ""
     text = f"*{row.ref}* with {others}{unread}\n{escape(clip(row.last_line, 300))}"
     return section(text, accessory=button("Open", OPEN_CONVERSATION, row.ref))
+
+
+def link_prompt_blocks(prompt: LinkPrompt) -> list[Block]:
+    """The two buttons that answer a link request: join the accounts, or not."""
+    return [ActionsBlock(elements=[
+        button(f"Yes, join my account to @{prompt.handle}", LINK_CONFIRM, prompt.token, style="danger"),
+        button("Cancel", LINK_CANCEL, prompt.token),
+    ])]

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
 from core.results import (
-    BoardCard, BoardRow, ConversationRow, InviteLink, MessageView, PersonRow, PinCard, ProfileCard, Reply,
+    BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
 
 MAX_BLOCKS = 50
@@ -71,6 +71,8 @@ def item_blocks(item, images: bool = True, large: bool = True) -> list[Block]:
         return [cards.conversation_row_block(item)]
     if isinstance(item, MessageView):
         return [history_block(item)]
+    if isinstance(item, LinkPrompt):
+        return cards.link_prompt_blocks(item)
     raise TypeError(f"no Slack rendering for {type(item).__name__}")
 
 

@@ -31,11 +31,11 @@ def acknowledge(ack) -> None:
     ack()
 
 
-def respond_with(respond, reply: Reply, in_channel: bool = False) -> None:
+def respond_with(respond, reply: Reply, in_channel: bool = False, replace_original: bool = False) -> None:
     """A reply through the response_url: ephemeral unless it is meant for the channel; errors always ephemeral."""
     rendered = reply_message(reply)
     response_type = "in_channel" if in_channel and reply.ok else "ephemeral"
-    respond(text=rendered.text, blocks=rendered.blocks, response_type=response_type, replace_original=False)
+    respond(text=rendered.text, blocks=rendered.blocks, response_type=response_type, replace_original=replace_original)
 
 
 def tell(client: WebClient, channel: str, user: str, reply: Reply, thread_ts: str | None = None) -> None:

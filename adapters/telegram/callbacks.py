@@ -176,8 +176,20 @@ class Buttons:
         return Toast()
 
 
+    async def link(self, press: Press) -> Toast:
+        """Yes or Cancel on a link request, from the account that typed the code; the answer replaces the question."""
+        decide = self.engine.confirm_link if press.action["a"] == "linkok" else self.engine.decline_link
+        reply = await asyncio.to_thread(decide, press.identity, str(press.action["token"]))
+        message = press.query.message
+        if reply.ok and message is not None and message.is_accessible:
+            html, _ = split_first(esc(reply.text), TEXT_LIMIT)
+            await press.query.edit_message_text(html, parse_mode=ParseMode.HTML)
+            return Toast()
+        return Toast(reply.text, alert=not reply.ok)
+
+
 ROUTES = {
     "save": Buttons.save, "reply": Buttons.reply, "send": Buttons.send, "pick": Buttons.pick,
     "confirm": Buttons.confirm, "close": Buttons.close, "seen": Buttons.seen, "seen_all": Buttons.seen_all,
-    "open": Buttons.open,
+    "open": Buttons.open, "linkok": Buttons.link, "linkno": Buttons.link,
 }

@@ -26,6 +26,8 @@ _VALUES = {  # the one field each inline action carries, and what its value must
     "seen": ("c", re.compile(r"c[1-9][0-9]{0,9}")),
     "open": ("c", re.compile(r"c[1-9][0-9]{0,9}")),
     "pick": ("handle", re.compile(r"[a-z0-9_.]{2,32}")),
+    "linkok": ("token", re.compile(r"[A-Za-z0-9_-]{16}")),
+    "linkno": ("token", re.compile(r"[A-Za-z0-9_-]{16}")),
 }
 _BARE = frozenset({"close"})  # actions with no field
 _STORED = re.compile(r"([A-Za-z0-9_-]{1,32}):([0-9]{1,3})")

@@ -19,6 +19,7 @@ from adapters.telegram.cards import (
 from core.results import (
     BoardCard,
     ConversationRow,
+    LinkPrompt,
     MessageView,
     PersonRow,
     PinCard,
@@ -95,8 +96,17 @@ def _single_card(reply: Reply, card: PinCard | BoardCard | ProfileCard) -> Outbo
     return Outbound(f"{text}\n\n{profile_html(card)}", ((Button("👤 Open profile", url=card.page_url),), *reply_row), conversation_ref=ref)
 
 
+def link_prompt_rows(prompt: LinkPrompt) -> Rows:
+    """The two buttons that answer a link request: join the accounts, or not."""
+    return ((Button(f"✅ Yes, join my account to @{prompt.handle}"[:60], {"a": "linkok", "token": prompt.token}),
+             Button("✖ Cancel", {"a": "linkno", "token": prompt.token})),)
+
+
 def reply_outbound(reply: Reply) -> Outbound:
     """A command's answer: its text, with the buttons its items call for."""
+    prompts = [i for i in reply.items if isinstance(i, LinkPrompt)]
+    if prompts and reply.ok:
+        return Outbound(esc(reply.text), link_prompt_rows(prompts[0]))
     cards = [i for i in reply.items if isinstance(i, (PinCard, BoardCard, ProfileCard))]
     if len(cards) == 1 and reply.ok:
         return _single_card(reply, cards[0])

@@ -9,7 +9,7 @@ from core.commands.help import help_text
 from core.commands.messaging import join
 from core.errors import InvalidInput
 from core.grammar import PersonRef
-from core.results import PersonRow, Reply
+from core.results import LinkPrompt, PersonRow, Reply
 
 
 def follow(ctx: Context, person: PersonRef) -> Reply:
@@ -52,7 +52,7 @@ def contacts(ctx: Context) -> Reply:
 
 
 def link(ctx: Context, value: str = "") -> Reply:
-    """`link` gives a one-time code; `link <code>` on the other platform joins the accounts."""
+    """`link` gives a one-time code; `link <code>` on the other platform asks to join the accounts."""
     code = value.strip()
     if not code:
         issued = linking.issue(ctx.session, ctx.person, ctx.platform, ctx.settings.link_code_ttl_seconds)
@@ -62,14 +62,42 @@ def link(ctx: Context, value: str = "") -> Reply:
                    f"or send /link {issued.code} to the bot on Telegram")
         else:
             how = f"type `{ctx.settings.slack_command} link {issued.code}` in Slack"
-        return Reply(text=f"Your link code is {issued.code}. Within {minutes} minutes, {how}.")
+        return Reply(text=f"Your link code is {issued.code}. Within {minutes} minutes, {how}. "
+                          "You will be asked to confirm there.")
     if " " in code:
         raise InvalidInput("Usage: link <code>")
-    kept = linking.redeem(ctx.session, ctx.person, ctx.platform, code)
+    return ask_to_link(ctx, code)
+
+
+def ask_to_link(ctx: Context, code: str) -> Reply:
+    """Show whose account a code would join this one to, and ask for a confirmation; nothing is linked yet.
+
+    Wrong codes are counted per account: after `attempts.LIMIT` in `attempts.WINDOW` it must wait.
+    """
+    found = ctx.try_code(lambda: linking.ask(ctx.session, ctx.person, ctx.account, code))
+    if isinstance(found, Reply):
+        return found
+    held, issuer = found
+    here, there = ctx.platform.title(), held.platform.title()
+    text = (f"This joins your {here} account to @{issuer.handle} on {there}: whoever uses either account "
+            f"will see all your conversations and boards. Only do this if @{issuer.handle} is you.")
+    prompt = LinkPrompt(token=held.confirm_token, handle=issuer.handle, platform=ctx.platform, other_platform=held.platform)
+    return Reply(text=text, items=(prompt,))
+
+
+def confirm_link(ctx: Context, token: str) -> Reply:
+    """The Confirm button of a link prompt: join the accounts."""
+    kept = linking.confirm(ctx.session, ctx.person, ctx.account, token)
     ctx.person = kept
     platforms = sorted({a.platform for a in kept.accounts})
     return Reply(text=f"Linked! You are @{kept.handle} on {' and '.join(p.title() for p in platforms)}. "
                       f"Choose where messages arrive with `{ctx.prefix}deliver slack|telegram|both`.")
+
+
+def decline_link(ctx: Context, token: str) -> Reply:
+    """The Cancel button of a link prompt: nothing is joined and the code is spent."""
+    linking.decline(ctx.session, ctx.account, token)
+    return Reply(text="Cancelled — nothing was linked, and that code no longer works.")
 
 
 def deliver(ctx: Context, value: str = "") -> Reply:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from core import people
-from core.errors import NotFound
+from core import attempts, people
+from core.clock import utcnow
+from core.errors import LimitExceeded, NotFound
 from core.grammar import PersonRef
-from core.models import Person
+from core.models import Account, Person
+from core.results import Reply, error
 from core.settings import CoreSettings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -19,11 +25,17 @@ class Context:
     settings: CoreSettings
     person: Person
     platform: str
+    external_id: str = ""  # the speaking account's id on `platform`
 
     @property
     def prefix(self) -> str:
         """How commands are typed on this platform: `/pin send` on Slack, `/send` on Telegram."""
         return f"{self.settings.slack_command} " if self.platform == "slack" else "/"
+
+    @property
+    def account(self) -> Account:
+        """The account the person is speaking from."""
+        return next(a for a in self.person.accounts if a.platform == self.platform and a.external_id == self.external_id)
 
     def lookup(self, ref: PersonRef) -> Person | None:
         """The person a reference names, or None when nobody has that handle yet."""
@@ -40,3 +52,18 @@ class Context:
         if found is None:
             raise NotFound(f"I don't know {ref.label()} yet.")
         return found
+
+    def try_code(self, redeem: Callable[[], T]) -> T | Reply:
+        """Redeem a typed code; an unknown one counts against this account, and too many make it wait.
+
+        A wrong code answers with an error Reply instead of raising, so the count is committed.
+        """
+        key, now = f"code:{self.platform}:{self.external_id}", utcnow()
+        wait = attempts.wait_seconds(self.session, key, now)
+        if wait:
+            raise LimitExceeded(f"Too many wrong codes — try again in {-(-wait // 60)} minutes.")
+        try:
+            return redeem()
+        except NotFound as exc:
+            attempts.record_failure(self.session, key, now)
+            return error(exc.message)

@@ -34,10 +34,10 @@ def _recipients(ctx: Context, refs_: list[PersonRef]) -> tuple[list[Person], lis
 
 def _deliver(ctx: Context, refs_: list[PersonRef], message: str, kind: str, **attachment) -> tuple:
     known, unknown = _recipients(ctx, refs_)
-    conversation, _ = conversations.open_for(ctx.session, ctx.settings, ctx.person, known, invitees=len(unknown))
+    conversation, _ = conversations.open_for(ctx.session, ctx.settings, ctx.person, known, invited=unknown)
     posted = conversations.post(ctx.session, ctx.settings, conversation, ctx.person, kind=kind, text=message, **attachment)
     links = tuple(
-        views.invite_link(ctx.settings, handle, invites.create(ctx.session, conversation, ctx.person, handle).code)
+        views.invite_link(ctx.settings, handle, invites.create(ctx.session, conversation, ctx.person, handle, posted).code)
         for handle in unknown
     )
     names = ", ".join([f"@{p.handle}" for p in known if p.id != ctx.person.id] + [f"@{h} (invited)" for h in unknown])
@@ -134,16 +134,21 @@ def dismiss(ctx: Context, conversation: str) -> Reply:
 
 
 def join(ctx: Context, value: str = "") -> Reply:
-    """Redeem an invite code: join its conversation and see the pin waiting there."""
+    """Redeem an invite code: join its conversation and see what was sent there for you."""
     code = value.strip()
     if not code or " " in code:
         raise InvalidInput("Usage: join <invite-code>")
-    invite, waiting = invites.redeem(ctx.session, ctx.settings, code, ctx.person)
+    found = ctx.try_code(lambda: invites.redeem(ctx.session, ctx.settings, code, ctx.person))
+    if isinstance(found, Reply):
+        return found
+    invite, waiting = found
     ref = refs.conversation_ref(invite.conversation_id)
     items = ()
     text = f"You joined {ref}."
     if waiting is not None:
         view = views.message_view(ctx.session, ctx.settings, waiting, (), ctx.person)
-        items = (view.pin,) if view.pin else ()
-        text += f" @{view.sender_handle} sent you {view.pin.ref if view.pin else 'a pin'}" + (f": “{view.pin.title}”." if view.pin else ".")
+        card = view.pin or view.board or view.profile
+        items = (card,) if card else ()
+        what = f"{view.pin.ref}: “{view.pin.title}”" if view.pin else {"board": "a board", "profile": "a profile"}.get(view.kind, "a message")
+        text += f" @{view.sender_handle} sent you {what}."
     return Reply(text=text, items=items, conversation_ref=ref)

@@ -2,8 +2,8 @@
 these mappings must match them (a test compares the two)."""
 
 from core.models.base import Base
-from core.models.codes import Invite, LinkCode
-from core.models.conversations import Conversation, Message, Participant
+from core.models.codes import FailedAttempt, Invite, LinkCode
+from core.models.conversations import Conversation, Message, Participant, WithheldMessage
 from core.models.digests import DigestSend, RuntimeState
 from core.models.gestures import ActionKey, PendingReply
 from core.models.outbox import Delivery, InboundEvent, Lane, RemoteMessage
@@ -12,6 +12,6 @@ from core.models.pins import Board, BoardPin, Pin
 
 __all__ = [
     "Account", "ActionKey", "Base", "Block", "Board", "BoardPin", "Conversation", "Delivery",
-    "DigestSend", "Follow", "InboundEvent", "Invite", "Lane", "LinkCode", "Message",
-    "Participant", "PendingReply", "Person", "Pin", "RemoteMessage", "RuntimeState",
+    "DigestSend", "FailedAttempt", "Follow", "InboundEvent", "Invite", "Lane", "LinkCode", "Message",
+    "Participant", "PendingReply", "Person", "Pin", "RemoteMessage", "RuntimeState", "WithheldMessage",
 ]

@@ -15,9 +15,8 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    # Sorted participant ids ("3,7,9"): finds the conversation of an exact set of people.
-    members_key: Mapped[str] = mapped_column(String(400), index=True)
-    last_message_id: Mapped[int | None] = mapped_column()
+    # Sorted participant ids, then pending invitees ("3,7,9+carol"): the conversation of an exact set of people.
+    members_key: Mapped[str] = mapped_column(String(2000), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -57,3 +56,12 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     sender: Mapped[Person] = relationship(foreign_keys=[sender_id])
+
+
+class WithheldMessage(Base):
+    """A message a participant never sees: they had blocked its sender when it was sent."""
+
+    __tablename__ = "withheld_messages"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -25,6 +25,7 @@ from tests.factories import (
     friends,
     link_accounts,
     link_code,
+    link_prompt,
     refuse,
     say,
     slack_user,
@@ -176,11 +177,13 @@ def test_linking_makes_one_person_on_both_platforms(engine, sessions):
 
 def test_the_link_code_works_as_a_telegram_deep_link_and_in_lower_case(engine, sessions):
     alice, alice_tg = slack_user("alice"), telegram_user("alicetg")
-    say(engine, alice_tg, f"start link_{link_code(say(engine, alice, 'link'))}")
+    asked = say(engine, alice_tg, f"start link_{link_code(say(engine, alice, 'link'))}")
+    assert engine.confirm_link(alice_tg, link_prompt(asked).token).ok
     assert count_rows(sessions, Person) == 1
     carol, carol_slack = telegram_user("carol"), slack_user("carolsl")
     code = link_code(say(engine, carol, "link"))
-    say(engine, carol_slack, f"link {code[:4].lower()}-{code[4:].lower()}")
+    asked = say(engine, carol_slack, f"link {code[:4].lower()}-{code[4:].lower()}")
+    assert engine.confirm_link(carol_slack, link_prompt(asked).token).ok
     assert count_rows(sessions, Person) == 2
 
 
@@ -209,7 +212,7 @@ def test_a_code_works_once_and_a_newer_one_replaces_it(engine, sessions):
     old = link_code(say(engine, alice, "link"))
     new = link_code(say(engine, alice, "link"))
     assert "expired" in refuse(engine, alice_tg, f"link {old}").text
-    say(engine, alice_tg, f"link {new}")
+    assert engine.confirm_link(alice_tg, link_prompt(say(engine, alice_tg, f"link {new}")).token).ok
     assert "expired" in refuse(engine, mallory, f"link {new}").text
     assert count_rows(sessions, Person) == 2
 

@@ -156,3 +156,21 @@ def test_mark_all_read_from_a_digest(slack):
 
     assert "Marked c1, c2 read." in answer["text"]
     assert "unread" not in slack.command(BOB, "inbox")["text"]
+
+
+def test_a_typed_link_code_asks_for_consent_and_only_yes_links(slack, engine):
+    from core.people import Identity
+    from tests.factories import link_code, say
+
+    telegram = Identity("telegram", "777", chat_id="777", username="mallory", display_name="Mallory")
+    code = link_code(say(engine, telegram, "link"))
+    asked = slack.command(ALICE, f"link {code}")
+    assert asked["text"].startswith("This joins your Slack account to @mallory on Telegram")
+    yes, cancel = asked["blocks"][-1]["elements"]
+    assert (yes["action_id"], cancel["action_id"]) == ("link_confirm", "link_cancel")
+    assert engine.ensure(identity_of(ALICE)) == "alice"  # nothing linked yet
+    refused = slack.click_and_answer(BOB, "link_confirm", yes["value"])  # another person pressing it
+    assert "expired" in refused["text"] and engine.ensure(identity_of(BOB)) == "bob"
+    done = slack.click_and_answer(ALICE, "link_confirm", yes["value"])
+    assert "Linked! You are @mallory on Slack and Telegram." in done["text"] and done["replace_original"] is True
+    assert engine.ensure(identity_of(ALICE)) == "mallory"

@@ -93,11 +93,29 @@ def test_start_with_an_invite_deep_link_joins_the_conversation(bot):
     assert "Replied in c1." in bot.answer(DAVE, "/reply c1 Thanks!")
 
 
-def test_start_with_a_link_deep_link_links_the_slack_account(bot, services):
+def test_a_link_deep_link_asks_first_and_links_only_after_yes(bot, services):
     slack = Identity("slack", "U42", chat_id="D42", username="alice_s", display_name="Alice")
     code = link_code(say(services.engine, slack, "link"))
-    answer = bot.answer(ALICE, f"/start link_{code}")
-    assert "Linked! You are @alice_s on Slack and Telegram." in answer
+    [asked] = bot.ask(ALICE, f"/start link_{code}")
+    assert text_of(asked) == (
+        "This joins your Telegram account to @alice_s on Slack: whoever uses either account will see all "
+        "your conversations and boards. Only do this if @alice_s is you."
+    )
+    assert services.engine.ensure(Identity("telegram", str(ALICE))) == "alice"  # not linked by the tap
+    bot.press(ALICE, asked, "✅ Yes")
+    assert "Linked! You are @alice_s on Slack and Telegram." in text_of(bot.message(ALICE, asked["message_id"]))
+    assert services.engine.ensure(Identity("telegram", str(ALICE))) == "alice_s"
+
+
+def test_someone_else_cannot_press_yes_on_a_link_request(bot, services):
+    slack = Identity("slack", "U42", chat_id="D42", username="mallory", display_name="Mallory")
+    [asked] = bot.ask(ALICE, f"/start link_{link_code(say(services.engine, slack, 'link'))}")
+    answer = bot.press(BOB, asked, "✅ Yes")
+    assert answer["show_alert"] and "expired" in answer["text"]
+    assert services.engine.ensure(Identity("telegram", str(BOB))) != "mallory"
+    assert bot.press(ALICE, asked, "✖ Cancel")
+    assert "nothing was linked" in text_of(bot.message(ALICE, asked["message_id"]))
+    assert services.engine.ensure(Identity("telegram", str(ALICE))) == "alice"
 
 
 def test_in_a_group_commands_work_and_private_answers_go_to_a_private_chat(bot, standin):
