@@ -123,11 +123,28 @@ class Config:
             slack_command=self.slack.command,
         )
 
+    def secrets(self) -> list[str]:
+        """Every secret value in the config (tokens, signing and webhook secrets, the database password)."""
+        found = [make_url_password(self.database_url)]
+        for section in dataclasses.fields(self):
+            value = getattr(self, section.name)
+            if dataclasses.is_dataclass(value):
+                found += [getattr(value, f.name) for f in dataclasses.fields(value) if f.metadata.get("secret")]
+        return [v for v in found if v]
+
     def uses_sandbox(self, platform: str) -> bool:
         """True when the sandbox stands in for this platform (sandbox on, no real credentials)."""
         section = getattr(self, platform)
         oauth = platform == "slack" and section.install_mode == "oauth" and bool(section.client_id)
         return self.sandbox.enabled and section.enabled and not (section.bot_token or oauth)
+
+
+def make_url_password(url: str) -> str | None:
+    """The password in a database URL, if any."""
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
 
 
 def substitute(text: str, environ: dict[str, str]) -> str:

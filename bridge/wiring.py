@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as SqlEngine
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bridge import migrate
+from bridge import logs, migrate
 from bridge.config import Config
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
+from core.models import Invite, LinkCode
 from core.ports import Sender
 
 
@@ -37,6 +39,9 @@ class Services:
     platforms: dict[str, Platform] = field(default_factory=dict)
     sandbox: object | None = None  # bridge.sandbox.Sandbox when the sandbox stands in
 
+    def __post_init__(self) -> None:
+        protect(self.config)
+
     @property
     def senders(self) -> dict[str, Sender]:
         """The delivery sender of each platform in this process."""
@@ -45,6 +50,18 @@ class Services:
     def close(self) -> None:
         """Release database connections."""
         self.db.dispose()
+
+
+def protect(config: Config) -> None:
+    """Keep this config's secrets, and every code this process issues, out of every log line."""
+    logs.protect(*config.secrets())
+    for model in (LinkCode, Invite):
+        if not event.contains(model, "after_insert", _remember_code):
+            event.listen(model, "after_insert", _remember_code)
+
+
+def _remember_code(_mapper, _connection, row) -> None:
+    logs.redactor().add_code(row.code)
 
 
 def sandboxed(config: Config) -> Config:
@@ -85,6 +102,7 @@ def install_platforms(services: Services) -> None:
         plays = frozenset(p for p in ("slack", "telegram") if config.uses_sandbox(p))
         services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username, plays=plays)
         services.config = sandboxed(config)
+        protect(services.config)
     if services.config.slack.enabled:
         from bridge import slack_setup  # imported only when used: slack_bolt is heavy
 

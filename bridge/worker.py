@@ -7,6 +7,7 @@ flight (a lease expires and the delivery is tried again).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import socket
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
+from bridge.logs import redactor
 from bridge.metrics import Metrics
 from bridge.pacing import Pacing, RateGate
 from core import deliveries, outgoing
@@ -73,10 +75,10 @@ class DeliveryWorker:
             gate.acquire()
         started = time.perf_counter()
         try:
-            return sender.send(item)
+            return _scrubbed(sender.send(item))
         except Exception as exc:  # noqa: BLE001 - a sender bug or network fault must not lose the delivery
             log.warning("sender %s raised %s", item.platform, type(exc).__name__)
-            return RetryLater(f"{type(exc).__name__}: {exc}"[:300])
+            return RetryLater(redactor().redact(f"{type(exc).__name__}: {exc}")[:300])
         finally:
             if gate is not None:
                 gate.release()
@@ -123,6 +125,12 @@ class DeliveryWorker:
         """Give back any lanes still leased by this worker."""
         with transaction(self.sessions) as session:
             return deliveries.release(session, self.name)
+
+
+def _scrubbed(result: SendResult) -> SendResult:
+    """The result with any secret in its error text masked: errors are stored, shown by `status` and logged."""
+    error = getattr(result, "error", None)
+    return dataclasses.replace(result, error=redactor().redact(error)) if error else result
 
 
 def _error_of(result: SendResult) -> str:

@@ -15,6 +15,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     parsed = make_url(url)
+    # Statement parameters (codes, texts people wrote) stay out of logs and of error messages.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

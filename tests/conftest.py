@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from bridge import migrate
+from bridge import logs, migrate
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
-from core.models import Base
+from core.models import Base, Invite, LinkCode
 from core.settings import CoreSettings
 
 POSTGRES_ENV = "BRIDGE_TEST_POSTGRES_URL"
@@ -21,6 +22,46 @@ POSTGRES_ENV = "BRIDGE_TEST_POSTGRES_URL"
 
 def _postgres_admin_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
+
+
+class _Lines(logging.Handler):
+    """Every log line, formatted as a log file would show it (tracebacks included)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(autouse=True)
+def no_secrets_in_logs():
+    """Fails any test whose logs, at any level, carry a configured secret or a link or invite code."""
+    codes: list[str] = []
+
+    def issued(_mapper, _connection, row) -> None:
+        codes.append(row.code)
+
+    for model in (LinkCode, Invite):
+        event.listen(model, "after_insert", issued)
+    root, handler = logging.getLogger(), _Lines()
+    levels = (root.level, logging.getLogger("sqlalchemy").level)
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)  # statement echo is its own switch
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(levels[0])
+    logging.getLogger("sqlalchemy").setLevel(levels[1])
+    for model in (LinkCode, Invite):
+        event.remove(model, "after_insert", issued)
+    logged = "\n".join(handler.lines)
+    leaked = sorted(s for s in logs.redactor().known() | set(codes) if s in logged)
+    if leaked:
+        line = next(line for line in handler.lines if any(s in line for s in leaked))
+        pytest.fail(f"a log line carries {len(leaked)} secret(s): {line[:300]}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

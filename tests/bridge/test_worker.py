@@ -209,3 +209,26 @@ def test_a_worker_whose_lease_ran_out_leaves_the_delivery_to_the_new_owner(engin
     with transaction(sessions) as session:
         delivery = session.scalar(select(Delivery))
         assert (delivery.status, delivery.attempts, delivery.remote_id) == ("sent", 1, "77")
+
+
+class _RaisingSender:
+    """A sender whose HTTP client fails with the request URL, bot token and all, in its message."""
+
+    platform = "telegram"
+
+    def send(self, outgoing):
+        raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/sendMessage")
+
+
+def test_an_error_text_holding_the_token_is_stored_masked(sessions, settings, clock, engine):
+    from bridge import logs
+
+    logs.protect(TOKEN)
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    make_worker(sessions, settings, _RaisingSender(), clock).run_once()
+    with transaction(sessions) as session:
+        error = session.scalar(select(Delivery.last_error))
+    assert "ConnectionError" in error and TOKEN not in error and logs.MASK in error
