@@ -7,7 +7,7 @@ nothing; anything else is a bug and propagates.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -37,12 +37,14 @@ class Engine:
         self.sessions = sessions
         self.settings = settings
 
-    def _unit(self, identity: people.Identity, work: Callable[[Context], T]) -> T:
+    def _unit(self, identity: people.Identity, work: Callable[[Context], T], others: Sequence[people.Identity] = ()) -> T:
         # One retry: a concurrent first contact can lose a unique-key race (same handle).
         for attempt in (1, 2):
             try:
                 with transaction(self.sessions) as session:
                     person = people.resolve(session, identity)
+                    for other in others:  # people the platform told us about (mentions), known before parsing
+                        people.resolve(session, other)
                     return work(Context(session, self.settings, person, identity.platform, identity.external_id))
             except IntegrityError:
                 if attempt == 2:
@@ -50,9 +52,11 @@ class Engine:
                 log.info("retrying after a unique-key race")
         raise AssertionError("unreachable")
 
-    def run(self, identity: people.Identity, text: str) -> Reply:
-        """Run one command line of SPEC §2 for this person."""
-        return self._guarded(identity, lambda ctx: dispatch(ctx, parse(text)))
+    def run(self, identity: people.Identity, text: str, mentioned: Sequence[people.Identity] = ()) -> Reply:
+        """Run one command line of SPEC §2 for this person; `mentioned` people are registered in the same transaction."""
+        return self._guarded(
+            identity, lambda ctx: dispatch(ctx, parse(text, self.settings.max_command_length)), mentioned,
+        )
 
     def send(self, identity: people.Identity, pin: str, recipients: list[str], message: str = "") -> Reply:
         """`send` from a form's separate fields (e.g. a Slack modal): the message is never read as people."""
@@ -65,9 +69,11 @@ class Engine:
         """Register (or refresh) a platform account; returns the person's handle."""
         return self._unit(identity, lambda ctx: ctx.person.handle)
 
-    def _guarded(self, identity: people.Identity, work: Callable[[Context], Reply]) -> Reply:
+    def _guarded(
+        self, identity: people.Identity, work: Callable[[Context], Reply], others: Sequence[people.Identity] = (),
+    ) -> Reply:
         try:
-            return self._unit(identity, work)
+            return self._unit(identity, work, others)
         except DomainError as exc:
             return error(exc.message)
 

@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
 
-MAX_COMMAND_LENGTH = 45_000  # above any configured messaging.max_text_length (≤ 40,000)
+MAX_COMMAND_LENGTH = 42_000  # the default bound: above any configured messaging.max_text_length (≤ 40,000)
 WORDS = (
     "help", "new", "send", "reply", "inbox", "read", "dismiss", "save", "boards", "board", "share",
     "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
     "handle", "join", "start",
 )
-# Slack escapes links and mentions as <…|label>; the label may hold spaces.
+# Slack escapes links and mentions as <…|label>; the label may hold spaces but never < or > (Slack
+# sends those as &lt; &gt;). Every pattern here stops at the next "<", so no input makes one
+# rescan the rest of the text: matching is linear in the input's length.
 _TOKEN = re.compile(r"<[^<>\s][^<>]*>|\S+")
-SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]*)?>")  # <@U123> or <@U123|name>
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^<>]*)?>")  # <@U123> or <@U123|name>
 _HANDLE_TOKEN = re.compile(r"^@[A-Za-z0-9_.]+$")
 
 
@@ -75,11 +77,16 @@ def clean_text(text: str | None) -> str:
     return text.encode("utf-8", "replace").decode("utf-8").strip()
 
 
-def parse(text: str) -> Command:
-    """Parse one command line; unknown words come back as `help` with the word noted."""
+def too_long(length: int, limit: int) -> InvalidInput:
+    """The answer to a command line over the limit (checked before any pattern looks at it)."""
+    return InvalidInput(f"That command is too long ({length:,} characters; the limit is {limit:,}).")
+
+
+def parse(text: str, limit: int = MAX_COMMAND_LENGTH) -> Command:
+    """Parse one command line of at most `limit` characters; unknown words come back as `help` with the word noted."""
+    if len(text or "") > limit:
+        raise too_long(len(text), limit)
     text = clean_text(text)
-    if len(text) > MAX_COMMAND_LENGTH:
-        raise InvalidInput(f"That command is too long (over {MAX_COMMAND_LENGTH} characters).")
     tokens = _tokens(text)
     if not tokens:
         return Command("help")

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+COMMAND_OVERHEAD = 2_000  # a command's words and up to 50 people, besides its message
+
 
 @dataclass(frozen=True)
 class CoreSettings:
@@ -15,6 +17,11 @@ class CoreSettings:
     link_code_ttl_seconds: int = 600
     max_text_length: int = 2000
     slack_command: str = "/pin"
+
+    @property
+    def max_command_length(self) -> int:
+        """The longest command line worth reading: the message limit plus the words and people around it."""
+        return self.max_text_length + COMMAND_OVERHEAD
 
     def page_url(self, path: str) -> str:
         """An absolute link to one of Pinbridge's public pages."""

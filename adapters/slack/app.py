@@ -35,7 +35,7 @@ def build_app(
         process_before_response=True, listener_executor=executor,
         token_verification_enabled=False,  # auth.test on the first request, not while wiring (the API may not be up yet)
     )
-    runtime = Runtime(engine, directory or Directory(engine), slack_config.command)
+    runtime = Runtime(engine, directory or Directory(), slack_config.command)
     for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime)):
         listeners.register(app)
     # Anything else Slack sends (old buttons, events we did not ask for) is acknowledged, so it is not retried.

@@ -7,10 +7,14 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from adapters.slack.mentions import TooManyPeople
+from adapters.slack.mrkdwn import ESCAPE_FACTOR, command_text, message_text
 from adapters.slack.payloads import (
-    DirectMessage, ThreadReply, command_identity, command_line, dm_message, event_key,
+    DirectMessage, ThreadReply, command_identity, command_raw, dm_message, event_key,
 )
 from adapters.slack.runtime import Runtime, acknowledge, respond_with, tell
+from core.grammar import too_long
+from core.people import Identity
 from core.results import Reply, error
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,14 @@ def in_channel(text: str, reply: Reply) -> bool:
     return reply.ok and bool(words) and words[0].lower() in SHARED_WORDS
 
 
+class Refused(Exception):
+    """The input was refused before the engine saw it; `reply` says why."""
+
+    def __init__(self, reply: Reply):
+        super().__init__(reply.text)
+        self.reply = reply
+
+
 class CommandListeners:
     """`/pin …` and messages in the bot's DM (top level: a command line; in a thread: a reply)."""
 
@@ -35,13 +47,29 @@ class CommandListeners:
         app.command(self.rt.command)(ack=acknowledge, lazy=[self.run_command])
         app.event("message")(ack=acknowledge, lazy=[self.on_message])
 
+    def bounded(self, raw: str, limit: int) -> None:
+        """Refuse text too long to be a command before any pattern reads it (Slack escapes expand it at most 5×)."""
+        if len(raw) > ESCAPE_FACTOR * limit:
+            raise Refused(error(too_long(len(raw), limit).message))
+
+    def command(self, client: WebClient, speaker: Identity, raw: str) -> tuple[str, Reply]:
+        """Decode, resolve the people it mentions (capped), and run one command line."""
+        limit = self.rt.engine.settings.max_command_length
+        self.bounded(raw, limit)
+        text = command_text(raw)
+        try:
+            mentioned = self.rt.directory.mentioned(client, text, self.rt.engine.settings.max_group_size)
+        except TooManyPeople as exc:
+            raise Refused(error(str(exc))) from None
+        return text, self.rt.engine.run(self.rt.directory.speaker(client, speaker), text, mentioned)
+
     def run_command(self, body: dict, client: WebClient, respond) -> None:
         """Run the words after the slash command and answer through the response_url."""
-        text = command_line(body)
-        identity = self.rt.directory.speaker(client, command_identity(body))
-        self.rt.directory.resolve_mentions(client, text)
-        reply = self.rt.engine.run(identity, text)
-        respond_with(respond, reply, in_channel(text, reply))
+        try:
+            text, reply = self.command(client, command_identity(body), command_raw(body))
+        except Refused as refused:
+            return respond_with(respond, refused.reply)
+        return respond_with(respond, reply, in_channel(text, reply))
 
     def on_message(self, body: dict, client: WebClient) -> None:
         """A message event, processed once per event_id whatever Slack retries."""
@@ -49,18 +77,22 @@ class CommandListeners:
         if key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
             return
         found = dm_message(body)
-        if isinstance(found, ThreadReply):
-            self.thread_reply(client, found)
-        elif isinstance(found, DirectMessage) and found.text:
-            identity = self.rt.directory.speaker(client, found.identity)
-            self.rt.directory.resolve_mentions(client, found.text)
-            tell(client, found.channel, identity.external_id, self.rt.engine.run(identity, found.text))
+        try:
+            if isinstance(found, ThreadReply):
+                self.thread_reply(client, found)
+            elif isinstance(found, DirectMessage) and found.raw.strip():
+                _, reply = self.command(client, found.identity, found.raw)
+                tell(client, found.channel, found.identity.external_id, reply)
+        except Refused as refused:
+            thread = found.parent_ts if isinstance(found, ThreadReply) else None
+            tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread)
 
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
         """A reply in the thread of one of our DMs goes into that message's conversation."""
+        self.bounded(found.raw, self.rt.engine.settings.max_text_length)
         identity = self.rt.directory.speaker(client, found.identity)
         # chat id rule (payloads.py): our DMs are recorded under the person's user id
-        reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, found.text)
+        reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, message_text(found.raw))
         if reply is None:
             reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
         if not reply.ok:

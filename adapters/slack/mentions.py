@@ -1,10 +1,12 @@
 """Slack users behind `<@U123>` mentions (and the speaker), known to the engine via users.info.
 
 A `Directory` is built once per app and caches each users.info answer in memory for
-`ttl` seconds, so a busy person costs one users.info call (and one engine write) per
-TTL, not one per command. A failed look-up is cached as "unknown" too. Expired answers
-are dropped and the cache holds at most `limit` people, so it does not grow with the
-workspace over the process's life.
+`ttl` seconds, so a busy person costs one users.info call per TTL, not one per command.
+Only answers are cached — a person, or "not a person" for a bot or a deactivated account;
+a failed call (a 429, a network blip, any error) is not, so the next command asks again.
+Expired answers are dropped and the cache holds at most `limit` people, so it does not
+grow with the workspace over the process's life. The people found are handed to the
+engine with the command, which registers them in the command's own transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.expiring import DEFAULT_LIMIT, ExpiringCache
 from adapters.slack.payloads import profile_identity
-from core.engine import Engine
 from core.grammar import SLACK_MENTION
 from core.people import Identity
 
@@ -32,15 +33,13 @@ def mentioned_ids(text: str) -> list[str]:
 
 
 class Directory:
-    """users.info answers, cached with a TTL, registered with the engine on first sight."""
+    """users.info answers, cached with a TTL."""
 
-    def __init__(self, engine: Engine, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic,
-                 limit: int = DEFAULT_LIMIT):
-        self.engine = engine
+    def __init__(self, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic, limit: int = DEFAULT_LIMIT):
         self.known: ExpiringCache[str, Identity | None] = ExpiringCache(ttl, limit, clock)
 
     def lookup(self, client: WebClient, user_id: str) -> Identity | None:
-        """The person behind a user id (None for bots, strangers and failed look-ups), cached."""
+        """The person behind a user id (None for bots, strangers and failed look-ups); answers are cached."""
         hit, identity = self.known.get(user_id)
         if hit:
             return identity
@@ -48,12 +47,10 @@ class Directory:
             identity = profile_identity(client.users_info(user=user_id).get("user") or {})
         except SlackApiError as exc:
             log.info("users.info for %s failed: %s", user_id, exc.response.get("error"))
-            identity = None
+            return None  # not an answer: never cached
         except (SlackClientError, OSError) as exc:
             log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-            return None  # a network blip is not cached
-        if identity is not None:
-            self.engine.ensure(identity)
+            return None
         self.known.put(user_id, identity)
         return identity
 
@@ -68,7 +65,13 @@ class Directory:
             avatar_url=found.avatar_url, team_id=fallback.team_id or found.team_id, timezone=found.timezone,
         )
 
-    def resolve_mentions(self, client: WebClient, text: str) -> None:
-        """Make every mentioned Slack user known to the engine, so the grammar can name them."""
-        for user_id in mentioned_ids(text):
-            self.lookup(client, user_id)
+    def mentioned(self, client: WebClient, text: str, limit: int) -> list[Identity]:
+        """The people mentioned in a command, each looked up once; TooManyPeople past `limit` (before any call)."""
+        ids = mentioned_ids(text)
+        if len(ids) > limit:
+            raise TooManyPeople(f"That names {len(ids)} people; one command can name at most {limit}.")
+        return [found for found in (self.lookup(client, user_id) for user_id in ids) if found is not None]
+
+
+class TooManyPeople(Exception):
+    """A command mentions more people than any command can use (the group limit)."""

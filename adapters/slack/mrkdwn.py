@@ -7,11 +7,15 @@ import re
 from core.grammar import SLACK_MENTION
 
 ELLIPSIS = "…"
-# Slack's own markup arrives inside <…>: links, user and channel mentions, special words.
-_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>")
+# Slack's own markup arrives inside <…>: links, user and channel mentions, special words. Inside
+# <…> Slack never sends a raw < or > (they arrive as &lt; &gt;), so every pattern stops at the
+# next "<": no input makes one rescan the rest of the text, and matching stays linear.
+_LINK = re.compile(r"<((?:https?|mailto):[^|<>\s]+)(?:\|([^<>]*))?>")
 # User mentions: core.grammar.SLACK_MENTION, so a message shows as a name exactly what a command reads as a person.
-_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#(C[A-Z0-9]{1,20})(?:\|([^<>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^<>]*)?>")
+# Slack escapes &, < and > as entities, so raw text is at most this many times its decoded length.
+ESCAPE_FACTOR = 5
 
 
 def escape(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.slack.mrkdwn import command_text, message_text
 from core.people import Identity
 
 PLATFORM = "slack"
@@ -19,21 +18,21 @@ PLATFORM = "slack"
 
 @dataclass(frozen=True)
 class ThreadReply:
-    """A person's message in a thread of the bot's DM, answering the message at `parent_ts`."""
+    """A person's message in a thread of the bot's DM, answering the message at `parent_ts` (raw mrkdwn)."""
 
     identity: Identity
     channel: str
     parent_ts: str
-    text: str
+    raw: str
 
 
 @dataclass(frozen=True)
 class DirectMessage:
-    """A top-level message a person wrote in the bot's DM (run as a command line)."""
+    """A top-level message a person wrote in the bot's DM, run as a command line (raw mrkdwn)."""
 
     identity: Identity
     channel: str
-    text: str
+    raw: str
 
 
 def identity_of(user_id: str, team_id: str | None = None, username: str | None = None) -> Identity:
@@ -46,9 +45,9 @@ def command_identity(body: dict) -> Identity:
     return identity_of(str(body.get("user_id", "")), body.get("team_id"), body.get("user_name"))
 
 
-def command_line(body: dict) -> str:
-    """The words after the slash command, ready for the core grammar."""
-    return command_text(str(body.get("text") or ""))
+def command_raw(body: dict) -> str:
+    """The words after the slash command, as Slack sent them (escaped mrkdwn)."""
+    return str(body.get("text") or "")
 
 
 def actor_identity(body: dict) -> Identity:
@@ -80,10 +79,10 @@ def dm_message(body: dict) -> ThreadReply | DirectMessage | None:
         return None
     team = event.get("team") or body.get("team_id")
     identity = identity_of(str(event["user"]), team)
-    thread_ts = event.get("thread_ts")
+    thread_ts, raw = event.get("thread_ts"), str(event.get("text") or "")
     if thread_ts and thread_ts != event.get("ts"):
-        return ThreadReply(identity, str(event["channel"]), str(thread_ts), message_text(str(event.get("text") or "")))
-    return DirectMessage(identity, str(event["channel"]), command_text(str(event.get("text") or "")))
+        return ThreadReply(identity, str(event["channel"]), str(thread_ts), raw)
+    return DirectMessage(identity, str(event["channel"]), raw)
 
 
 def event_key(body: dict) -> str | None:

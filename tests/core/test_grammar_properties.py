@@ -199,3 +199,22 @@ def test_a_nul_character_is_refused_or_dropped_not_crashed(engine, request, db_u
 def test_a_board_name_that_grows_when_lower_cased_is_refused_or_kept(engine, request, db_url):
     reply = engine.run(ALICE, "board new " + "İ" * 31)
     assert reply.text.strip()
+
+
+_HOSTILE_FRAGMENTS = ["<@U1|", "<@U1", "<", ">", "|", "@", "@bob", ",", " ", "to", "send", "p1", "<http://a", "x"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(_HOSTILE_FRAGMENTS), max_size=4000).map("".join))
+def test_long_adversarial_command_lines_parse_or_are_refused(text):
+    try:
+        command = parse(text)
+    except InvalidInput as refused:
+        assert refused.message
+    else:
+        assert command.word in WORDS or command.word in ("help", "board_new")
+
+
+def test_a_command_line_over_the_limit_is_refused_before_it_is_read():
+    with pytest.raises(InvalidInput, match="too long"):
+        parse("send p1 to " + "<@U1|" * 8000, limit=4000)

@@ -45,6 +45,7 @@ def test_both_mention_forms_resolve_and_users_info_is_called_once_per_person(sla
 
 
 def test_a_mentioned_bot_is_not_a_person(slack, services, standin):
+    slack.command(ALICE, "help")
     answer = slack.command(ALICE, f"follow <@{standin.bot_user_id}>")
 
     assert "I don't know" in answer["text"]
@@ -79,7 +80,7 @@ def client(slack_api) -> WebClient:
 
 def test_the_directory_forgets_people_once_their_answer_expires(engine, client, standin):
     clock = Clock()
-    directory = Directory(engine, ttl=60, clock=clock)
+    directory = Directory(ttl=60, clock=clock)
     directory.lookup(client, ALICE)
     directory.lookup(client, BOB)
 
@@ -92,7 +93,7 @@ def test_the_directory_forgets_people_once_their_answer_expires(engine, client, 
 
 
 def test_the_directory_holds_at_most_its_limit_dropping_the_oldest(engine, client, standin):
-    directory = Directory(engine, limit=2)
+    directory = Directory(limit=2)
     for user in (ALICE, BOB, CAROL):
         directory.lookup(client, user)
 
@@ -102,3 +103,26 @@ def test_the_directory_holds_at_most_its_limit_dropping_the_oldest(engine, clien
     assert len(directory.known) == 2
     assert users_info_calls(standin, CAROL) == 1, "still cached"
     assert users_info_calls(standin, ALICE) == 2, "dropped as the oldest, so asked again"
+
+
+@pytest.mark.parametrize("mentions, refusal", [(300, "one command can name at most 10"), (4400, "too long")])
+def test_a_mention_flood_is_refused_before_any_users_info_call(slack, standin, mentions, refusal):
+    flood = " ".join(f"<@U{n:06d}>" for n in range(mentions))
+    answer = slack.command(ALICE, f"send p1 to {flood} hi")
+    assert refusal in answer["text"] and answer["response_type"] == "ephemeral"
+    assert standin.calls("users.info") == []
+
+
+def test_a_failed_users_info_is_not_remembered_as_a_stranger(slack, standin):
+    slack.command(ALICE, "help")  # her own look-up is answered and cached
+    standin.fail_next("users.info", status=429, retry_after=1)
+    first = slack.command(ALICE, f"follow <@{DAN}>")
+    assert "I don't know" in first["text"]
+    again = slack.command(ALICE, f"follow <@{DAN}>")  # asked again, not answered from a cached failure
+    assert again["text"] == "You follow @dan."
+
+
+def test_mentioned_people_are_registered_with_the_command_not_before_it(slack, services, standin):
+    answer = slack.command(ALICE, f"send p99 to <@{DAN}> hi")  # refused: there is no p99
+    assert "no pin p99" in answer["text"]
+    assert count_rows(services.sessions, Person) == 0  # a refused command changes nothing
