@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Blueprint, Response, request
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_bolt.request.internals import parse_body
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from adapters.slack import inbound
 from adapters.slack import install as slack_install
 from adapters.slack.app import build_app
 from adapters.slack.sender import SlackSender
@@ -37,7 +37,7 @@ def install(services: Services) -> Platform:
         store = settings.installation_store
         tokens = BotTokens(lambda team_id: _bot_token(store, team_id))
     return Platform(
-        name="slack", sender=SlackSender(sender_client, tokens), blueprint=blueprint(app, oauth),
+        name="slack", sender=SlackSender(sender_client, tokens), blueprint=blueprint(app, oauth, config.signing_secret),
         stop=lambda: executor.shutdown(wait=True),
     )
 
@@ -59,23 +59,16 @@ def _bot_token(store: SQLAlchemyInstallationStore, team_id: str | None) -> str |
     return bot.bot_token if bot else None
 
 
-def malformed(body: str, content_type: str | None) -> bool:
-    """True when Bolt could not even read the body (it would raise, and Flask would answer 500)."""
-    try:
-        return not isinstance(parse_body(body, content_type), dict)
-    except ValueError:
-        return True
-
-
-def blueprint(app, oauth: bool) -> Blueprint:
+def blueprint(app, oauth: bool, signing_secret: str) -> Blueprint:
     """POST /slack/events for everything Slack sends; in OAuth mode, the install and redirect pages."""
     handler = SlackRequestHandler(app)
     bp = Blueprint("slack", __name__)
 
     @bp.post(slack_install.EVENTS_PATH)
     def events():
-        if malformed(request.get_data(as_text=True), request.mimetype or None):
-            return Response("malformed Slack payload", status=400, mimetype="text/plain")
+        refused = inbound.check(request.get_data(as_text=True), request.headers, request.mimetype or None, signing_secret)
+        if refused is not None:
+            return Response(refused.reason, status=refused.status, mimetype="text/plain")
         return handler.handle(request)
 
     if oauth:

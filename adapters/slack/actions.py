@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from adapters.slack import cards, modals
 from adapters.slack.digests import MARK_ALL_READ
 from adapters.slack.payloads import action_value, actor_identity
-from adapters.slack.runtime import Runtime, acknowledge, respond_with
+from adapters.slack.runtime import Runtime, acknowledge, once, respond_with
 from core.refs import looks_like
 from core.results import error
 
@@ -30,14 +30,13 @@ class ActionListeners:
         self.rt = runtime
 
     def register(self, app: App) -> None:
-        app.action(cards.SAVE)(ack=acknowledge, lazy=[self.save])
-        app.action(cards.REPLY)(ack=acknowledge, lazy=[self.reply])
-        app.action(cards.SEND)(ack=acknowledge, lazy=[self.send])
-        app.action(cards.MARK_READ)(ack=acknowledge, lazy=[self.mark_read])
-        app.action(cards.OPEN_CONVERSATION)(ack=acknowledge, lazy=[self.open_conversation])
-        app.action(MARK_ALL_READ)(ack=acknowledge, lazy=[self.mark_all_read])
-        app.action(cards.LINK_CONFIRM)(ack=acknowledge, lazy=[self.confirm_link])
-        app.action(cards.LINK_CANCEL)(ack=acknowledge, lazy=[self.decline_link])
+        for action_id, listener in (
+            (cards.SAVE, self.save), (cards.REPLY, self.reply), (cards.SEND, self.send),
+            (cards.MARK_READ, self.mark_read), (cards.OPEN_CONVERSATION, self.open_conversation),
+            (MARK_ALL_READ, self.mark_all_read), (cards.LINK_CONFIRM, self.confirm_link),
+            (cards.LINK_CANCEL, self.decline_link),
+        ):
+            app.action(action_id)(ack=acknowledge, lazy=[once(self.rt, listener)])
         # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
         app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
 

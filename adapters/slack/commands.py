@@ -64,7 +64,9 @@ class CommandListeners:
         return text, self.rt.engine.run(self.rt.directory.speaker(client, speaker), text, mentioned)
 
     def run_command(self, body: dict, client: WebClient, respond) -> None:
-        """Run the words after the slash command and answer through the response_url."""
+        """Run the words after the slash command and answer through the response_url (once per trigger_id)."""
+        if self.rt.replayed(body):
+            return
         try:
             text, reply = self.command(client, command_identity(body), command_raw(body))
         except Refused as refused:

@@ -11,6 +11,8 @@ from adapters.slack.messages import Rendered, reply_message
 from core.engine import Engine
 from core.results import Reply
 
+TRIGGER_SOURCE = "slack_trigger"  # the inbound-dedup namespace of trigger_ids
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -20,10 +22,30 @@ class Runtime:
     directory: Directory
     command: str = "/pin"
 
+    def replayed(self, body: dict) -> bool:
+        """True for a request Slack's signature accepts but that already ran: its trigger_id was seen.
+
+        Slack gives every slash command, button click and modal submission its own trigger_id;
+        the same signed body posted again within the signature's 5-minute window carries the same one.
+        """
+        trigger = body.get("trigger_id")
+        return isinstance(trigger, str) and bool(trigger) and not self.engine.first_time(TRIGGER_SOURCE, trigger)
+
     @property
     def max_people(self) -> int:
         """How many people one send may name (the group limit counts the sender)."""
         return max(1, self.engine.settings.max_group_size - 1)
+
+
+def once(runtime: Runtime, listener):
+    """A button's lazy listener that runs once per trigger_id (a replayed click is acknowledged, not run)."""
+
+    def run(body: dict, client, respond) -> None:
+        if not runtime.replayed(body):
+            listener(body, client, respond)
+
+    run.__name__ = run.__qualname__ = listener.__name__  # Bolt reads the arguments to inject from this signature
+    return run
 
 
 def acknowledge(ack) -> None:

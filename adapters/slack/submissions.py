@@ -42,8 +42,17 @@ class SubmissionListeners:
         app.view(modals.SEND_MODAL)(self.send)
         app.view(modals.SAVE_MODAL)(self.save)
 
+    def replay(self, ack, body: dict) -> bool:
+        """A submission already handled (same trigger_id) is acknowledged and closes the modal; True then."""
+        if self.rt.replayed(body):
+            ack()
+            return True
+        return False
+
     def reply(self, ack, body: dict, view: dict) -> None:
         """Post the typed reply into the conversation."""
+        if self.replay(ack, body):
+            return None
         try:
             ref, text = modals.reply_submission(view)
         except modals.InvalidSubmission:
@@ -57,6 +66,8 @@ class SubmissionListeners:
 
     def send(self, ack, body: dict, view: dict) -> None:
         """Send the pin to the chosen people."""
+        if self.replay(ack, body):
+            return None
         try:
             form = modals.send_submission(view)
         except modals.InvalidSubmission:
@@ -70,6 +81,8 @@ class SubmissionListeners:
 
     def save(self, ack, body: dict, view: dict) -> None:
         """Save the pin to the chosen board."""
+        if self.replay(ack, body):
+            return None
         try:
             pin, board = modals.save_submission(view)
         except modals.InvalidSubmission:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hmac
+import json
 import logging
 
 from flask import Blueprint, jsonify, request
@@ -47,18 +48,20 @@ def blueprint(runner: TelegramRunner, secret: str) -> Blueprint:
             return _answer(403, "wrong or missing secret token")
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _answer(413, "update too large")
-        data = request.get_json(force=True, silent=True)
+        data = _json(request.get_data(cache=False))
         update_id = data.get("update_id") if isinstance(data, dict) else None
         if not isinstance(update_id, int) or isinstance(update_id, bool):
+            log.info("refused a Telegram webhook request: not a Telegram update")
             return _answer(400, "not a Telegram update")
         if not runner.running:
             return _answer(503, "the bot is starting")  # Telegram retries
         try:
             update = Update.de_json(data, runner.application.bot)
-        except (TypeError, ValueError, KeyError, AttributeError) as error:
-            log.info("malformed telegram update %s: %s", update_id, type(error).__name__)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as error:
+            log.info("refused a Telegram webhook request: malformed update %s (%s)", update_id, type(error).__name__)
             return _answer(400, "malformed update")
         if not well_formed(update):
+            log.info("refused a Telegram webhook request: malformed update %s", update_id)
             return _answer(400, "malformed update")
         try:
             runner.feed(update)
@@ -68,6 +71,14 @@ def blueprint(runner: TelegramRunner, secret: str) -> Blueprint:
         return _answer(200, "queued")
 
     return bp
+
+
+def _json(body: bytes):
+    """The parsed body, or None for anything that is not JSON (deep nesting included)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _answer(status: int, description: str):

@@ -8,6 +8,7 @@ Used by the sandbox page and by the Slack adapter's tests.
 from __future__ import annotations
 
 import json
+import secrets
 import re
 import time
 from urllib.parse import urlencode
@@ -84,8 +85,12 @@ def block_actions(
     return urlencode({"payload": json.dumps(payload)})
 
 
-def view_submission(user: dict, view: dict, values: dict, trigger_id: str = "t.submit") -> str:
-    """The urlencoded body of a submitted modal; `values` is state.values ({block_id: {action_id: state}})."""
+def view_submission(user: dict, view: dict, values: dict, trigger_id: str | None = None) -> str:
+    """The urlencoded body of a submitted modal; `values` is state.values ({block_id: {action_id: state}}).
+
+    Like Slack, every submission carries a trigger_id of its own (Pinbridge runs each trigger_id once).
+    """
+    trigger_id = trigger_id or f"{secrets.randbelow(10**12)}.{secrets.token_hex(8)}"
     submitted = {**view, "state": {"values": values}}
     payload = {
         "type": "view_submission", "team": {"id": TEAM, "domain": TEAM_DOMAIN}, "user": user, "api_app_id": APP_ID,

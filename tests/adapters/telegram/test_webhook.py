@@ -229,3 +229,16 @@ def test_hostile_and_malformed_updates_get_an_answer_or_are_ignored(bot, case, c
 
 def test_an_absurdly_large_body_is_refused(bot):
     assert bot.post(None, raw=b"{" + b" " * (2 << 20) + b"}").status_code == 413
+
+
+@pytest.mark.parametrize("raw", [
+    b"[" * 200_000,
+    b'{"update_id": 5, "message": ' + b'{"reply_to_message": ' * 3000 + b"{}" + b"}" * 3000 + b"}",
+    b"\xff\xfe not json",
+], ids=["deeply nested JSON", "a reply chain deeper than any Telegram sends", "not JSON at all"])
+def test_a_body_nobody_can_read_is_a_400_with_one_log_line(bot, caplog, raw):
+    caplog.set_level(logging.INFO)
+    response = bot.post(None, raw=raw)
+    assert response.status_code == 400
+    refusals = [r for r in caplog.records if "refused a Telegram webhook request" in r.getMessage()]
+    assert len(refusals) == 1 and not [r for r in caplog.records if r.exc_info]
