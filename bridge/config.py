@@ -37,6 +37,11 @@ class HttpConfig:
     port: int = 8080
     public_url: str = "http://127.0.0.1:8080"
     threads: int = 8
+    # waitress: how many connections it holds open, and how long one may sit idle (a slow client that
+    # trickles its request is cut off after this long without a byte; see README "Security").
+    connection_limit: int = 1000
+    channel_timeout_seconds: int = 15
+    backlog: int = 1024
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ class DeliveryConfig:
 class UnfurlConfig:
     enabled: bool = True
     allow_private_addresses: bool = False  # true only for a sandbox or tests serving pages locally
-    timeout_seconds: float = 5.0
+    timeout_seconds: float = 5.0  # each network wait
+    deadline_seconds: float = 10.0  # the whole fetch of one page, redirects included
     max_page_bytes: int = 524_288
 
 
@@ -246,6 +252,9 @@ def _check(config: Config) -> None:
     _url(config.telegram.api_base_url, "telegram.api_base_url")
     _within(config.http.port, 0, 65535, "http.port")
     _within(config.http.threads, 1, 256, "http.threads")
+    _within(config.http.connection_limit, 10, 100_000, "http.connection_limit")
+    _within(config.http.channel_timeout_seconds, 2, 3600, "http.channel_timeout_seconds")
+    _within(config.http.backlog, 16, 65_535, "http.backlog")
     _within(config.messaging.max_group_size, 2, 50, "messaging.max_group_size")
     _within(config.messaging.max_text_length, 1, 40_000, "messaging.max_text_length")
     _within(config.messaging.link_code_ttl_seconds, 30, 86_400, "messaging.link_code_ttl_seconds")
@@ -256,6 +265,8 @@ def _check(config: Config) -> None:
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
     if not 0.5 <= config.unfurl.timeout_seconds <= 60:
         raise ConfigError(f"unfurl.timeout_seconds: must be between 0.5 and 60, got {config.unfurl.timeout_seconds}")
+    if not config.unfurl.timeout_seconds <= config.unfurl.deadline_seconds <= 120:
+        raise ConfigError(f"unfurl.deadline_seconds: must be between unfurl.timeout_seconds and 120, got {config.unfurl.deadline_seconds}")
     if not config.database_url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("database_url: use sqlite:///file.db or postgresql+psycopg://user@host/db")
     _one_of(config.telegram.mode, ("webhook", "polling"), "telegram.mode")

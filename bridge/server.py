@@ -10,7 +10,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bridge.app import create_app
-from bridge.config import Config
+from bridge.config import Config, HttpConfig
 from bridge.digests import DigestScheduler
 from bridge.metrics import Metrics
 from bridge.pacing import Pacing
@@ -48,8 +48,7 @@ class Running:
 
     def _web(self) -> None:
         http = self.services.config.http
-        app = create_app(services=self.services, metrics=self.metrics)
-        server = create_server(app, host=http.host, port=http.port, threads=http.threads, clear_untrusted_proxy_headers=True)
+        server = web_server(create_app(services=self.services, metrics=self.metrics), http)
 
         def stop_web() -> None:
             wasyncore.close_all(server._map)  # stop accepting; in-flight requests finish
@@ -70,7 +69,9 @@ class Running:
 
     def _unfurler(self) -> None:
         settings = self.services.config.unfurl
-        fetcher = PageFetcher(settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses)
+        fetcher = PageFetcher(
+            settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses, settings.deadline_seconds,
+        )
         unfurler = Unfurler(self.services.sessions, fetcher)
         self._background("unfurl", unfurler.run, unfurler.stop, join_timeout=30)
 
@@ -100,6 +101,22 @@ class Running:
             except Exception:  # noqa: BLE001 - keep stopping the rest
                 log.exception("error while stopping")
         self.services.close()
+
+
+def web_server(app, http: HttpConfig):
+    """waitress with limits set on purpose: many connections, a short idle timeout, poll() not select().
+
+    Slack and Telegram send small requests quickly; a client that sits on a connection (or
+    trickles it) is closed after `channel_timeout_seconds` without a byte, and holding many
+    such connections does not lock out the platforms while there are `connection_limit` slots.
+    In production a reverse proxy in front adds what waitress has not (README "Security").
+    """
+    return create_server(
+        app, host=http.host, port=http.port, threads=http.threads, clear_untrusted_proxy_headers=True,
+        connection_limit=http.connection_limit, channel_timeout=http.channel_timeout_seconds,
+        cleanup_interval=max(1, http.channel_timeout_seconds // 2), backlog=http.backlog,
+        asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+    )
 
 
 def run(config: Config, role: str) -> None:

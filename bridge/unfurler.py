@@ -13,7 +13,8 @@ import ipaddress
 import logging
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -31,34 +32,50 @@ class Refused(Exception):
 
 
 class PageFetcher:
-    """GETs an HTML page with limits on time, size, redirects and destinations."""
+    """GETs an HTML page with limits on time, size, redirects and destinations.
 
-    def __init__(self, timeout: float = 5.0, max_bytes: int = 512 * 1024, allow_private: bool = False):
-        self.max_bytes, self.allow_private = max_bytes, allow_private
+    `timeout` bounds each network wait; `deadline` bounds the whole fetch, redirects and
+    body included, so a page that sends a byte every second cannot keep a fetch going.
+    """
+
+    def __init__(self, timeout: float = 5.0, max_bytes: int = 512 * 1024, allow_private: bool = False,
+                 deadline: float = 10.0, clock=time.monotonic):
+        self.max_bytes, self.allow_private, self.timeout, self.deadline, self.clock = max_bytes, allow_private, timeout, deadline, clock
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=False,
             headers={"User-Agent": "Pinbridge link preview", "Accept": "text/html"},
         )
 
     def fetch(self, url: str) -> str | None:
-        """The page's HTML, or None when it is not a reachable HTML page."""
+        """The page's HTML, or None when it is not a reachable HTML page; Refused past the deadline."""
+        ends = self.clock() + self.deadline
         for _ in range(MAX_REDIRECTS + 1):
             target, host, sni = self.pinned(url)
-            with self.client.stream("GET", target, headers={"Host": host}, extensions={"sni_hostname": sni}) as response:
+            timeout = httpx.Timeout(self._left(ends, url))
+            with self.client.stream(
+                "GET", target, headers={"Host": host}, extensions={"sni_hostname": sni}, timeout=timeout,
+            ) as response:
                 if response.is_redirect and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
                     continue
                 if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
                     return None
-                return self._read(response)
+                return self._read(response, ends, url)
         return None
 
-    def _read(self, response: httpx.Response) -> str:
+    def _left(self, ends: float, url: str) -> float:
+        left = ends - self.clock()
+        if left <= 0:
+            raise Refused(f"{urlsplit(url).hostname} did not answer within {self.deadline:.0f}s")
+        return min(self.timeout, left)
+
+    def _read(self, response: httpx.Response, ends: float, url: str) -> str:
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) >= self.max_bytes:
                 break  # the head of a page holds its meta tags
+            self._left(ends, url)
         return bytes(body[: self.max_bytes]).decode(response.encoding or "utf-8", "replace")
 
     def pinned(self, url: str) -> tuple[str, str, str]:
@@ -91,13 +108,19 @@ class PageFetcher:
 
 
 class Unfurler:
-    """Claims pins whose page is unread, fetches and parses them a few at a time."""
+    """Claims pins whose page is unread and fetches them on a few threads, each on its own.
 
-    def __init__(self, sessions, fetcher: PageFetcher, batch: int = 8, threads: int = 4, idle_sleep: float = 2.0):
+    A pin is claimed when a thread is free and its card is stored as soon as its page is
+    read: one slow page holds up only itself, never a batch.
+    """
+
+    def __init__(self, sessions, fetcher: PageFetcher, threads: int = 4, idle_sleep: float = 2.0):
         self.sessions, self.fetcher = sessions, fetcher
-        self.batch, self.idle_sleep = batch, idle_sleep
+        self.threads, self.idle_sleep = threads, idle_sleep
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="unfurl")
+        self.in_flight: dict[Future, int] = {}
         self._stop = threading.Event()
+        self.heartbeat = time.monotonic()
 
     def card_of(self, url: str) -> dict[str, str] | None:
         """What the page says about itself, or None when it could not be read (for whatever reason)."""
@@ -110,32 +133,45 @@ class Unfurler:
             log.info("could not unfurl %s: %s", urlsplit(url).hostname, type(exc).__name__)
         return None
 
-    def run_once(self) -> int:
-        """Unfurl one batch; returns how many pins were handled."""
-        with transaction(self.sessions) as session:
-            claimed = unfurl.claim(session, utcnow(), self.batch)
-        if not claimed:
+    def step(self, wait_seconds: float) -> int:
+        """Claim pins for the free threads, store the cards that are ready; returns how many were stored."""
+        free = self.threads - len(self.in_flight)
+        if free > 0:
+            with transaction(self.sessions) as session:
+                claimed = unfurl.claim(session, utcnow(), free)
+            for pin_id, url in claimed:
+                self.in_flight[self.pool.submit(self.card_of, url)] = pin_id
+        if not self.in_flight:
             return 0
-        cards = list(self.pool.map(self.card_of, [url for _, url in claimed]))
-        with transaction(self.sessions) as session:
-            for (pin_id, _), card in zip(claimed, cards, strict=True):
-                unfurl.apply(session, pin_id, card, utcnow())
-        return len(claimed)
+        done, _ = wait(self.in_flight, timeout=wait_seconds, return_when=FIRST_COMPLETED)
+        for future in done:
+            pin_id = self.in_flight.pop(future)
+            with transaction(self.sessions) as session:
+                unfurl.apply(session, pin_id, future.result(), utcnow())
+        return len(done)
+
+    def run_once(self) -> int:
+        """Unfurl what is waiting now, to the end (for tests and one-off runs); returns how many pins."""
+        handled = self.step(self.idle_sleep)
+        while self.in_flight:
+            handled += self.step(self.idle_sleep)
+        return handled
 
     def run(self) -> None:
         """Unfurl until stop()."""
         while not self._stop.is_set():
             try:
-                busy = self.run_once()
+                busy = self.step(self.idle_sleep)
             except Exception:  # noqa: BLE001 - leased pins come back after the lease; keep going
                 log.exception("unfurl pass failed")
                 busy = 0
-            if not busy:
+            self.heartbeat = time.monotonic()
+            if not busy and not self.in_flight:
                 self._stop.wait(self.idle_sleep)
         self.close()
 
     def stop(self) -> None:
-        """Finish the current batch and return from run()."""
+        """Finish the current pages and return from run()."""
         self._stop.set()
 
     def close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flask import Flask, Response, redirect
 from sqlalchemy import select
@@ -94,3 +96,53 @@ def test_a_page_with_a_nul_character_still_unfurls(engine, sessions):
         unfurler.close()
     with transaction(sessions) as session:
         assert session.scalar(select(Pin.title)) == "Tent for two"
+
+
+def _trickling_site(pause: float, stop: threading.Event):
+    """A page that sends one byte every `pause` seconds, for as long as anyone listens."""
+    app = Flask(__name__)
+
+    def slow():
+        def body():
+            yield "<html><head><title>Slow</title>"
+            while not stop.is_set():
+                stop.wait(pause)
+                yield " "
+        return Response(body(), mimetype="text/html")
+
+    app.add_url_rule("/slow", "slow", slow)
+    app.add_url_rule("/fast", "fast", lambda: PAGE)
+    return app
+
+
+def test_a_page_that_trickles_is_cut_off_at_the_deadline():
+    stop = threading.Event()
+    with serve(_trickling_site(0.2, stop)) as served:
+        fetcher = PageFetcher(allow_private=True, timeout=2, deadline=1)
+        with pytest.raises(Refused, match="within 1s"):
+            fetcher.fetch(f"{served.url}/slow")
+        stop.set()
+        fetcher.close()
+
+
+def test_one_slow_page_holds_up_nobody_else(engine, sessions):
+    stop = threading.Event()
+    alice = slack_user("alice")
+    with serve(_trickling_site(0.2, stop)) as served:
+        say(engine, alice, f"new {served.url}/slow")
+        unfurler = Unfurler(sessions, PageFetcher(allow_private=True, deadline=30), threads=2, idle_sleep=0.05)
+        unfurler.step(0.05)  # the slow page is claimed and stays in flight
+        for n in range(3):  # pins made meanwhile are read and stored while it trickles on
+            say(engine, alice, f"new {served.url}/fast?n={n}")
+        for _ in range(200):
+            unfurler.step(0.05)
+            with transaction(sessions) as session:
+                done = session.scalars(select(Pin.unfurl_state).where(Pin.url.like("%fast%"))).all()
+            if done.count("done") == 3:
+                break
+        assert done.count("done") == 3
+        with transaction(sessions) as session:
+            assert session.scalar(select(Pin.unfurl_state).where(Pin.url.like("%slow"))) == "working"
+        stop.set()
+        unfurler.run_once()
+        unfurler.close()
