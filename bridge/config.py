@@ -6,6 +6,7 @@ Any unknown key or bad value stops start-up with one line naming the key.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class HttpConfig:
 @dataclass(frozen=True)
 class SandboxConfig:
     enabled: bool = True
+    # The sandbox has no login (anyone who reaches it can act as anyone): loopback only, unless said here.
+    allow_network: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,23 @@ class Config:
                 found += [getattr(value, f.name) for f in dataclasses.fields(value) if f.metadata.get("secret")]
         return [v for v in found if v]
 
+    def real_platforms(self) -> list[str]:
+        """Enabled platforms given real credentials (a bot token, or Slack's OAuth app)."""
+        real = []
+        for platform in ("slack", "telegram"):
+            section = getattr(self, platform)
+            oauth = platform == "slack" and section.install_mode == "oauth" and bool(section.client_id)
+            if section.enabled and (section.bot_token or oauth):
+                real.append(platform)
+        return real
+
     def uses_sandbox(self, platform: str) -> bool:
-        """True when the sandbox stands in for this platform (sandbox on, no real credentials)."""
-        section = getattr(self, platform)
-        oauth = platform == "slack" and section.install_mode == "oauth" and bool(section.client_id)
-        return self.sandbox.enabled and section.enabled and not (section.bot_token or oauth)
+        """True when the sandbox stands in for this platform: it is on, and no platform is real.
+
+        As soon as one platform is real the sandbox is off entirely: its page would otherwise let
+        anyone on it create people and drive them against the real workspace.
+        """
+        return self.sandbox.enabled and getattr(self, platform).enabled and not self.real_platforms()
 
 
 def make_url_password(url: str) -> str | None:
@@ -281,6 +296,28 @@ def _check(config: Config) -> None:
     except InvalidInput as exc:
         raise ConfigError(f"digests.default: {exc.message}") from None
     _check_secrets(config)
+    _check_sandbox_address(config)
+
+
+def _check_sandbox_address(config: Config) -> None:
+    if not (config.uses_sandbox("slack") or config.uses_sandbox("telegram")) or config.sandbox.allow_network:
+        return
+    if not is_loopback(config.http.host):
+        raise ConfigError(
+            f"http.host: the sandbox has no login and listens only on a loopback address, not {config.http.host!r} "
+            "(set sandbox.allow_network: true to serve it to the network anyway)"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and the loopback addresses (127.0.0.0/8, ::1)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_secrets(config: Config) -> None:
@@ -292,6 +329,9 @@ def _check_secrets(config: Config) -> None:
                 raise ConfigError(f"{platform}.{name}: looks like a placeholder — put the real value in the environment")
         if not section.enabled or config.uses_sandbox(platform):
             continue
+        real = [p for p in config.real_platforms() if p != platform]
+        why = (f"the sandbox is off because {', '.join(real)} is real — set it, or {platform}.enabled: false"
+               if config.sandbox.enabled and real else f"{platform} is enabled and the sandbox is off")
         if platform == "slack" and section.install_mode == "oauth":
             needed = ("signing_secret",)
             if not (section.client_id and section.client_secret):
@@ -300,7 +340,7 @@ def _check_secrets(config: Config) -> None:
             needed = ("bot_token",)
         for name in needed:
             if not getattr(section, name):
-                raise ConfigError(f"{platform}.{name}: required when {platform} is enabled and the sandbox is off")
+                raise ConfigError(f"{platform}.{name}: required — {why}")
 
 
 def _url(value: str, name: str) -> None:

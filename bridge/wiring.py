@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,11 +13,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import logs, migrate
-from bridge.config import Config
+from bridge.config import Config, is_loopback
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
 from core.models import Invite, LinkCode
 from core.ports import Sender
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -100,7 +103,11 @@ def install_platforms(services: Services) -> None:
         from bridge.sandbox import Sandbox
 
         plays = frozenset(p for p in ("slack", "telegram") if config.uses_sandbox(p))
-        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username, plays=plays)
+        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username, plays=plays,
+                                   public_url=config.http.public_url)
+        if config.sandbox.allow_network and not is_loopback(config.http.host):
+            log.warning("the sandbox is served to the network on %s: anyone who reaches it can act as anyone",
+                        config.http.host)
         services.config = sandboxed(config)
         protect(services.config)
     if services.config.slack.enabled:

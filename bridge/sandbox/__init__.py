@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask
+from urllib.parse import urlsplit
 
+from flask import Blueprint, Flask, jsonify, request
+
+from bridge.config import is_loopback
 from bridge.sandbox import slack_api, telegram_api
 from bridge.sandbox.slack_state import SlackStandin
 from bridge.sandbox.telegram_state import TelegramStandin
@@ -24,6 +27,7 @@ class Sandbox:
     plays: frozenset[str] = frozenset({"slack", "telegram"})  # the platforms it stands in for
     slack: SlackStandin = field(default_factory=SlackStandin)
     telegram: TelegramStandin = None
+    public_url: str = "http://127.0.0.1:8080"  # besides loopback names, the one Host the sandbox answers to
 
     def __post_init__(self) -> None:
         if self.telegram is None:
@@ -34,8 +38,10 @@ class Sandbox:
 
     def mount(self, app: Flask) -> None:
         """Serve the stand-ins from the main app."""
-        app.register_blueprint(slack_api.blueprint(self.slack, url_prefix=SLACK_PREFIX))
-        app.register_blueprint(telegram_api.blueprint(self.telegram, url_prefix=TELEGRAM_PREFIX))
+        for bp in (slack_api.blueprint(self.slack, url_prefix=SLACK_PREFIX),
+                   telegram_api.blueprint(self.telegram, url_prefix=TELEGRAM_PREFIX)):
+            bp.before_request(self.only_own_host)
+            app.register_blueprint(bp)
 
     def page(self, services) -> Blueprint:
         """The sandbox page at / and its JSON API, playing people on both stand-ins."""
@@ -43,4 +49,13 @@ class Sandbox:
             ui,  # only when served: the page pulls in the digest runner and PTB
         )
 
-        return ui.blueprint(self, services)
+        bp = ui.blueprint(self, services)
+        bp.before_request(self.only_own_host)
+        return bp
+
+    def only_own_host(self):
+        """Refuse requests addressed to any other host name: a DNS-rebinding page cannot drive the sandbox."""
+        host = urlsplit(f"//{request.host}").hostname or ""
+        if is_loopback(host) or host == (urlsplit(self.public_url).hostname or "").lower():
+            return None
+        return jsonify(error="The sandbox answers only on localhost or its own public_url host."), 403

@@ -12,10 +12,9 @@ import httpx
 import pytest
 
 from bridge.app import create_app
-from bridge.config import from_dict
-from bridge.sandbox import Sandbox
+from bridge.config import ConfigError, from_dict
 from bridge.sandbox.reset import delete_everything
-from bridge.wiring import build, sandboxed
+from bridge.wiring import build
 from core.models import Person, Pin
 from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
 from tests.factories import count_rows, friends, say, slack_user, telegram_user
@@ -198,18 +197,46 @@ def test_reset_empties_every_table_and_ids_start_at_one(db, engine, sessions):
     assert "p1" in say(engine, bob, BOOTS).text
 
 
-def test_with_one_real_platform_reset_and_digests_for_everyone_are_off(db_url):
+def test_with_one_real_platform_there_is_no_sandbox_at_all(db_url):
     config = from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test"},
-                        "slack": {"bot_token": "xoxb-a-real-token", "signing_secret": "a-real-secret"}})
-    services = build(config, platforms=False)
-    services.sandbox = Sandbox(plays=frozenset({"telegram"}))  # what wiring does, without starting the platforms
-    services.config = sandboxed(config)
+                        "slack": {"bot_token": "xoxb-a-real-token", "signing_secret": "a-real-secret"},
+                        "telegram": {"enabled": False}})
+    services = build(config)
     client = create_app(services=services).test_client()
-    page = client.get("/").get_data(as_text=True)
-    assert 'id="reset"' not in page and 'id="run-digests"' not in page
-    for action in ("reset", "digests"):
-        refused = client.post(f"/sandbox/ui/{action}", json={})
-        assert refused.status_code == 409 and "real" in refused.get_json()["error"]
-    feed = client.get("/sandbox/ui/feed").get_json()
-    assert feed["slack"]["live"] is False and feed["telegram"]["live"] is True
+    assert services.sandbox is None
+    assert "sandbox" not in client.get("/").get_data(as_text=True).lower()
+    for action in ("reset", "digests", "telegram/people"):
+        assert client.post(f"/sandbox/ui/{action}", json={}).status_code == 404
+    assert client.post("/sandbox/telegram/bot123456:SANDBOX/getMe").status_code == 404
+    services.platforms["slack"].stop()
+    services.close()
+
+
+def test_a_real_platform_beside_one_without_a_token_is_a_config_error():
+    with pytest.raises(ConfigError, match=r"^telegram\.bot_token: required — the sandbox is off because slack is real"):
+        from_dict({"slack": {"bot_token": "xoxb-a-real-token", "signing_secret": "a-real-secret"}})
+
+
+def test_the_sandbox_refuses_to_listen_on_the_network_unless_told(tmp_path):
+    with pytest.raises(ConfigError, match=r"^http\.host: the sandbox has no login"):
+        from_dict({"http": {"host": "0.0.0.0"}})
+    assert from_dict({"http": {"host": "0.0.0.0"}, "sandbox": {"allow_network": True}}).sandbox.allow_network
+    assert from_dict({"http": {"host": "0.0.0.0"}, "sandbox": {"enabled": False},
+                      "slack": {"enabled": False}, "telegram": {"enabled": False}}).http.host == "0.0.0.0"
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8080", "10.0.0.5"])
+def test_the_sandbox_answers_only_its_own_host_names(db_url, host):
+    services = build(from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test:8080"}}), platforms=True)
+    client = create_app(services=services).test_client()
+    people = count_rows(services.sessions, Person)
+    for method, path in (("post", "/sandbox/ui/reset"), ("get", "/"), ("post", "/sandbox/ui/slack/people"),
+                         ("post", "/sandbox/slack/api/auth.test")):
+        refused = getattr(client, method)(path, json={"name": "Eve"}, headers={"Host": host})
+        assert refused.status_code == 403, (method, path)
+    for allowed in ("127.0.0.1:8080", "localhost", "pins.test:8080", "[::1]:8080"):
+        assert client.get("/", headers={"Host": allowed}).status_code == 200
+    assert count_rows(services.sessions, Person) == people
+    for platform in services.platforms.values():
+        platform.stop()
     services.close()
