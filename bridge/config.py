@@ -107,6 +107,11 @@ class UnfurlConfig:
 
 
 @dataclass(frozen=True)
+class HealthConfig:
+    stale_after_seconds: float = 60.0  # a background part with no completed cycle for this long makes /healthz 503
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite:///pinbridge.db"
     log_level: str = "INFO"
@@ -118,6 +123,7 @@ class Config:
     digests: DigestsConfig = field(default_factory=DigestsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     unfurl: UnfurlConfig = field(default_factory=UnfurlConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
     def core(self) -> CoreSettings:
         """The part of the config the engine needs."""
@@ -278,6 +284,8 @@ def _check(config: Config) -> None:
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
+    if not 5 <= config.health.stale_after_seconds <= 3600:
+        raise ConfigError(f"health.stale_after_seconds: must be between 5 and 3600, got {config.health.stale_after_seconds}")
     if not 0.5 <= config.unfurl.timeout_seconds <= 60:
         raise ConfigError(f"unfurl.timeout_seconds: must be between 0.5 and 60, got {config.unfurl.timeout_seconds}")
     if not config.unfurl.timeout_seconds <= config.unfurl.deadline_seconds <= 120:

@@ -45,8 +45,8 @@ def run_due(
 class DigestScheduler:
     """APScheduler host: one interval job with a stable id; the database keeps it exactly-once."""
 
-    def __init__(self, sessions, default_schedule: str, every_seconds: int = 60):
-        self.sessions, self.default_schedule = sessions, default_schedule
+    def __init__(self, sessions, default_schedule: str, every_seconds: int = 60, heartbeat=lambda: None):
+        self.sessions, self.default_schedule, self.heartbeat = sessions, default_schedule, heartbeat
         self.scheduler = BackgroundScheduler(
             timezone="UTC",
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -60,9 +60,10 @@ class DigestScheduler:
         """One pass; errors are logged and the next tick tries again."""
         try:
             queued = run_due(self.sessions, self.default_schedule)
-        except Exception:  # noqa: BLE001 - a failed pass must not kill the scheduler thread
-            log.exception("digest pass failed; retrying on the next tick")
+        except Exception as exc:  # noqa: BLE001 - a failed pass must not kill the scheduler thread
+            log.warning("digest pass failed (%s); retrying on the next tick", type(exc).__name__)
             return 0
+        self.heartbeat()
         if queued:
             log.info("queued %d digests", queued)
         return queued

@@ -41,13 +41,27 @@ def snapshot(services, full: bool = False) -> dict:
     }
 
 
+def parts(services) -> dict:
+    """The background parts this process runs: seconds since each completed a cycle, and which are stale."""
+    report = services.heartbeats.report()
+    return {
+        "parts": {
+            name: {"age_seconds": None if h.age_seconds is None else round(h.age_seconds, 1),
+                   "limit_seconds": h.limit_seconds, "stale": h.stale}
+            for name, h in report.items()
+        },
+        "stale": [name for name, h in report.items() if h.stale],
+    }
+
+
 def blueprint(services, metrics: Metrics) -> Blueprint:
     """GET /healthz (JSON) and GET /metrics (Prometheus text format)."""
     bp = Blueprint("ops", __name__)
 
     @bp.get("/healthz")
     def healthz():
-        facts = snapshot(services)
+        facts = {**snapshot(services), **parts(services)}
+        facts["ok"] = facts["ok"] and not facts["stale"]
         return jsonify(facts), 200 if facts["ok"] else 503
 
     @bp.get("/metrics")

@@ -27,6 +27,7 @@ class Running:
     def __init__(self, services: Services, role: str):
         self.services, self.role = services, role
         self.metrics = Metrics()
+        self.health = services.config.health
         self.stops: list = []
 
     def start(self) -> None:
@@ -64,6 +65,7 @@ class Running:
             batch_size=delivery.batch_size, lease_seconds=delivery.lease_seconds,
             max_attempts=delivery.max_attempts, pacing=Pacing(), metrics=self.metrics,
             idle_sleep=delivery.poll_interval_seconds,
+            heartbeat=self.services.heartbeats.expect("worker", self.health.stale_after_seconds),
         )
         self._background("worker", worker.run, worker.stop, join_timeout=60)
 
@@ -72,12 +74,20 @@ class Running:
         fetcher = PageFetcher(
             settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses, settings.deadline_seconds,
         )
-        unfurler = Unfurler(self.services.sessions, fetcher)
+        unfurler = Unfurler(
+            self.services.sessions, fetcher,
+            heartbeat=self.services.heartbeats.expect("unfurler", self.health.stale_after_seconds),
+        )
         self._background("unfurl", unfurler.run, unfurler.stop, join_timeout=30)
 
     def _scheduler(self) -> None:
         digests = self.services.config.digests
-        scheduler = DigestScheduler(self.services.sessions, digests.default, digests.check_every_seconds)
+        # The scheduler beats once per pass: allow a few missed ticks before calling it stale.
+        limit = max(self.health.stale_after_seconds, 3 * digests.check_every_seconds)
+        scheduler = DigestScheduler(
+            self.services.sessions, digests.default, digests.check_every_seconds,
+            heartbeat=self.services.heartbeats.expect("scheduler", limit),
+        )
         scheduler.add_housekeeping()
         scheduler.start()
         self.stops.append(scheduler.stop)

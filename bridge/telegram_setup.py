@@ -16,6 +16,8 @@ from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import blueprint
 from bridge.wiring import Platform, Services
 
+HEALTH_LIMIT = 30.0  # seconds without a pulse of the bot's event loop before /healthz calls it stale
+
 
 @dataclass
 class Telegram:
@@ -45,6 +47,7 @@ def assemble(services: Services) -> Telegram:
         application, loop, mode=config.mode,
         webhook_url=services.config.http.public_url.rstrip("/") + "/telegram/webhook",
         secret=config.webhook_secret, commands=bot_commands(services.config.messaging.max_group_size),
+        pulse=lambda: services.heartbeats.beat("telegram"),
     )
     # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries.
     sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url), loop, services.engine)
@@ -54,7 +57,9 @@ def assemble(services: Services) -> Telegram:
 def install(services: Services) -> Platform:
     """The Telegram platform; `start` boots the bot in the background (webhook or polling)."""
     telegram = assemble(services)
-    return Platform(
-        name="telegram", sender=telegram.sender, blueprint=telegram.blueprint,
-        start=telegram.runner.start, stop=telegram.stop,
-    )
+
+    def start() -> None:
+        services.heartbeats.expect("telegram", HEALTH_LIMIT)  # only a process that runs the bot watches it
+        telegram.runner.start()
+
+    return Platform(name="telegram", sender=telegram.sender, blueprint=telegram.blueprint, start=start, stop=telegram.stop)

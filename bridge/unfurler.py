@@ -14,11 +14,13 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from bridge.health import Backoff
 from core import unfurl
 from core.clock import utcnow
 from core.db import transaction
@@ -114,13 +116,13 @@ class Unfurler:
     read: one slow page holds up only itself, never a batch.
     """
 
-    def __init__(self, sessions, fetcher: PageFetcher, threads: int = 4, idle_sleep: float = 2.0):
-        self.sessions, self.fetcher = sessions, fetcher
+    def __init__(self, sessions, fetcher: PageFetcher, threads: int = 4, idle_sleep: float = 2.0,
+                 heartbeat: Callable[[], None] = lambda: None):
+        self.sessions, self.fetcher, self.heartbeat = sessions, fetcher, heartbeat
         self.threads, self.idle_sleep = threads, idle_sleep
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="unfurl")
         self.in_flight: dict[Future, int] = {}
         self._stop = threading.Event()
-        self.heartbeat = time.monotonic()
 
     def card_of(self, url: str) -> dict[str, str] | None:
         """What the page says about itself, or None when it could not be read (for whatever reason)."""
@@ -158,14 +160,18 @@ class Unfurler:
         return handled
 
     def run(self) -> None:
-        """Unfurl until stop()."""
+        """Unfurl until stop(); a failed step (the database down) waits a capped backoff."""
+        backoff = Backoff(cap=30.0)
         while not self._stop.is_set():
             try:
                 busy = self.step(self.idle_sleep)
-            except Exception:  # noqa: BLE001 - leased pins come back after the lease; keep going
-                log.exception("unfurl pass failed")
-                busy = 0
-            self.heartbeat = time.monotonic()
+            except Exception as exc:  # noqa: BLE001 - leased pins come back after the lease; keep going
+                delay = backoff.next()
+                log.warning("link preview step failed (%s); trying again in %.1fs", type(exc).__name__, delay)
+                self._stop.wait(delay)
+                continue
+            backoff.reset()
+            self.heartbeat()
             if not busy and not self.in_flight:
                 self._stop.wait(self.idle_sleep)
         self.close()

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import logs, migrate
+from bridge.health import Heartbeats
 from bridge.config import Config, is_loopback
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
@@ -41,6 +42,7 @@ class Services:
     engine: Engine
     platforms: dict[str, Platform] = field(default_factory=dict)
     sandbox: object | None = None  # bridge.sandbox.Sandbox when the sandbox stands in
+    heartbeats: Heartbeats = field(default_factory=Heartbeats)  # the background parts this process runs
 
     def __post_init__(self) -> None:
         protect(self.config)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
+from bridge.health import Backoff
 from bridge.logs import redactor
 from bridge.metrics import Metrics
 from bridge.pacing import Pacing, RateGate
@@ -28,6 +29,7 @@ from core.ports import Outgoing, RetryLater, Sender, SendResult
 from core.settings import CoreSettings
 
 log = logging.getLogger(__name__)
+FINAL_ATTEMPTS = 5  # on stop, tries to record the last outcomes before giving up to the lease
 
 
 class DeliveryWorker:
@@ -37,6 +39,7 @@ class DeliveryWorker:
         self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 8,
         batch_size: int = 50, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = Pacing(),
         metrics: Metrics | None = None, now: Callable[[], datetime] = utcnow, idle_sleep: float = 0.5,
+        heartbeat: Callable[[], None] = lambda: None, max_backoff: float = 30.0,
     ):
         self.sessions, self.settings, self.senders = sessions, settings, senders
         self.threads, self.batch_size = threads, batch_size
@@ -44,6 +47,8 @@ class DeliveryWorker:
         self.pacing, self.metrics, self.now, self.idle_sleep = pacing, metrics, now, idle_sleep
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.gates: dict[str, RateGate | None] = {p: pacing.gate(p) for p in ("slack", "telegram")}
+        self.heartbeat, self.max_backoff = heartbeat, max_backoff
+        self._unrecorded: list[tuple[Outgoing, int, SendResult]] = []
         self._stop = threading.Event()
 
     def claim(self, limit: int) -> list[tuple[Outgoing, int]]:
@@ -93,29 +98,62 @@ class DeliveryWorker:
         return len(batch)
 
     def run(self) -> None:
-        """Deliver until stop(): sends run on a thread pool, outcomes are recorded in batches."""
+        """Deliver until stop(): sends run on a thread pool, outcomes are recorded in batches.
+
+        A cycle that fails (the database restarting, a connection cut) waits a capped backoff
+        and tries again, for as long as it takes; outcomes not yet recorded are kept and
+        recorded once the database answers, so a message sent during an outage is not sent again.
+        """
         in_flight: dict[Future, tuple[Outgoing, int]] = {}
+        backoff = Backoff(cap=self.max_backoff)
         with ThreadPoolExecutor(self.threads, thread_name_prefix="deliver") as pool:
             while not self._stop.is_set():
-                free = self.threads * 2 - len(in_flight)  # a little queue keeps every thread busy
-                for item, lane_id in self.claim(min(free, self.batch_size)) if free > 0 else []:
-                    in_flight[pool.submit(self._send, item)] = (item, lane_id)
-                if not in_flight:
-                    self._stop.wait(self.idle_sleep)
+                try:
+                    idle = self._cycle(pool, in_flight)
+                except Exception as exc:  # noqa: BLE001 - the loop must outlive any outage
+                    delay = backoff.next()
+                    log.warning("delivery cycle failed (%s); trying again in %.1fs", type(exc).__name__, delay)
+                    self._stop.wait(delay)
                     continue
-                done, _ = wait(in_flight, timeout=self.idle_sleep, return_when=FIRST_COMPLETED)
-                self._record_done(in_flight, done)
-            self._record_done(in_flight, wait(in_flight).done)  # in-flight sends finish and are kept
-        self.release()
+                backoff.reset()
+                self.heartbeat()
+                if idle:
+                    self._stop.wait(self.idle_sleep)
+            self._unrecorded += [(*in_flight.pop(f), f.result()) for f in list(wait(in_flight).done)]
+        self._finish()
 
-    def _record_done(self, in_flight: dict, done) -> None:
-        finished = [(*in_flight.pop(future), future.result()) for future in done]
-        if not finished:
-            return
-        try:
-            self.record(finished)
-        except Exception:  # noqa: BLE001 - the leases expire and those deliveries are tried again
-            log.exception("recording %d outcomes failed; their lanes will be retried", len(finished))
+    def _cycle(self, pool: ThreadPoolExecutor, in_flight: dict) -> bool:
+        """Record what waits, claim for the free threads, record what finished; True when there was nothing to do."""
+        if self._unrecorded:
+            self.record(self._unrecorded)
+            self._unrecorded = []
+        free = self.threads * 2 - len(in_flight)  # a little queue keeps every thread busy
+        for item, lane_id in self.claim(min(free, self.batch_size)) if free > 0 else []:
+            in_flight[pool.submit(self._send, item)] = (item, lane_id)
+        if not in_flight:
+            return True
+        done, _ = wait(in_flight, timeout=self.idle_sleep, return_when=FIRST_COMPLETED)
+        self._unrecorded = [(*in_flight.pop(future), future.result()) for future in done]
+        if self._unrecorded:
+            self.record(self._unrecorded)
+            self._unrecorded = []
+        return False
+
+    def _finish(self) -> None:
+        """On stop: record what went out (a few tries), then give the lanes back."""
+        backoff = Backoff(cap=2.0)
+        for _ in range(FINAL_ATTEMPTS):
+            try:
+                if self._unrecorded:
+                    self.record(self._unrecorded)
+                    self._unrecorded = []
+                self.release()
+                return
+            except Exception as exc:  # noqa: BLE001 - leases expire; another worker takes those chats over
+                log.warning("could not record or release on stop (%s)", type(exc).__name__)
+                time.sleep(backoff.next())
+        log.error("stopped with %d outcomes unrecorded; their lanes are retried when the leases expire",
+                  len(self._unrecorded))
 
     def stop(self) -> None:
         """Ask run() to finish its in-flight deliveries and return."""

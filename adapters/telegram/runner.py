@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+from collections.abc import Callable
 
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
@@ -16,6 +17,7 @@ from adapters.telegram.loop import LoopThread
 log = logging.getLogger(__name__)
 BACKOFF_CAP = 30.0
 FEED_TIMEOUT = 5.0
+PULSE_SECONDS = 2.0
 
 
 class TelegramRunner:
@@ -24,6 +26,7 @@ class TelegramRunner:
     def __init__(
         self, application: Application, loop: LoopThread, *, mode: str, webhook_url: str,
         secret: str, commands: list[BotCommand], feed_timeout: float = FEED_TIMEOUT,
+        pulse: Callable[[], None] = lambda: None,
     ) -> None:
         if mode not in ("webhook", "polling"):
             raise ValueError(f"telegram mode must be webhook or polling, not {mode!r}")
@@ -34,7 +37,9 @@ class TelegramRunner:
         self.secret = secret
         self.commands = commands
         self.feed_timeout = feed_timeout
+        self.pulse = pulse
         self._boot: concurrent.futures.Future | None = None
+        self._pulsing: concurrent.futures.Future | None = None
 
     @property
     def running(self) -> bool:
@@ -45,6 +50,15 @@ class TelegramRunner:
         """Begin booting in the background; returns at once (see `wait_started`)."""
         if self._boot is None or self._boot.done():
             self._boot = self.loop.submit(self._boot_until_up())
+        if self._pulsing is None or self._pulsing.done():
+            self._pulsing = self.loop.submit(self._pulse_forever())
+
+    async def _pulse_forever(self) -> None:
+        # Proof of life for /healthz: the loop is turning and the Application takes updates.
+        while True:
+            if self.application.running:
+                self.pulse()
+            await asyncio.sleep(PULSE_SECONDS)
 
     def wait_started(self, timeout: float) -> bool:
         """Wait for the boot; True once it is up. Raises what made it give up (a bad token)."""
@@ -97,8 +111,9 @@ class TelegramRunner:
 
     def stop(self) -> None:
         """Stop polling, the Application and its bot; the webhook stays registered for other processes."""
-        if self._boot is not None and not self._boot.done():
-            self._boot.cancel()
+        for task in (self._boot, self._pulsing):
+            if task is not None and not task.done():
+                task.cancel()
         if self.loop.running:
             self.loop.run(self._shutdown(), 30.0)
 
