@@ -11,6 +11,7 @@ from collections import deque
 from typing import Any, Callable
 
 from bridge.sandbox.listeners import Listeners
+from bridge.sandbox.telegram_inline import image_type_by_extension
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
     ApiError,
@@ -61,6 +62,7 @@ class TelegramStandin:
         self._webhook: Json | None = None
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._menu_buttons: dict[int | None, Json] = {}
+        self._images: dict[str, str] = {}
 
     def reset(self) -> None:
         """Forget all users, chats, messages, updates, calls, faults and limits (listeners stay)."""
@@ -332,6 +334,17 @@ class TelegramStandin:
         """Store a chat's (or with None the default) menu button."""
         with self._lock:
             self._menu_buttons[chat_id] = copy.deepcopy(button)
+
+    def register_image(self, url: str, content_type: str) -> None:
+        """Tell the stand-in what a URL serves (it cannot fetch it), e.g. ("https://x/p", "image/png")."""
+        with self._lock:
+            self._images[url] = content_type
+
+    def image_type(self, url: str) -> str | None:
+        """A URL's content type: registered, else named by its extension, else None (unknown)."""
+        with self._lock:
+            registered = self._images.get(url)
+        return registered or image_type_by_extension(url)
 
     # -- faults and limits -----------------------------------------------------
 
