@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from bridge.sandbox.telegram_markup import check_reply_markup
 from bridge.sandbox.telegram_rules import bad_request
@@ -19,18 +18,7 @@ MAX_OFFSET_BYTES = 64
 # https://core.telegram.org/bots/api#inlinequeryresultsbutton: start_parameter "1-64 characters,
 # only A-Z, a-z, 0-9, _ and - are allowed".
 START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
-# The stand-in cannot fetch a URL, so it tells an image's type by a registry the tests fill
-# (TelegramStandin.register_image) and otherwise by the URL's extension; an unknown type passes.
-EXTENSIONS = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-              ".webp": "image/webp"}
-
 ImageType = Callable[[str], "str | None"]
-
-
-def image_type_by_extension(url: str) -> str | None:
-    """The content type a URL's path extension names, or None."""
-    path = urlsplit(url).path.lower()
-    return next((kind for ext, kind in EXTENSIONS.items() if path.endswith(ext)), None)
 
 
 def _missing(field: str) -> None:

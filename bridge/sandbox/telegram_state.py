@@ -11,7 +11,7 @@ from collections import deque
 from typing import Any, Callable
 
 from bridge.sandbox.listeners import Listeners
-from bridge.sandbox.telegram_inline import image_type_by_extension
+from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
     ApiError,
