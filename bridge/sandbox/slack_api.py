@@ -76,7 +76,7 @@ def _chat_post_message(standin: SlackStandin, params: Params) -> Params:
     channel = _require(params, "channel", "channel_not_found")
     fields = _message_fields(standin, params)
     if not ({"text", "blocks", "attachments"} & fields.keys()):
-        raise SlackError("no_text")
+        raise SlackError("no_text")  # https://api.slack.com/methods/chat.postMessage#errors
     fields.setdefault("text", "")
     message = standin.post_message(channel, fields)
     return {"channel": message["channel"], "ts": message["ts"], "message": message}
@@ -94,7 +94,7 @@ def _chat_post_ephemeral(standin: SlackStandin, params: Params) -> Params:
     user = _require(params, "user", "user_not_in_channel")
     fields = _message_fields(standin, params)
     if not ({"text", "blocks", "attachments"} & fields.keys()):
-        raise SlackError("no_text")
+        raise SlackError("no_text")  # https://api.slack.com/methods/chat.postEphemeral#errors
     return {"message_ts": standin.post_ephemeral(channel, user, fields)["ts"]}
 
 
@@ -229,7 +229,7 @@ def response_refusal(standin: SlackStandin, body: Any) -> str | None:
     if body.get("delete_original") in (True, "true"):
         return None
     if body.get("text") in (None, "") and not body.get("blocks") and not body.get("attachments"):
-        return "no_text"
+        return "no_text"  # https://api.slack.com/messaging/webhooks#handling_errors
     refusal = message_refusal(body, standin.image_type)
     return refusal.error if refusal is not None else None
 

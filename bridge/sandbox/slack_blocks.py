@@ -93,8 +93,14 @@ class _Walk:
         self.errors.append(f"{message} [json-pointer:{pointer}]")
 
     def text_object(self, value: Any, pointer: str, limit: int) -> None:
-        if isinstance(value, dict) and isinstance(value.get("text"), str) and len(value["text"]) > limit:
-            # Slack reports the text object (plain_text or mrkdwn) first, then the field itself.
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+            return
+        # composition-objects#text: "Minimum 1, maximum 3000 characters" (less for some fields); Slack reports
+        # the text object (plain_text or mrkdwn) first, then the field itself.
+        if not value["text"]:
+            self.add("failed to match all allowed schemas", pointer)
+            self.add("must be more than 0 characters", f"{pointer}/text")
+        elif len(value["text"]) > limit:
             self.add("failed to match all allowed schemas", pointer)
             self.add(f"must be less than {limit + 1} characters", f"{pointer}/text")
 

@@ -74,6 +74,7 @@ def _send_message(standin: TelegramStandin, params: Params) -> Params:
 def _send_photo(standin: TelegramStandin, params: Params) -> Params:
     photo = params.get("photo")
     if not photo or not isinstance(photo, str):
+        # https://core.telegram.org/bots/api#sendphoto: photo is required (Client.cpp's wording).
         raise bad_request("there is no photo in the request")
     fields = {"photo": photo_sizes(photo), "photo_source": photo}
     fields["caption"] = checked_caption(params.get("caption"), params.get("parse_mode"))
@@ -121,10 +122,11 @@ def _answer_inline_query(standin: TelegramStandin, params: Params) -> bool:
 
 
 def _set_webhook(standin: TelegramStandin, params: Params) -> bool:
-    # The stand-in accepts http:// URLs (real Telegram insists on HTTPS) so the sandbox can use them.
+    # Deliberately lenient: http:// URLs pass (real Telegram insists on HTTPS) so the sandbox can use them.
     url = str(params.get("url") or "")
     secret = params.get("secret_token")
     if secret and not SECRET_TOKEN.fullmatch(str(secret)):
+        # https://core.telegram.org/bots/api#setwebhook: secret_token "1-256 characters ... A-Z, a-z, 0-9, _ and -".
         raise bad_request("secret token contains unallowed characters")
     webhook = {
         "url": url,

@@ -269,6 +269,8 @@ class TelegramStandin:
         """Edit a bot message's text, caption or reply_markup (`kind`); returns its API view."""
         with self._lock:
             message = self._find(self._known_chat(chat_id)["id"], message_id)
+            # https://core.telegram.org/bots/api#updating-messages: only existing messages the bot sent can be
+            # edited; the Bot API words these "message to edit not found" and "message can't be edited".
             if message is None:
                 raise bad_request("message to edit not found")
             if message["from"]["id"] != self.bot_user()["id"]:
@@ -277,6 +279,7 @@ class TelegramStandin:
                 raise bad_request("there is no text in the message to edit")
             if kind == "caption" and "photo" not in message:
                 raise bad_request("there is no caption in the message to edit")
+            # https://core.telegram.org/bots/api#editmessagetext: an edit that changes nothing is refused.
             if all(message.get(key) == value for key, value in changes.items() if key != "parse_mode"):
                 raise bad_request(NOT_MODIFIED)
             self._admit(chat_id)

@@ -72,6 +72,7 @@ def first_error(client: WebClient, blocks: list[dict[str, Any]]) -> str:
     [
         ([section()] * 50, [section()] * 51, "no more than 50 items allowed [json-pointer:/blocks]"),
         ([section("x" * 3000)], [section("x" * 3001)], "must be less than 3001 characters [json-pointer:/blocks/0/text/text]"),
+        ([section("x")], [section("")], "must be more than 0 characters [json-pointer:/blocks/0/text/text]"),
         ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 150}}],
          [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}],
          "must be less than 151 characters [json-pointer:/blocks/0/text/text]"),
