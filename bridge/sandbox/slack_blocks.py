@@ -1,7 +1,10 @@
 """Block Kit as Slack checks it: explicit limits first, then slack_sdk.models' own validators.
 
 Pure: blocks in, Slack-worded messages out ("must be less than 3001 characters [json-pointer:/blocks/0/text/text]",
-the wording Slack puts in `errors` and, prefixed "[ERROR] ", in response_metadata.messages).
+the wording Slack puts in `errors` and, prefixed "[ERROR] ", in response_metadata.messages). The wordings are
+Slack's own as seen in real answers: "must be less than N characters" and "failed to match all allowed schemas"
+(metabase/metabase#74943), "no more than N items allowed" (adobe/spacecat-api-service#176), "downloading image
+failed" (slackapi/python-slack-sdk#1782), "must provide an object/array" (slackapi/java-slack-sdk#853).
 """
 
 from __future__ import annotations
@@ -113,6 +116,7 @@ class _Walk:
             self.add("missing required field: image_url", pointer)
         image_url = node.get("image_url")
         if kind == "image" and isinstance(image_url, str) and self.image_type(image_url) not in (None, *IMAGE_TYPES):
+            # Slack fetches the image and refuses other formats (WebP: slackapi/node-slack-sdk#1482).
             self.add("downloading image failed", f"{pointer}/image_url")
         for field, value in node.items():
             child = f"{pointer}/{field}"

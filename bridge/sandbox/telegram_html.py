@@ -8,7 +8,7 @@ the accepted tags are listed at https://core.telegram.org/bots/api#html-style
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # https://core.telegram.org/bots/api#html-style (TDLib's list in parse_html()).
@@ -37,7 +37,6 @@ class _Open:
     argument: str
     utf16_offset: int
     result_pos: int
-    attributes: dict[str, str] = field(default_factory=dict)
 
 
 def _is_alnum(byte: int) -> bool:
