@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, Flask, Request, jsonify, request
 
+from bridge.sandbox.slack_surfaces import message_refusal, view_refusal
 from bridge.sandbox.slack_state import (
     Call,
     RateLimited,
@@ -38,11 +39,12 @@ def _require(params: Params, name: str, error: str | None = None) -> Any:
     return value
 
 
-def _message_fields(params: Params) -> Params:
-    """The message fields given in a chat.* call, with blocks validated."""
+def _message_fields(standin: SlackStandin, params: Params) -> Params:
+    """The message fields given in a chat.* call, refused as Slack refuses them."""
     fields = {key: params[key] for key in MESSAGE_FIELDS if params.get(key) not in (None, "")}
-    if "blocks" in fields and not isinstance(fields["blocks"], list):
-        raise SlackError("invalid_blocks")
+    refusal = message_refusal(fields, standin.image_type)
+    if refusal is not None:
+        raise refusal
     return fields
 
 
@@ -72,9 +74,9 @@ def _conversations_open(standin: SlackStandin, params: Params) -> Params:
 
 def _chat_post_message(standin: SlackStandin, params: Params) -> Params:
     channel = _require(params, "channel", "channel_not_found")
-    fields = _message_fields(params)
+    fields = _message_fields(standin, params)
     if not ({"text", "blocks", "attachments"} & fields.keys()):
-        raise SlackError("no_text")
+        raise SlackError("no_text")  # https://api.slack.com/methods/chat.postMessage#errors
     fields.setdefault("text", "")
     message = standin.post_message(channel, fields)
     return {"channel": message["channel"], "ts": message["ts"], "message": message}
@@ -83,16 +85,16 @@ def _chat_post_message(standin: SlackStandin, params: Params) -> Params:
 def _chat_update(standin: SlackStandin, params: Params) -> Params:
     channel = _require(params, "channel", "channel_not_found")
     ts = _require(params, "ts", "message_not_found")
-    message = standin.update_message(channel, ts, _message_fields(params))
+    message = standin.update_message(channel, ts, _message_fields(standin, params))
     return {"channel": message["channel"], "ts": ts, "text": message.get("text", ""), "message": message}
 
 
 def _chat_post_ephemeral(standin: SlackStandin, params: Params) -> Params:
     channel = _require(params, "channel", "channel_not_found")
     user = _require(params, "user", "user_not_in_channel")
-    fields = _message_fields(params)
+    fields = _message_fields(standin, params)
     if not ({"text", "blocks", "attachments"} & fields.keys()):
-        raise SlackError("no_text")
+        raise SlackError("no_text")  # https://api.slack.com/methods/chat.postEphemeral#errors
     return {"message_ts": standin.post_ephemeral(channel, user, fields)["ts"]}
 
 
@@ -102,26 +104,27 @@ def _chat_get_permalink(standin: SlackStandin, params: Params) -> Params:
     return {"channel": standin.resolve_channel(channel), "permalink": standin.permalink(channel, ts)}
 
 
-def _view_arg(params: Params) -> Params:
-    """The `view` argument, which must be a JSON object."""
+def _view_arg(standin: SlackStandin, params: Params) -> Params:
+    """The `view` argument, refused as Slack refuses views."""
     view = _require(params, "view", "invalid_arguments")
-    if not isinstance(view, dict):
-        raise SlackError("invalid_arguments")
+    refusal = view_refusal(view, standin.image_type)
+    if refusal is not None:
+        raise refusal
     return view
 
 
 def _views_open(standin: SlackStandin, params: Params) -> Params:
     trigger_id = _require(params, "trigger_id", "invalid_trigger_id")
-    return {"view": standin.store_view(_view_arg(params), trigger_id=str(trigger_id))}
+    return {"view": standin.store_view(_view_arg(standin, params), trigger_id=str(trigger_id))}
 
 
 def _views_push(standin: SlackStandin, params: Params) -> Params:
     trigger_id = _require(params, "trigger_id", "invalid_trigger_id")
-    return {"view": standin.store_view(_view_arg(params), trigger_id=str(trigger_id))}
+    return {"view": standin.store_view(_view_arg(standin, params), trigger_id=str(trigger_id))}
 
 
 def _views_update(standin: SlackStandin, params: Params) -> Params:
-    view = _view_arg(params)
+    view = _view_arg(standin, params)
     current = standin.view(params.get("view_id"), params.get("external_id"))
     if params.get("hash") and params["hash"] != current["hash"]:
         raise SlackError("hash_conflict")
@@ -132,7 +135,7 @@ def _views_update(standin: SlackStandin, params: Params) -> Params:
 def _views_publish(standin: SlackStandin, params: Params) -> Params:
     user_id = _require(params, "user_id", "invalid_arguments")
     standin.user(user_id)
-    view = standin.store_view(_view_arg(params), view_id=standin.home_view_id(user_id), user_id=user_id)
+    view = standin.store_view(_view_arg(standin, params), view_id=standin.home_view_id(user_id), user_id=user_id)
     return {"view": view}
 
 
@@ -216,7 +219,19 @@ def answer(standin: SlackStandin, method: str, params: Params, token: str | None
     except RateLimited as exc:
         return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(exc.retry_after)}
     except SlackError as exc:
-        return 200, {"ok": False, "error": exc.error}, {}
+        return 200, exc.payload(), {}
+
+
+def response_refusal(standin: SlackStandin, body: Any) -> str | None:
+    """The error Slack answers a response_url post with, or None when it would show it."""
+    if not isinstance(body, dict):
+        return "invalid_payload"
+    if body.get("delete_original") in (True, "true"):
+        return None
+    if body.get("text") in (None, "") and not body.get("blocks") and not body.get("attachments"):
+        return "no_text"  # https://api.slack.com/messaging/webhooks#handling_errors
+    refusal = message_refusal(body, standin.image_type)
+    return refusal.error if refusal is not None else None
 
 
 def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_standin") -> Blueprint:
@@ -233,7 +248,14 @@ def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_st
     @bp.post("/response/<path:token>")
     def response_url(token: str) -> Any:
         body = request.get_json(silent=True)
-        standin.record_response_post(token, body if body is not None else request.form.to_dict())
+        body = body if body is not None else request.form.to_dict()
+        refusal = response_refusal(standin, body)
+        if refusal is not None:
+            standin.refuse_response_post(token, body)
+            # Like incoming webhooks, a response_url answers a refusal with HTTP 400 and the bare error
+            # as text (api.slack.com/messaging/webhooks#handling_errors; nathanheffley/laravel-slack-blocks#19).
+            return refusal, 400, {"Content-Type": "text/plain"}
+        standin.record_response_post(token, body)
         return jsonify({"ok": True})
 
     return bp

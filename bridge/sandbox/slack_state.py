@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.listeners import Listeners
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,16 @@ Listener = Callable[[Event], None]
 
 
 class SlackError(Exception):
-    """A Slack API error answered as HTTP 200 with {"ok": false, "error": error}."""
+    """A Slack API error answered as HTTP 200 with {"ok": false, "error": error, **details}."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(error)
         self.error = error
+        self.details = details or {}
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body Slack answers with."""
+        return {"ok": False, "error": self.error, **self.details}
 
 
 class RateLimited(Exception):
@@ -109,6 +115,8 @@ class SlackStandin:
             self._view_triggers: dict[str, str] = {}
             self._calls: list[Call] = []
             self._response_posts: list[ResponsePost] = []
+            self._response_refusals: list[ResponsePost] = []
+            self._images: dict[str, str] = {}
             self._faults: dict[str, deque[Fault]] = {}
             self._rate_interval: float | None = None
             self._last_post: dict[str, float] = {}
@@ -209,6 +217,27 @@ class SlackStandin:
         """Bodies posted to response URLs, optionally only those for `token`."""
         with self._lock:
             return [p for p in self._response_posts if token is None or p.token == token]
+
+    def response_refusals(self) -> list[ResponsePost]:
+        """Bodies posted to response URLs that Slack would have refused (and so never showed)."""
+        with self._lock:
+            return list(self._response_refusals)
+
+    def refuse_response_post(self, token: str, body: Any) -> None:
+        """Remember a refused response_url post (not shown, not announced to listeners)."""
+        with self._lock:
+            self._response_refusals.append(ResponsePost(token, copy.deepcopy(body), time.time()))
+
+    def register_image(self, url: str, content_type: str) -> None:
+        """Tell the stand-in what a URL serves (it never fetches it), e.g. ("https://x/p", "image/webp")."""
+        with self._lock:
+            self._images[url] = content_type
+
+    def image_type(self, url: str) -> str | None:
+        """A URL's content type: registered, else named by its extension, else None (unknown)."""
+        with self._lock:
+            registered = self._images.get(url)
+        return registered or image_type_by_extension(url)
 
     @staticmethod
     def response_url(token: str, base: str = "") -> str:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+# https://core.telegram.org/bots/api#sendmessage: text "1-4096 characters after entities parsing".
 MAX_TEXT_LENGTH = 4096
+# https://core.telegram.org/bots/api#sendphoto: caption "0-1024 characters after entities parsing".
 MAX_CAPTION_LENGTH = 1024
 GET_UPDATES_MAX_WAIT = 1.0  # long polls are capped so tests and the sandbox never hang
 INTERNAL_KEYS = ("parse_mode", "reply_to_message_id", "photo_source")

@@ -11,6 +11,7 @@ from collections import deque
 from typing import Any, Callable
 
 from bridge.sandbox.listeners import Listeners
+from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
     ApiError,
@@ -61,6 +62,7 @@ class TelegramStandin:
         self._webhook: Json | None = None
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._menu_buttons: dict[int | None, Json] = {}
+        self._images: dict[str, str] = {}
 
     def reset(self) -> None:
         """Forget all users, chats, messages, updates, calls, faults and limits (listeners stay)."""
@@ -267,6 +269,8 @@ class TelegramStandin:
         """Edit a bot message's text, caption or reply_markup (`kind`); returns its API view."""
         with self._lock:
             message = self._find(self._known_chat(chat_id)["id"], message_id)
+            # https://core.telegram.org/bots/api#updating-messages: only existing messages the bot sent can be
+            # edited; the Bot API words these "message to edit not found" and "message can't be edited".
             if message is None:
                 raise bad_request("message to edit not found")
             if message["from"]["id"] != self.bot_user()["id"]:
@@ -275,6 +279,7 @@ class TelegramStandin:
                 raise bad_request("there is no text in the message to edit")
             if kind == "caption" and "photo" not in message:
                 raise bad_request("there is no caption in the message to edit")
+            # https://core.telegram.org/bots/api#editmessagetext: an edit that changes nothing is refused.
             if all(message.get(key) == value for key, value in changes.items() if key != "parse_mode"):
                 raise bad_request(NOT_MODIFIED)
             self._admit(chat_id)
@@ -332,6 +337,17 @@ class TelegramStandin:
         """Store a chat's (or with None the default) menu button."""
         with self._lock:
             self._menu_buttons[chat_id] = copy.deepcopy(button)
+
+    def register_image(self, url: str, content_type: str) -> None:
+        """Tell the stand-in what a URL serves (it cannot fetch it), e.g. ("https://x/p", "image/png")."""
+        with self._lock:
+            self._images[url] = content_type
+
+    def image_type(self, url: str) -> str | None:
+        """A URL's content type: registered, else named by its extension, else None (unknown)."""
+        with self._lock:
+            registered = self._images.get(url)
+        return registered or image_type_by_extension(url)
 
     # -- faults and limits -----------------------------------------------------
 

@@ -156,8 +156,8 @@ def test_views_open_and_update(standin, client):
     opened = client.views_open(trigger_id="123.456", view=view)["view"]
 
     assert opened["id"].startswith("V") and opened["type"] == "modal"
-    updated = client.views_update(view_id=opened["id"], view={**view, "blocks": []})["view"]
-    assert updated["id"] == opened["id"] and standin.view(opened["id"])["blocks"] == []
+    updated = client.views_update(view_id=opened["id"], view={**view, "blocks": [{"type": "divider"}]})["view"]
+    assert updated["id"] == opened["id"] and standin.view(opened["id"])["blocks"] == [{"type": "divider"}]
     with pytest.raises(SlackApiError) as err:
         client.views_open(trigger_id="", view=view)
     assert err.value.response["error"] == "invalid_trigger_id"
