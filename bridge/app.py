@@ -12,7 +12,7 @@ from flask import Flask, g, request
 from bridge import config as config_module
 from bridge import ops, pages
 from bridge.config import Config
-from bridge.metrics import Metrics
+from bridge.metrics import Metrics, role_dir
 from bridge.wiring import Services, build
 
 SURFACES = (("/slack/", "slack"), ("/telegram/", "telegram"), ("/sandbox/", "sandbox"))
@@ -25,7 +25,7 @@ def create_app(config: Config | str | None = None, services: Services | None = N
         services = build(cfg)
         for platform in services.platforms.values():
             platform.start()  # Telegram's loop must run for webhook updates to be handled
-    metrics = metrics or Metrics()
+    metrics = metrics or Metrics(role_dir(services.config.metrics.multiprocess_dir, "web"))
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # no platform sends more; larger bodies get 413
     app.extensions["pinbridge"] = services
@@ -40,6 +40,13 @@ def create_app(config: Config | str | None = None, services: Services | None = N
         services.sandbox.mount(app)
         app.register_blueprint(services.sandbox.page(services))
     _measure(app, metrics)
+    return app
+
+
+def create_ops_app(services: Services, metrics: Metrics) -> Flask:
+    """What a process without the web role serves: GET /healthz and GET /metrics, nothing else."""
+    app = Flask(__name__)
+    app.register_blueprint(ops.blueprint(services, metrics))
     return app
 
 

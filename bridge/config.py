@@ -72,6 +72,7 @@ class TelegramConfig:
     api_base_url: str = "https://api.telegram.org/bot"
     mode: str = "webhook"  # webhook|polling
     bot_username: str = "pinbridge_bot"
+    send_read_timeout_seconds: float = 30.0  # far above Telegram's normal answer: a timeout may mean "delivered"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,13 @@ class HealthConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    # Several processes per role (gunicorn, worker processes on one host): one shared directory, a
+    # subfolder per role, so a scrape of any process of a role counts them all. "" = one process.
+    multiprocess_dir: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite:///pinbridge.db"
     log_level: str = "INFO"
@@ -124,6 +132,7 @@ class Config:
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     unfurl: UnfurlConfig = field(default_factory=UnfurlConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
     def core(self) -> CoreSettings:
         """The part of the config the engine needs."""
@@ -284,6 +293,8 @@ def _check(config: Config) -> None:
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
+    if not 0.1 <= config.telegram.send_read_timeout_seconds <= 300:
+        raise ConfigError(f"telegram.send_read_timeout_seconds: must be between 0.1 and 300, got {config.telegram.send_read_timeout_seconds}")
     if not 5 <= config.health.stale_after_seconds <= 3600:
         raise ConfigError(f"health.stale_after_seconds: must be between 5 and 3600, got {config.health.stale_after_seconds}")
     if not 0.5 <= config.unfurl.timeout_seconds <= 60:

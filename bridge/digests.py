@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bridge.ops import LAST_DIGEST_RUN
 from core import digests, operations
 from core.clock import to_naive_utc, utcnow
-from core.db import transaction
+from core.db import reading, transaction
 
 log = logging.getLogger(__name__)
 JOB_ID = "pinbridge-digests"
@@ -29,10 +29,10 @@ def run_due(
     """Queue every digest due at `now` (or, with `everyone`, one for each person with unread now)."""
     now = to_naive_utc(now) if now else utcnow()
     queued = 0
-    with transaction(sessions) as session:
+    with reading(sessions) as session:
         groups = [digests.on_demand_group(now)] if everyone else digests.due_groups(session, now, default_schedule)
     for group in groups:
-        with transaction(sessions) as session:
+        with reading(sessions) as session:
             batches = list(digests.due_people(session, group, batch_size))
         for batch in batches:
             with transaction(sessions) as session:  # claim + queue are atomic per batch

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from bridge.metrics import Metrics
+from bridge.metrics import DatabaseFigures, Metrics, PartAges
 from core import operations
-from core.db import transaction
+from core.db import reading
 
 LAST_DIGEST_RUN = "digests.last_run"
 
@@ -22,7 +22,7 @@ def snapshot(services, full: bool = False) -> dict:
     a health probe or a metrics scrape should not pay for.
     """
     try:
-        with transaction(services.sessions) as session:
+        with reading(services.sessions) as session:
             session.execute(text("SELECT 1"))
             backlog = operations.backlog(session, include_sent=full)
             last_run = operations.get_state(session, LAST_DIGEST_RUN)
@@ -64,13 +64,11 @@ def blueprint(services, metrics: Metrics) -> Blueprint:
         facts["ok"] = facts["ok"] and not facts["stale"]
         return jsonify(facts), 200 if facts["ok"] else 503
 
+    metrics.watch("database", DatabaseFigures(lambda: snapshot(services), lambda: list(services.platforms)))
+    metrics.watch("parts", PartAges(services.heartbeats.report))
+
     @bp.get("/metrics")
     def metrics_page():
-        facts = snapshot(services)
-        for platform, entry in facts.get("platforms", {}).items():
-            metrics.backlog.labels(platform).set(entry["pending"])
-            metrics.failed.labels(platform).set(entry["failed"])
-        metrics.oldest_pending.set(facts.get("oldest_pending_age_seconds") or 0)
         return Response(generate_latest(metrics.registry), mimetype=CONTENT_TYPE_LATEST)
 
     return bp

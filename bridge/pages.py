@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, make_response, render_template
 
 from core import pages
-from core.db import transaction
+from core.db import reading
 
 # No scripts at all; images may come from any web host (pin images, avatars).
 CSP = (
@@ -64,7 +64,7 @@ def blueprint(services) -> Blueprint:
     def lookup(query, key):
         if key is None:
             return None
-        with transaction(services.sessions) as session:
+        with reading(services.sessions) as session:
             return query(session, settings, key)
 
     @bp.get("/p/<pin_id>")

@@ -9,10 +9,10 @@ import threading
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bridge.app import create_app
+from bridge.app import create_app, create_ops_app
 from bridge.config import Config, HttpConfig
 from bridge.digests import DigestScheduler
-from bridge.metrics import Metrics
+from bridge.metrics import Metrics, role_dir
 from bridge.pacing import Pacing
 from bridge.unfurler import PageFetcher, Unfurler
 from bridge.wiring import Services, build
@@ -26,7 +26,7 @@ class Running:
 
     def __init__(self, services: Services, role: str):
         self.services, self.role = services, role
-        self.metrics = Metrics()
+        self.metrics = Metrics(role_dir(services.config.metrics.multiprocess_dir, role))
         self.health = services.config.health
         self.stops: list = []
 
@@ -40,6 +40,8 @@ class Running:
             for platform in self.services.platforms.values():
                 platform.start()
                 self.stops.append(platform.stop)
+        else:  # every role can be scraped: a worker or scheduler serves /healthz and /metrics on http.port
+            self._ops()
         if self.role in ("all", "worker"):
             self._worker()
             if self.services.config.unfurl.enabled:
@@ -49,14 +51,20 @@ class Running:
 
     def _web(self) -> None:
         http = self.services.config.http
-        server = web_server(create_app(services=self.services, metrics=self.metrics), http)
+        self._serve("web", create_app(services=self.services, metrics=self.metrics))
+        print(f"Pinbridge is running: open {http.public_url}", flush=True)
 
-        def stop_web() -> None:
+    def _ops(self) -> None:
+        self._serve("ops", create_ops_app(self.services, self.metrics))
+
+    def _serve(self, name: str, app) -> None:
+        server = web_server(app, self.services.config.http)
+
+        def stop_serving() -> None:
             wasyncore.close_all(server._map)  # stop accepting; in-flight requests finish
             server.task_dispatcher.shutdown()
 
-        self._background("web", server.run, stop_web, join_timeout=10)
-        print(f"Pinbridge is running: open {http.public_url}", flush=True)
+        self._background(name, server.run, stop_serving, join_timeout=10)
 
     def _worker(self) -> None:
         delivery = self.services.config.delivery

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 from telegram import Bot
+from telegram.request import HTTPXRequest
 from telegram.ext import Application
 
 from adapters.telegram.application import build_application
@@ -49,8 +50,12 @@ def assemble(services: Services) -> Telegram:
         secret=config.webhook_secret, commands=bot_commands(services.config.messaging.max_group_size),
         pulse=lambda: services.heartbeats.beat("telegram"),
     )
-    # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries.
-    sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url), loop, services.engine)
+    # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries. Its
+    # read timeout is far above Telegram's normal answers: a timeout after sending may mean "delivered".
+    request = HTTPXRequest(
+        read_timeout=config.send_read_timeout_seconds, write_timeout=10.0, connect_timeout=5.0, connection_pool_size=8,
+    )
+    sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, services.engine)
     return Telegram(loop, application, runner, sender, blueprint(runner, config.webhook_secret))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "pinbridge_read_only"  # execution option of a transaction that only reads
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -48,8 +49,10 @@ def _lower(value):
 
 
 def _sqlite_begin_immediate(conn) -> None:
-    # IMMEDIATE takes the write lock up front: no upgrade deadlocks between writers.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front (IMMEDIATE): no upgrade deadlocks between writers. Readers
+    # begin DEFERRED and, in WAL mode, read a snapshot without waiting for any writer.
+    reading = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine_or_session) -> bool:
@@ -67,4 +70,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads: on SQLite it waits for no writer (a deferred snapshot)."""
+    with factory() as session, session.begin():
+        session.connection(execution_options={READ_ONLY: True})
         yield session

@@ -105,6 +105,12 @@ def _record(
     if delivery.status != "pending" or not (kept_lease or isinstance(result, Sent)):
         return "stale"  # already final, or the lane's new owner will try it: leave it to them
     delivery.attempts += 1
+    if isinstance(result, RetryLater) and result.maybe_sent:
+        if delivery.uncertain:  # it timed out after sending twice: a third copy must not follow
+            delivery.status = "failed"
+            delivery.last_error = f"{result.error} — twice without an answer; it may have arrived, so it is not sent again"[:500]
+            return "failed"
+        delivery.uncertain = True
     if isinstance(result, Sent):
         delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
         _remember(session, delivery, result.remote_id, conversations)

@@ -18,7 +18,7 @@ from core import conversations, digests, gestures, operations, people, refs, vie
 from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
-from core.db import transaction
+from core.db import reading, transaction
 from core.errors import DomainError
 from core.grammar import parse, person_ref
 from core.inserts import insert_if_absent
@@ -93,7 +93,7 @@ class Engine:
 
     def conversation_of(self, platform: str, chat_id: str, remote_id: str) -> str | None:
         """The conversation a platform message belongs to (`c3`), if Pinbridge sent it."""
-        with transaction(self.sessions) as session:
+        with reading(self.sessions) as session:
             conversation_id = session.scalar(
                 select(RemoteMessage.conversation_id).where(
                     RemoteMessage.platform == platform, RemoteMessage.chat_id == str(chat_id),
@@ -131,7 +131,7 @@ class Engine:
 
     def action(self, key: str) -> dict | None:
         """The action behind a button key; None when forged or expired."""
-        with transaction(self.sessions) as session:
+        with reading(self.sessions) as session:
             return gestures.load_action(session, key)
 
     def await_reply(self, identity: people.Identity, conversation_ref: str, ttl_seconds: int = 600) -> Reply:
@@ -190,7 +190,7 @@ class Engine:
 
     def digest_preview(self, handle: str) -> dict | None:
         """What a person's digest would hold right now (None when nothing is unread)."""
-        with transaction(self.sessions) as session:
+        with reading(self.sessions) as session:
             person = people.by_handle(session, handle)
             return digests.unread_summaries(session, [person.id]).get(person.id)
 

@@ -36,10 +36,15 @@ class Sent:
 
 @dataclass(frozen=True)
 class RetryLater:
-    """Try again after `seconds` (a 429's Retry-After exactly, or a backoff hint when None)."""
+    """Try again after `seconds` (a 429's Retry-After exactly, or a backoff hint when None).
+
+    `maybe_sent`: the request reached the platform but no answer came (a read timeout), so the
+    message may have arrived. Such a delivery is tried once more after the pause, never again.
+    """
 
     error: str
     seconds: float | None = None
+    maybe_sent: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ PERMANENT = frozenset({
     "missing_scope", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
     "restricted_action", "ekm_access_denied", "team_access_not_granted", "invalid_arguments",
 })
+UNCERTAIN_PAUSE = 60.0  # after a post that may have arrived, wait this long before the one more try
 # The workspace's token is bad: maybe reinstalled since it was cached, so read the store again.
 STALE_TOKEN = frozenset({"invalid_auth", "token_revoked"})
 
@@ -104,6 +105,8 @@ class SlackSender:
             )
         except SlackApiError as exc:
             return classify(exc)
+        except TimeoutError:  # the request went out and no answer came back: it may have been posted
+            return RetryLater("slack: no answer (read timeout)", UNCERTAIN_PAUSE, maybe_sent=True)
         except (SlackClientError, OSError, http.client.HTTPException) as exc:
             log.info("slack post to %s failed: %s", outgoing.chat_id, type(exc).__name__)
             return RetryLater(f"slack: {type(exc).__name__}")

@@ -10,6 +10,7 @@ import concurrent.futures
 import logging
 from datetime import timedelta
 
+import httpx
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -18,6 +19,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 
 from adapters.telegram import outbound
@@ -29,6 +31,7 @@ from core.ports import Failed, Outgoing, RetryLater, SendResult, Sent
 
 log = logging.getLogger(__name__)
 SEND_TIMEOUT = 60.0  # seconds to wait for the loop: a stuck send is retried, not waited on forever
+UNCERTAIN_PAUSE = 60.0  # after a send that may have arrived, wait this long before the one more try
 
 
 def render(outgoing: Outgoing) -> Outbound | None:
@@ -59,8 +62,16 @@ def cut_short(outgoing: Outgoing, progress: outbound.Progress, why: str) -> None
     )
 
 
+def reached_telegram(error: TimedOut) -> bool:
+    """True when the request went out before the timeout: Telegram may have delivered the message."""
+    cause = error.__cause__
+    return not isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
 def outcome_of(error: TelegramError) -> SendResult:
     """What a Bot API error means for the delivery."""
+    if isinstance(error, TimedOut) and reached_telegram(error):
+        return RetryLater(f"no answer from Telegram ({error.message})", UNCERTAIN_PAUSE, maybe_sent=True)
     if isinstance(error, RetryAfter):
         return RetryLater(str(error), seconds=retry_seconds(error))
     if isinstance(error, Forbidden):
@@ -100,7 +111,7 @@ class TelegramSender:
             cut_short(outgoing, progress, error.message)
         except concurrent.futures.TimeoutError:
             if not progress.sent:
-                return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
+                return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s", UNCERTAIN_PAUSE, maybe_sent=True)
             cut_short(outgoing, progress, f"no answer within {self.timeout:.0f}s")
         messages = list(progress.sent)
         if not messages:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, Request, jsonify, request
@@ -243,6 +244,7 @@ def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_st
         params, token = parse_request(request)
         status, body, headers = answer(standin, method, params, token)
         standin.record_call(method, params, token, status, None if body["ok"] else body["error"])
+        time.sleep(standin.take_lateness(method))  # done already: only the answer is late
         return jsonify(body), status, headers
 
     @bp.post("/response/<path:token>")

@@ -118,6 +118,7 @@ class SlackStandin:
             self._response_refusals: list[ResponsePost] = []
             self._images: dict[str, str] = {}
             self._faults: dict[str, deque[Fault]] = {}
+            self._late: dict[str, deque[float]] = {}
             self._rate_interval: float | None = None
             self._last_post: dict[str, float] = {}
             self._last_ts_us = 0
@@ -264,6 +265,17 @@ class SlackStandin:
             fault = Fault(status, "internal_error")
         with self._lock:
             self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
+        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Slack)."""
+        with self._lock:
+            self._late.setdefault(method, deque()).extend([seconds] * times)
+
+    def take_lateness(self, method: str) -> float:
+        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
+        with self._lock:
+            pending = self._late.get(method)
+            return pending.popleft() if pending else 0.0
 
     def take_fault(self, method: str) -> Fault | None:
         """Consume and return the next injected fault for `method`, if any."""

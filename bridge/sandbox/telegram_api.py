@@ -246,6 +246,7 @@ def blueprint(standin: TelegramStandin, url_prefix: str = "", name: str = "teleg
         name, status, body = answer(standin, method, params)
         error = None if status == 200 else body["description"]
         standin.record_call(name, params, status, error, arrived)
+        time.sleep(standin.take_lateness(name))  # done already: only the answer is late
         return jsonify(body), status
 
     return bp

@@ -57,6 +57,7 @@ class TelegramStandin:
         self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}
         self._calls: list[Call] = []
         self._faults: dict[str, deque[ApiError | None]] = {}
+        self._late: dict[str, deque[float]] = {}
         self._limiter: RateLimiter | None = None
         self.rate_limited = 0
         self._webhook: Json | None = None
@@ -364,6 +365,17 @@ class TelegramStandin:
         error = injected_error(status, retry_after, description)
         with self._lock:
             self._faults.setdefault(method, deque()).extend([None] * after + [error] * times)
+
+    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
+        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Telegram)."""
+        with self._lock:
+            self._late.setdefault(method, deque()).extend([seconds] * times)
+
+    def take_lateness(self, method: str) -> float:
+        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
+        with self._lock:
+            queue = self._late.get(method)
+            return queue.popleft() if queue else 0.0
 
     def take_fault(self, method: str) -> ApiError | None:
         """The next injected error for `method`, consumed, or None (also for a call let through)."""

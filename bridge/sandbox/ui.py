@@ -14,7 +14,7 @@ from bridge.sandbox.pane import Refused
 from bridge.sandbox.reset import delete_everything
 from bridge.sandbox.slack_pane import SlackPane
 from bridge.sandbox.telegram_pane import TelegramPane
-from core.db import transaction
+from core.db import reading
 from core.models import Person
 
 API = "/sandbox/ui"
@@ -174,5 +174,5 @@ def _side(found, user: str | None) -> dict:
 
 
 def _people_count(sessions) -> int:
-    with transaction(sessions) as session:
+    with reading(sessions) as session:
         return session.scalar(select(func.count()).select_from(Person)) or 0

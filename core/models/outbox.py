@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -34,6 +34,8 @@ class Delivery(Base):
     remote_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # An attempt timed out after the platform had the request: it may have arrived (tried once more, at most).
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Lane(Base):

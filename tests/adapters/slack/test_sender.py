@@ -134,3 +134,17 @@ def test_every_delivery_has_a_text_fallback(sender, standin, kind):
     sender.send(outgoing(kind))
     [posted] = standin.messages(BOB)
     assert posted["text"].strip()
+
+
+def test_a_post_answered_too_late_may_have_arrived_and_says_so(slack_api, standin):
+    impatient = SlackSender(WebClient(token="xoxb-test-token", base_url=slack_api.url + "/api/", timeout=0.5, retry_handlers=[]))
+    standin.answer_late("chat.postMessage", 1.5)
+    result = impatient.send(outgoing())
+    assert isinstance(result, RetryLater) and result.maybe_sent and result.seconds >= 30
+    assert len(standin.messages(BOB)) == 1, "Slack did post it; only the answer was late"
+
+
+def test_a_post_that_never_reached_slack_is_simply_retried(standin):
+    unreachable = SlackSender(WebClient(token="xoxb-test-token", base_url="http://127.0.0.1:9/api/", timeout=0.5, retry_handlers=[]))
+    result = unreachable.send(outgoing())
+    assert isinstance(result, RetryLater) and not result.maybe_sent

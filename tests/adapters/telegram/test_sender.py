@@ -201,3 +201,4 @@ def test_someone_who_blocked_the_bot_is_reachable_again_after_start(bot, worker,
     bot.ask(ALICE, "/reply c1 Are you back?")
     assert drain(worker) == 1
     assert text_of(standin.last_message(BOB)).endswith("Are you back?")
+
