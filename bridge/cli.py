@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 
@@ -50,9 +51,13 @@ def db_upgrade(config_path: str | None) -> None:
 @main.command()
 @config_option
 @click.option("--role", type=click.Choice(["all", "web", "worker", "scheduler"]), default="all", show_default=True)
-def serve(config_path: str | None, role: str) -> None:
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Listen here instead of http.port (a worker or scheduler serves /healthz and /metrics on it).")
+def serve(config_path: str | None, role: str, port: int | None) -> None:
     """Run Pinbridge: web server, delivery worker, digest scheduler (or one of them)."""
     config = load_config(config_path)
+    if port is not None:
+        config = dataclasses.replace(config, http=dataclasses.replace(config.http, port=port))
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bridge.server import run  # imported here: serving pulls in the whole web stack
 

@@ -64,7 +64,8 @@ def blueprint(services, metrics: Metrics) -> Blueprint:
         facts["ok"] = facts["ok"] and not facts["stale"]
         return jsonify(facts), 200 if facts["ok"] else 503
 
-    metrics.watch("database", DatabaseFigures(lambda: snapshot(services), lambda: list(services.platforms)))
+    enabled = [name for name in ("slack", "telegram") if getattr(services.config, name).enabled]
+    metrics.watch("database", DatabaseFigures(lambda: snapshot(services), lambda: enabled))
     metrics.watch("parts", PartAges(services.heartbeats.report))
 
     @bp.get("/metrics")

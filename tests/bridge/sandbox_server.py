@@ -42,17 +42,18 @@ def free_port() -> int:
 class ServedPinbridge:
     """One running Pinbridge process; `stop()` sends SIGTERM and waits for a clean exit."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, database_url: str | None = None, extra: str = ""):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = folder / "server.log"
         config = folder / "config.yaml"
+        database_url = database_url or f"sqlite:///{folder / 'pinbridge.db'}"
         config.write_text(
-            f"database_url: sqlite:///{folder / 'pinbridge.db'}\n"
+            f"database_url: {database_url}\n"
             f"log_level: WARNING\n"
             f"http: {{host: 127.0.0.1, port: {port}, public_url: '{self.url}'}}\n"
             f"sandbox: {{enabled: true}}\n"
-            f"delivery: {{poll_interval_seconds: 0.1}}\n"
+            f"delivery: {{poll_interval_seconds: 0.1}}\n" + extra
         )
         env = {k: v for k, v in os.environ.items() if k not in PLATFORM_VARIABLES}
         self._log = self.log_path.open("w")

@@ -133,3 +133,55 @@ def test_gunicorn_serves_the_web_role_from_the_app_factory(tmp_path):
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=60)[0]
     assert process.returncode == 0, output
+
+
+def test_the_backlog_gauge_drops_to_zero_once_the_queue_drains(engine, sessions, db_url):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob hi")
+    services = build(from_dict({"database_url": db_url}), platforms=False)
+    client = create_app(services=services).test_client()
+    assert 'pinbridge_delivery_backlog{platform="telegram"} 1.0' in client.get("/metrics").get_data(as_text=True)
+    with transaction(sessions) as session:
+        session.execute(update(Delivery).values(status="sent"))
+    assert 'pinbridge_delivery_backlog{platform="telegram"} 0.0' in client.get("/metrics").get_data(as_text=True)
+    services.close()
+
+
+def test_healthz_names_a_stale_part_and_answers_503(db_url):
+    now = [0.0]
+    services = build(from_dict({"database_url": db_url}), platforms=False)
+    services.heartbeats.clock = lambda: now[0]
+    beat = services.heartbeats.expect("worker", 30)
+    client = create_app(services=services).test_client()
+    beat()
+    now[0] = 10.0
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200 and healthy.get_json()["parts"]["worker"]["age_seconds"] == 10.0
+    now[0] = 45.0
+    stale = client.get("/healthz")
+    assert stale.status_code == 503 and stale.get_json()["stale"] == ["worker"]
+    assert 'pinbridge_part_stale{part="worker"} 1.0' in client.get("/metrics").get_data(as_text=True)
+    services.close()
+
+
+def test_a_worker_role_serves_health_and_metrics_on_its_port(tmp_path):
+    port = 20000 + os.getpid() % 1000
+    path = tmp_path / "config.yaml"
+    path.write_text(f"database_url: sqlite:///{tmp_path}/p.db\nhttp:\n  public_url: http://127.0.0.1:{port}\n")
+    subprocess.run([sys.executable, "-m", "bridge", "db", "upgrade", "--config", str(path)], cwd=ROOT, check=True,
+                   capture_output=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bridge", "serve", "--role", "worker", "--port", str(port), "--config", str(path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        facts = _poll(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        assert facts["database"] is True and "worker" in facts["parts"]
+        assert "pinbridge_delivery_backlog" in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert httpx.get(f"http://127.0.0.1:{port}/p/1", timeout=5).status_code == 404  # only the ops routes
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
