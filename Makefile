@@ -24,6 +24,7 @@ bench: setup  # several minutes; figures go into the README by hand
 	$(PY) -m bench.delivery_bench
 	$(PY) -m bench.digest_bench
 	$(PY) -m bench.slack_ack_bench
+	$(PY) -m bench.patterns_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis pinbridge.db pinbridge.db-*
