@@ -316,6 +316,26 @@ def _check(config: Config) -> None:
         raise ConfigError(f"digests.default: {exc.message}") from None
     _check_secrets(config)
     _check_sandbox_address(config)
+    _check_webhook_address(config)
+
+
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # core.telegram.org/bots/api#setwebhook: "Ports currently supported"
+
+
+def _check_webhook_address(config: Config) -> None:
+    # Telegram delivers webhooks only to HTTPS on these ports; a local Bot API server or a stand-in may differ.
+    telegram = config.telegram
+    if not telegram.enabled or telegram.mode != "webhook" or config.uses_sandbox("telegram") or not telegram.bot_token:
+        return
+    if urlsplit(telegram.api_base_url).hostname != "api.telegram.org":
+        return
+    parts = urlsplit(config.http.public_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.scheme != "https" or port not in WEBHOOK_PORTS:
+        raise ConfigError(
+            f"http.public_url: Telegram's webhook needs an HTTPS URL on port 443, 80, 88 or 8443, got "
+            f"{config.http.public_url!r} (or use telegram.mode: polling)"
+        )
 
 
 def _check_sandbox_address(config: Config) -> None:

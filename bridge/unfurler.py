@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -51,6 +52,24 @@ class PageFetcher:
     def fetch(self, url: str) -> str | None:
         """The page's HTML, or None when it is not a reachable HTML page; Refused past the deadline."""
         ends = self.clock() + self.deadline
+        with self._followed(url, ends) as (response, final):
+            if response is None or "html" not in response.headers.get("content-type", ""):
+                return None
+            return self._read(response, ends, final)
+
+    def head(self, url: str, size: int = 16) -> bytes | None:
+        """The first `size` bytes of what a URL serves (an image's signature), or None."""
+        ends = self.clock() + self.deadline
+        with self._followed(url, ends) as (response, _):
+            if response is None:
+                return None
+            for chunk in response.iter_bytes(size):
+                return chunk[:size]
+        return None
+
+    @contextmanager
+    def _followed(self, url: str, ends: float):
+        """The 200 answer for a URL after at most MAX_REDIRECTS checked redirects, or None."""
         for _ in range(MAX_REDIRECTS + 1):
             target, host, sni = self.pinned(url)
             timeout = httpx.Timeout(self._left(ends, url))
@@ -60,10 +79,9 @@ class PageFetcher:
                 if response.is_redirect and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
                     continue
-                if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
-                    return None
-                return self._read(response, ends, url)
-        return None
+                yield (response if response.status_code == 200 else None), url
+                return
+        yield None, url
 
     def _left(self, ends: float, url: str) -> float:
         left = ends - self.clock()
@@ -128,7 +146,17 @@ class Unfurler:
         """What the page says about itself, or None when it could not be read (for whatever reason)."""
         try:
             html = self.fetcher.fetch(url)
-            return unfurl.parse_card(html, url) if html is not None else None
+            if html is None:
+                return None
+            card = unfurl.parse_card(html, url)
+            if "image" in card:  # known by its first bytes, so platforms are sent only the types they take
+                head = self.fetcher.head(card["image"])
+                kind = unfurl.image_type(head) if head else None
+                if kind is None:
+                    del card["image"]  # not an image at all: no picture rather than a broken one
+                else:
+                    card["image_type"] = kind
+            return card
         except Refused as exc:
             log.info("not unfurling %s: %s", urlsplit(url).hostname, exc)
         except Exception as exc:  # noqa: BLE001 - one bad page must never stall the others

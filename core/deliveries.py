@@ -12,13 +12,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from core.db import is_sqlite
 from core.inserts import insert_if_absent
 from core.models import Account, Delivery, Lane, Message, RemoteMessage
-from core.ports import Failed, RetryLater, SendResult, Sent
+from core.ports import Failed, Moved, RetryLater, SendResult, Sent
 
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
@@ -77,8 +77,9 @@ def record_many(
 ) -> list[str]:
     """Store the outcomes of sends — (delivery id, lane id, result, pace) — and free their lanes.
 
-    Returns each new status: 'sent', 'retry', 'failed', or 'stale' when another worker
-    took the lane over (this worker's lease ran out) and the send did not go out.
+    Returns each new status: 'sent', 'retry', 'failed', 'moved' (the chat has a new id and the
+    delivery goes there now), or 'stale' when another worker took the lane over (this worker's
+    lease ran out) and the send did not go out.
     """
     ids = [delivery_id for delivery_id, _, _, _ in outcomes]
     deliveries = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
@@ -104,6 +105,10 @@ def _record(
     ).rowcount == 1
     if delivery.status != "pending" or not (kept_lease or isinstance(result, Sent)):
         return "stale"  # already final, or the lane's new owner will try it: leave it to them
+    if isinstance(result, Moved):  # following a move is not a failed attempt: it goes out again at once
+        move_chat(session, delivery.platform, delivery.chat_id, result.chat_id, now)
+        delivery.last_error = result.error[:500]
+        return "moved"
     delivery.attempts += 1
     if isinstance(result, RetryLater) and result.maybe_sent:
         if delivery.uncertain:  # it timed out after sending twice: a third copy must not follow
@@ -113,7 +118,9 @@ def _record(
         delivery.uncertain = True
     if isinstance(result, Sent):
         delivery.status, delivery.sent_at, delivery.remote_id, delivery.last_error = "sent", now, result.remote_id, None
-        _remember(session, delivery, result.remote_id, conversations)
+        _remember(session, delivery, result, conversations)
+        if result.chat_id and result.chat_id != delivery.chat_id:  # the platform's own id of this chat (a Slack DM)
+            move_chat(session, delivery.platform, delivery.chat_id, result.chat_id, now)
         return "sent"
     if isinstance(result, RetryLater) and delivery.attempts < max_attempts:
         delivery.next_attempt_at, delivery.last_error = not_before, result.error[:500]
@@ -130,12 +137,29 @@ def _error_text(result: SendResult, attempts: int) -> str:
     return result.error[:500]
 
 
-def _remember(session: Session, delivery: Delivery, remote_id: str, conversations: dict[int, int]) -> None:
+def _remember(session: Session, delivery: Delivery, sent: Sent, conversations: dict[int, int]) -> None:
+    # Every part of what went out routes replies back to the conversation, under the chat it went to.
     conversation_id = conversations.get(delivery.message_id) if delivery.message_id is not None else None
-    insert_if_absent(session, RemoteMessage, {
-        "platform": delivery.platform, "chat_id": delivery.chat_id, "remote_id": remote_id,
+    insert_if_absent(session, RemoteMessage, [{
+        "platform": delivery.platform, "chat_id": sent.chat_id or delivery.chat_id, "remote_id": remote_id,
         "conversation_id": conversation_id, "message_id": delivery.message_id, "created_at": delivery.sent_at,
-    })
+    } for remote_id in (*sent.earlier_ids, sent.remote_id)])
+
+
+def move_chat(session: Session, platform: str, old: str, new: str, now: datetime) -> None:
+    """A chat got a new id: its accounts, lane, pending deliveries and message map follow it."""
+    session.execute(update(Account).where(Account.platform == platform, Account.chat_id == old).values(chat_id=new))
+    if session.scalar(select(Lane.id).where(Lane.platform == platform, Lane.chat_id == new)) is None:
+        session.execute(update(Lane).where(Lane.platform == platform, Lane.chat_id == old)
+                        .values(chat_id=new, not_before=now, lease_owner=None, lease_until=None))
+    else:
+        session.execute(delete(Lane).where(Lane.platform == platform, Lane.chat_id == old))
+    session.execute(update(Delivery).where(Delivery.platform == platform, Delivery.chat_id == old,
+                                           Delivery.status == "pending").values(chat_id=new))
+    taken = aliased(RemoteMessage)
+    clash = exists().where(taken.platform == platform, taken.chat_id == new, taken.remote_id == RemoteMessage.remote_id)
+    session.execute(update(RemoteMessage).where(RemoteMessage.platform == platform, RemoteMessage.chat_id == old, ~clash)
+                    .values(chat_id=new).execution_options(synchronize_session=False))
 
 
 def release(session: Session, owner: str) -> int:

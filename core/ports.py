@@ -29,9 +29,16 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Sent:
-    """Delivered; `remote_id` is the platform's id for the message (Slack ts, Telegram message_id)."""
+    """Delivered; `remote_id` is the platform's id for the message (Slack ts, Telegram message_id).
+
+    `earlier_ids`: the ids of the parts before the last, when the message went out in several;
+    `chat_id`: where it went, when the platform names the chat differently from the delivery
+    (a Slack DM's D… id for a person's user id). The worker records them all with the outcome.
+    """
 
     remote_id: str
+    earlier_ids: tuple[str, ...] = ()
+    chat_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,15 @@ class Failed:
     unreachable: bool = False
 
 
-SendResult = Union[Sent, RetryLater, Failed]
+@dataclass(frozen=True)
+class Moved:
+    """The chat has a new id (a Telegram group that became a supergroup): follow it and send again."""
+
+    chat_id: str
+    error: str = "the chat moved"
+
+
+SendResult = Union[Sent, RetryLater, Failed, Moved]
 
 
 class Sender(Protocol):

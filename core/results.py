@@ -22,6 +22,7 @@ class PinCard:
     creator_handle: str
     page_url: str
     conversation_ref: str | None = None
+    image_type: str | None = None  # image/png, image/jpeg, …: None when not known
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,21 @@ def parse_card(html: str, page_url: str) -> dict[str, str]:
     return card
 
 
+IMAGE_SIGNATURES = (  # the first bytes of each image type (their file formats' magic numbers)
+    (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"), (b"BM", "image/bmp"),
+)
+
+
+def image_type(head: bytes) -> str | None:
+    """What an image is, from its first bytes (never from its name); None when it is not a known image."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:12] in (b"ftypavif", b"ftypheic"):
+        return "image/avif" if head[8:12] == b"avif" else "image/heic"
+    return next((kind for signature, kind in IMAGE_SIGNATURES if head.startswith(signature)), None)
+
+
 def claim(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
     """Lease pins whose page has not been read yet; returns (pin id, url)."""
     ready = or_(Pin.unfurl_state == "pending", (Pin.unfurl_state == "working") & (Pin.unfurled_at < now - LEASE))
@@ -100,4 +115,4 @@ def apply(session: Session, pin_id: int, card: dict[str, str] | None, now: datet
     if card.get("description") and not pin.description:
         pin.description = card["description"]
     if card.get("image") and not pin.image_url:
-        pin.image_url = card["image"]
+        pin.image_url, pin.image_type = card["image"], card.get("image_type")

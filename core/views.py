@@ -30,6 +30,7 @@ def pin_card(settings: CoreSettings, pin: Pin, conversation_id: int | None = Non
         description=pin.description, image_url=pin.image_url, creator_handle=pin.creator.handle,
         page_url=settings.page_url(f"/p/{pin.id}"),
         conversation_ref=refs.conversation_ref(conversation_id) if conversation_id else None,
+        image_type=pin.image_type if pin.image_url else None,
     )
 
 

@@ -20,6 +20,9 @@ class Pin(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     image_url: Mapped[str | None] = mapped_column(String(2048))
+    # What the image really is, read from its first bytes when the page was unfurled (image/png,
+    # image/jpeg, image/gif, image/webp, …); None when unknown: platforms are only sent types they take.
+    image_type: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # pending → working (leased at unfurled_at) → done | failed: the link's page is read once, in the background.
     unfurl_state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending", index=True)

@@ -185,3 +185,20 @@ def test_a_worker_role_serves_health_and_metrics_on_its_port(tmp_path):
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=60)[0]
     assert process.returncode == 0, output
+
+
+@pytest.mark.parametrize("public_url, refused", [
+    ("http://pins.example.com", True), ("https://pins.example.com:8080", True),
+    ("https://pins.example.com", False), ("https://pins.example.com:8443", False), ("https://pins.example.com:88", False),
+])
+def test_a_real_telegram_webhook_needs_https_on_a_port_telegram_accepts(public_url, refused):
+    from bridge.config import ConfigError
+
+    raw = {"http": {"public_url": public_url}, "slack": {"enabled": False},
+           "telegram": {"bot_token": "4242:realtoken", "webhook_secret": "s3cret"}}
+    if refused:
+        with pytest.raises(ConfigError, match=r"^http\.public_url: Telegram's webhook needs an HTTPS URL"):
+            from_dict(raw)
+    else:
+        assert from_dict(raw).http.public_url == public_url
+    assert from_dict({**raw, "telegram": {**raw["telegram"], "mode": "polling"}})  # polling needs no public URL

@@ -14,6 +14,8 @@ from core.db import transaction
 from core.models import Pin
 from tests.factories import say, slack_user
 
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 PAGE = ('<html><head><meta property="og:title" content="Trail Runner">'
         '<meta property="og:description" content="Light boots"><meta property="og:image" content="/b.jpg"></head></html>')
 
@@ -27,6 +29,12 @@ def site():
     app.add_url_rule("/pdf", "pdf", lambda: Response(b"%PDF-1.7", mimetype="application/pdf"))
     app.add_url_rule("/huge", "huge", lambda: Response("<title>Huge</title>" + "x" * 3_000_000, mimetype="text/html"))
     app.add_url_rule("/gone", "gone", lambda: ("nope", 404))
+    app.add_url_rule("/b.jpg", "jpeg", lambda: Response(JPEG, mimetype="image/jpeg"))
+    # A WebP named .png, and an "image" that is really a page: only the bytes tell.
+    app.add_url_rule("/w.png", "webp", lambda: Response(WEBP, mimetype="image/png"))
+    app.add_url_rule("/fake.jpg", "fake", lambda: Response("<html>not an image</html>", mimetype="image/jpeg"))
+    app.add_url_rule("/webp-page", "webp_page", lambda: PAGE.replace("/b.jpg", "/w.png"))
+    app.add_url_rule("/fake-page", "fake_page", lambda: PAGE.replace("/b.jpg", "/fake.jpg"))
     with serve(app) as served:
         yield served.url
 
@@ -38,6 +46,7 @@ def test_a_new_pin_gets_its_title_description_and_image_from_the_page(engine, se
     with transaction(sessions) as session:
         pin = session.scalar(select(Pin))
         assert (pin.title, pin.description, pin.image_url) == ("Trail Runner", "Light boots", f"{site}/b.jpg")
+        assert pin.image_type == "image/jpeg"
     assert "p1 Trail Runner" in say(engine, alice, "search light").text, "found by its new description"
 
 
@@ -146,3 +155,15 @@ def test_one_slow_page_holds_up_nobody_else(engine, sessions):
         stop.set()
         unfurler.run_once()
         unfurler.close()
+
+
+@pytest.mark.parametrize("page, image_type", [("/webp-page", "image/webp"), ("/fake-page", None)])
+def test_an_image_is_known_by_its_bytes_not_its_name(engine, sessions, site, page, image_type):
+    say(engine, slack_user("alice"), f"new {site}{page}")
+    unfurler = Unfurler(sessions, PageFetcher(allow_private=True))
+    unfurler.run_once()
+    unfurler.close()
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert pin.image_type == image_type
+        assert (pin.image_url is None) == (image_type is None), "what is not an image is no picture"

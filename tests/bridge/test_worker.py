@@ -13,6 +13,7 @@ from bridge.sandbox.telegram_api import TelegramStandin, create_app
 from bridge.worker import DeliveryWorker
 from core.db import transaction
 from core.models import Account, Delivery, RemoteMessage
+from core.ports import Sent
 from tests.bridge.clock import FakeClock
 from tests.bridge.standin_sender import StandinSender
 from tests.factories import friends, say, slack_user, telegram_user
@@ -232,3 +233,53 @@ def test_an_error_text_holding_the_token_is_stored_masked(sessions, settings, cl
     with transaction(sessions) as session:
         error = session.scalar(select(Delivery.last_error))
     assert "ConnectionError" in error and TOKEN not in error and logs.MASK in error
+
+
+class _ScriptedSender:
+    """Answers each send with the next scripted outcome (what a platform adapter would report)."""
+
+    platform = "telegram"
+
+    def __init__(self, *outcomes):
+        self.outcomes, self.chats = list(outcomes), []
+
+    def send(self, outgoing):
+        self.chats.append(outgoing.chat_id)
+        return self.outcomes.pop(0)
+
+
+def test_a_chat_that_moved_is_followed_with_its_lane_pending_messages_and_message_map(sessions, settings, clock, engine):
+    from core.ports import Moved
+
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob one")
+    say(engine, alice, "send p1 to @bob two")
+    with transaction(sessions) as session:
+        session.add(RemoteMessage(platform="telegram", chat_id=bob.chat_id, remote_id="5", conversation_id=1))
+    sender = _ScriptedSender(Moved("-100777", "the group became a supergroup"), Sent("8"), Sent("9"))
+    worker = make_worker(sessions, settings, sender, clock, pacing=Pacing(telegram_per_second=0, telegram_per_chat=0))
+    for _ in range(3):
+        worker.run_once()
+        clock.advance(5)  # past a group's 3 s spacing
+    assert sender.chats == [bob.chat_id, "-100777", "-100777"]
+    with transaction(sessions) as session:
+        assert {d.status for d in session.scalars(select(Delivery))} == {"sent"}
+        assert session.scalar(select(Account.chat_id).where(Account.platform == "telegram")) == "-100777"
+        assert set(session.scalars(select(RemoteMessage.chat_id))) == {"-100777"}
+        assert engine.conversation_of("telegram", "-100777", "5") == "c1"
+
+
+def test_every_part_of_a_long_message_and_the_chat_it_went_to_are_recorded(sessions, settings, clock, engine):
+    alice, bob = telegram_user("alice"), slack_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, "send p1 to @bob long")
+    sender = _ScriptedSender(Sent("1.3", earlier_ids=("1.1", "1.2"), chat_id="D0BOB"))
+    sender.platform = "slack"
+    DeliveryWorker(sessions, settings, {"slack": sender}, pacing=Pacing(telegram_per_second=0), now=clock.now).run_once()
+    for ts in ("1.1", "1.2", "1.3"):
+        assert engine.conversation_of("slack", "D0BOB", ts) == "c1"
+    with transaction(sessions) as session:
+        assert session.scalar(select(Account.chat_id).where(Account.platform == "slack")) == "D0BOB"
