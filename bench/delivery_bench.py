@@ -34,16 +34,17 @@ from core.settings import CoreSettings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class InstantSender:
-    """Accepts everything at once: measures the pipeline, not a platform."""
+class FixedLatencySender:
+    """Accepts everything after `latency` seconds (0: at once): measures the pipeline, not a platform."""
 
     platform = "telegram"
 
-    def __init__(self) -> None:
-        self.count = 0
+    def __init__(self, latency: float = 0.0) -> None:
+        self.latency = latency
 
     def send(self, outgoing) -> Sent:
-        self.count += 1
+        if self.latency:
+            time.sleep(self.latency)
         return Sent(str(outgoing.delivery_id))
 
 
@@ -52,12 +53,12 @@ def pending(sessions) -> int:
         return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "pending"))
 
 
-def worker_main(db_url: str, threads: int) -> None:
+def worker_main(db_url: str, threads: int, latency: float) -> None:
     """Entry point of one benchmark worker process: deliver until nothing is pending."""
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
-    worker = DeliveryWorker(sessions, CoreSettings(), {"telegram": InstantSender()}, threads=threads,
-                            batch_size=threads, pacing=UNPACED, idle_sleep=0.01)
+    worker = DeliveryWorker(sessions, CoreSettings(), {"telegram": FixedLatencySender(latency)}, threads=threads,
+                            batch_size=2 * threads, pacing=UNPACED, idle_sleep=0.01)
     thread = threading.Thread(target=worker.run)
     thread.start()
     while pending(sessions):
@@ -67,11 +68,10 @@ def worker_main(db_url: str, threads: int) -> None:
     engine.dispose()
 
 
-def run_processes(db_url: str, sessions, workers: int, threads: int, total: int) -> float:
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "bench.delivery_bench", "--worker", db_url, "--threads", str(threads)], cwd=ROOT)
-        for _ in range(workers)
-    ]
+def run_processes(db_url: str, sessions, workers: int, threads: int, total: int, latency: float = 0.0) -> float:
+    command = [sys.executable, "-m", "bench.delivery_bench", "--worker", db_url, "--threads", str(threads),
+               "--latency", str(latency)]
+    processes = [subprocess.Popen(command, cwd=ROOT) for _ in range(workers)]
     for process in processes:
         process.wait()
     assert pending(sessions) == 0
@@ -80,7 +80,8 @@ def run_processes(db_url: str, sessions, workers: int, threads: int, total: int)
     return total / max((last - first).total_seconds(), 1e-6)
 
 
-def zero_latency(name: str, fresh, workers_list: tuple[int, ...], total: int) -> None:
+def pipeline(name: str, fresh, workers_list: tuple[int, ...], total: int, latency: float = 0.0, threads: int = 4) -> None:
+    """Deliveries/s of 1…N worker processes draining `total` deliveries (4 per chat) with a fixed-latency sender."""
     for workers in workers_list:
         with fresh() as url:
             if url is None:
@@ -88,9 +89,10 @@ def zero_latency(name: str, fresh, workers_list: tuple[int, ...], total: int) ->
             db = make_engine(url)
             sessions = make_session_factory(db)
             seed_deliveries(sessions, chats=total // 4, per_chat=4)
-            rate = run_processes(url, sessions, workers, threads=4, total=total)
+            rate = run_processes(url, sessions, workers, threads, total, latency)
             db.dispose()
-            print(f"{name:<11} {workers} worker process{'es' if workers > 1 else '':<3} {total:>6} deliveries  {rate:>8.0f}/s")
+            print(f"{name:<11} {workers} worker process{'es' if workers > 1 else '':<3} {threads:>3} threads "
+                  f"{total:>6} deliveries  {rate:>8.0f}/s", flush=True)
 
 
 def telegram_limits(total_chats: int, per_chat: int, port: int = 18931) -> None:
@@ -138,15 +140,23 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=4000)
     parser.add_argument("--worker", metavar="DB_URL", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("--latency", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("zero", "slow", "telegram"), help="run one part only")
     args = parser.parse_args()
     if args.worker:
-        worker_main(args.worker, args.threads)
+        worker_main(args.worker, args.threads, args.latency)
         return
-    print("zero-latency sender (each delivery: claim, build its view, send, record, release the lane)")
-    zero_latency("SQLite", fresh_sqlite, (1,), args.deliveries)
-    zero_latency("PostgreSQL", fresh_postgres, (1, 4), args.deliveries)
-    print()
-    telegram_limits(total_chats=120, per_chat=5)
+    if args.only in (None, "zero"):
+        print("zero-latency sender (each delivery: claim, build its view, send, record, release the lane)")
+        pipeline("SQLite", fresh_sqlite, (1,), args.deliveries)
+        pipeline("PostgreSQL", fresh_postgres, (1, 4), args.deliveries)
+        print()
+    if args.only in (None, "slow"):
+        print("100 ms sender, 2,000 deliveries over 500 chats (the platform's answer takes 100 ms)")
+        pipeline("PostgreSQL", fresh_postgres, (1, 2, 4), 2000, latency=0.1, threads=32)
+        print()
+    if args.only in (None, "telegram"):
+        telegram_limits(total_chats=120, per_chat=5)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,9 @@ class DigestsConfig:
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    batch_size: int = 50
+    threads: int = 16  # sends in progress at once per worker process (each waits on the platform's answer)
+    in_flight: int = 0  # claimed deliveries held per process; 0 = twice the threads, so no thread waits for work
+    batch_size: int = 100  # the most deliveries one claim takes
     lease_seconds: int = 120  # longer than any one send may take (the Telegram sender gives up at 60 s)
     max_attempts: int = 8
     poll_interval_seconds: float = 0.5
@@ -289,6 +291,9 @@ def _check(config: Config) -> None:
     _within(config.messaging.max_text_length, 1, 40_000, "messaging.max_text_length")
     _within(config.messaging.link_code_ttl_seconds, 30, 86_400, "messaging.link_code_ttl_seconds")
     _within(config.delivery.batch_size, 1, 1000, "delivery.batch_size")
+    _within(config.delivery.threads, 1, 256, "delivery.threads")
+    if config.delivery.in_flight and not config.delivery.threads <= config.delivery.in_flight <= 10_000:
+        raise ConfigError(f"delivery.in_flight: must be 0 (twice the threads) or between delivery.threads and 10000, got {config.delivery.in_flight}")
     _within(config.delivery.lease_seconds, 90, 3600, "delivery.lease_seconds")  # > the 60 s send timeout
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")

@@ -70,6 +70,7 @@ class Running:
         delivery = self.services.config.delivery
         worker = DeliveryWorker(
             self.services.sessions, self.services.config.core(), self.services.senders,
+            threads=delivery.threads, in_flight=delivery.in_flight,
             batch_size=delivery.batch_size, lease_seconds=delivery.lease_seconds,
             max_attempts=delivery.max_attempts, pacing=Pacing(), metrics=self.metrics,
             idle_sleep=delivery.poll_interval_seconds,

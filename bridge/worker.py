@@ -22,7 +22,7 @@ from bridge.health import Backoff
 from bridge.logs import redactor
 from bridge.metrics import Metrics
 from bridge.pacing import Pacing, RateGate
-from core import deliveries, outgoing
+from core import deliveries, outgoing, recording
 from core.clock import utcnow
 from core.db import transaction
 from core.ports import Outgoing, RetryLater, Sender, SendResult
@@ -36,13 +36,14 @@ class DeliveryWorker:
     """Drains the outbox with a small pool of sending threads."""
 
     def __init__(
-        self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 8,
-        batch_size: int = 50, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = Pacing(),
+        self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 16,
+        in_flight: int = 0, batch_size: int = 100, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = Pacing(),
         metrics: Metrics | None = None, now: Callable[[], datetime] = utcnow, idle_sleep: float = 0.5,
         heartbeat: Callable[[], None] = lambda: None, max_backoff: float = 30.0,
     ):
         self.sessions, self.settings, self.senders = sessions, settings, senders
         self.threads, self.batch_size = threads, batch_size
+        self.max_in_flight = in_flight or 2 * threads  # a little queue keeps every thread busy
         self.lease_seconds, self.max_attempts = lease_seconds, max_attempts
         self.pacing, self.metrics, self.now, self.idle_sleep = pacing, metrics, now, idle_sleep
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -63,7 +64,7 @@ class DeliveryWorker:
         batch = [(item.delivery_id, lane_id, result, self.pacing.spacing(item.platform, item.chat_id))
                  for item, lane_id, result in results]
         with transaction(self.sessions) as session:
-            outcomes = deliveries.record_many(session, batch, self.name, self.now(), self.max_attempts)
+            outcomes = recording.record_many(session, batch, self.name, self.now(), self.max_attempts)
         for (item, _, result), outcome in zip(results, outcomes):
             if self.metrics:
                 self.metrics.deliveries.labels(item.platform, outcome).inc()
@@ -127,7 +128,7 @@ class DeliveryWorker:
         if self._unrecorded:
             self.record(self._unrecorded)
             self._unrecorded = []
-        free = self.threads * 2 - len(in_flight)  # a little queue keeps every thread busy
+        free = self.max_in_flight - len(in_flight)
         for item, lane_id in self.claim(min(free, self.batch_size)) if free > 0 else []:
             in_flight[pool.submit(self._send, item)] = (item, lane_id)
         if not in_flight:

@@ -21,6 +21,7 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
             select(Message).where(Message.id.in_(message_ids)).options(selectinload(Message.sender))
         )
     }
+    loaded = views.attachments(session, list(messages.values()))
     members = conversations.handles_by_conversation(session, {m.conversation_id for m in messages.values()})
     teams = dict(session.execute(select(Account.id, Account.team_id).where(Account.id.in_({d.account_id for d in deliveries}))).all())
     readers = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({d.person_id for d in deliveries})))}
@@ -33,7 +34,7 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
             key = (message.id, d.person_id if message.kind == "profile" else None)
             if key not in built:
                 built[key] = views.message_view(
-                    session, settings, message, members.get(message.conversation_id, ()), readers.get(d.person_id)
+                    session, settings, message, members.get(message.conversation_id, ()), readers.get(d.person_id), loaded,
                 )
             view = built[key]
         result.append(Outgoing(

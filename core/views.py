@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import boards as boards_service
 from core import refs
@@ -60,19 +61,40 @@ def profile_card(session: Session, settings: CoreSettings, person: Person, viewe
     )
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """What a batch of messages carries, loaded at once: pins (with creators), boards (with owners), profiles."""
+
+    pins: dict[int, Pin]
+    boards: dict[int, Board]
+    people: dict[int, Person]
+
+
+def attachments(session: Session, messages: list[Message]) -> Attachments:
+    """Load what many messages carry in a query per kind, so building their views asks nothing more per message."""
+    pin_ids = {m.pin_id for m in messages if m.kind == "pin" and m.pin_id}
+    board_ids = {m.board_id for m in messages if m.kind == "board" and m.board_id}
+    person_ids = {m.profile_id for m in messages if m.kind == "profile" and m.profile_id}
+    pins = session.scalars(select(Pin).options(selectinload(Pin.creator)).where(Pin.id.in_(pin_ids))) if pin_ids else ()
+    boards = session.scalars(select(Board).options(selectinload(Board.owner)).where(Board.id.in_(board_ids))) if board_ids else ()
+    people = session.scalars(select(Person).where(Person.id.in_(person_ids))) if person_ids else ()
+    return Attachments({p.id: p for p in pins}, {b.id: b for b in boards}, {p.id: p for p in people})
+
+
 def message_view(
     session: Session, settings: CoreSettings, message: Message, participants: tuple[str, ...],
-    reader: Person | None = None,
+    reader: Person | None = None, loaded: Attachments | None = None,
 ) -> MessageView:
-    """One message of a conversation, with its attachment rendered as a card."""
+    """One message of a conversation, with its attachment rendered as a card (`loaded`: batch-loaded attachments)."""
+    loaded = loaded or attachments(session, [message])
     sender = message.sender
     pin = board = profile = None
-    if message.kind == "pin" and message.pin_id:
-        pin = pin_card(settings, session.get(Pin, message.pin_id), message.conversation_id)
-    elif message.kind == "board" and message.board_id:
-        board = board_card(session, settings, session.get(Board, message.board_id))
-    elif message.kind == "profile" and message.profile_id:
-        profile = profile_card(session, settings, session.get(Person, message.profile_id), reader)
+    if message.kind == "pin" and message.pin_id in loaded.pins:
+        pin = pin_card(settings, loaded.pins[message.pin_id], message.conversation_id)
+    elif message.kind == "board" and message.board_id in loaded.boards:
+        board = board_card(session, settings, loaded.boards[message.board_id])
+    elif message.kind == "profile" and message.profile_id in loaded.people:
+        profile = profile_card(session, settings, loaded.people[message.profile_id], reader)
     return MessageView(
         conversation_ref=refs.conversation_ref(message.conversation_id),
         conversation_id=message.conversation_id, message_id=message.id, sender_handle=sender.handle,

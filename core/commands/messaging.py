@@ -108,8 +108,9 @@ def read(ctx: Context, conversation: str) -> Reply:
     """The latest messages of a conversation, which are then read."""
     found, _ = conversations.membership(ctx.session, ctx.person, conversation)
     messages = conversations.history(ctx.session, ctx.person, found, HISTORY)
+    loaded = views.attachments(ctx.session, messages)
     handles = tuple(p.handle for p in conversations.participants(ctx.session, found))
-    items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person) for m in messages)
+    items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person, loaded) for m in messages)
     lines = [f"@{v.sender_handle}: {_line(v)}" for v in items]
     ref = refs.conversation_ref(found.id)
     head = f"{ref} with {', '.join('@' + h for h in handles if h != ctx.person.handle) or 'just you'}"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -16,6 +16,10 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_destination", "platform", "chat_id"),
+        # The few live deliveries waiting (anything but digests): the claim serves their chats first.
+        Index("ix_deliveries_live", "platform", "chat_id",
+              postgresql_where=text("status = 'pending' AND kind <> 'digest'"),
+              sqlite_where=text("status = 'pending' AND kind <> 'digest'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,50 @@
+"""Live messages go ahead of digests: the claim serves chats with a conversation message waiting first."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bridge.digests import run_due
+from core import deliveries
+from core.clock import utcnow
+from core.db import transaction
+from core.models import Lane
+from tests.factories import friends, say, slack_user, telegram_user
+
+
+def test_a_conversation_message_is_claimed_before_a_wave_of_older_digests(engine, sessions):
+    alice = slack_user("alice")
+    readers = [telegram_user(f"reader{n}") for n in range(12)]
+    friends(engine, alice, *readers)
+    say(engine, alice, "new https://example.com/a A")
+    for reader in readers:
+        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hello")
+    with transaction(sessions) as session:  # the hellos are delivered: only digests remain…
+        session.execute(update(deliveries.Delivery).values(status="sent"))
+    assert run_due(sessions, "daily 09:00 UTC", everyone=True) == 12
+    with transaction(sessions) as session:  # …queued long ago, so by age alone they would all go first
+        session.execute(update(Lane).values(not_before=utcnow() - timedelta(hours=1)))
+    bob = telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, f"send p1 to @{engine.ensure(bob)} are you there?")
+    with transaction(sessions) as session:
+        claimed = deliveries.claim(session, "w1", utcnow(), 3, 120)
+        kinds = [(c.delivery.kind, c.delivery.chat_id) for c in claimed]
+    assert ("message", bob.chat_id) in kinds and sorted(k for k, _ in kinds) == ["digest", "digest", "message"]
+
+
+def test_when_no_live_message_waits_digests_are_claimed_oldest_first(engine, sessions):
+    alice = slack_user("alice")
+    readers = [telegram_user(f"reader{n}") for n in range(4)]
+    friends(engine, alice, *readers)
+    say(engine, alice, "new https://example.com/a A")
+    for reader in readers:
+        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hello")
+    with transaction(sessions) as session:
+        session.execute(update(deliveries.Delivery).values(status="sent"))
+    run_due(sessions, "daily 09:00 UTC", everyone=True)
+    with transaction(sessions) as session:
+        claimed = deliveries.claim(session, "w1", utcnow() + timedelta(seconds=5), 10, 120)
+    assert len(claimed) == 4 and {c.delivery.kind for c in claimed} == {"digest"}
