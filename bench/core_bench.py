@@ -1,8 +1,9 @@
 """Sending a pin to a group of 10 (message + 9 deliveries + read state), in ops/s.
 
 Runs the real engine (`send p1 to @p1 … @p9 msg`: parse, resolve people, reuse the
-conversation, store the message, its 9 deliveries and the sender's read position in
-one transaction) beside raw SQL doing the same writes, on SQLite and PostgreSQL.
+conversation, store the message, its 9 deliveries, their lanes and the sender's read
+position in one transaction) beside raw SQL doing the same writes (and none of the
+reads), on SQLite and PostgreSQL.
 
     python -m bench.core_bench [--seconds 5]
 """
@@ -48,8 +49,8 @@ def run_engine(engine: Engine, sender: Identity, command: str, seconds: float) -
 RAW = {
     "message": "INSERT INTO messages (conversation_id, sender_id, kind, text, pin_id, created_at) "
                "VALUES (1, 1, 'pin', 'look!', 1, CURRENT_TIMESTAMP) RETURNING id",
-    "conversation": "UPDATE conversations SET last_message_id = :m, updated_at = CURRENT_TIMESTAMP WHERE id = 1",
     "read": "UPDATE participants SET last_read_id = :m WHERE conversation_id = 1 AND person_id = 1",
+    "lane": "INSERT INTO lanes (platform, chat_id, not_before) VALUES ('slack', :c, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING",
     "delivery": "INSERT INTO deliveries (idempotency_key, kind, message_id, person_id, account_id, platform, chat_id, "
                 "status, attempts, next_attempt_at, created_at) VALUES (:k, 'message', :m, :p, :a, 'slack', :c, "
                 "'pending', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING",
@@ -65,8 +66,8 @@ def run_raw(db, seconds: float) -> float:
     while time.perf_counter() - start < seconds:
         with db.begin() as connection:
             m = connection.execute(text(RAW["message"])).scalar_one()
-            connection.execute(text(RAW["conversation"]), {"m": m})
             connection.execute(text(RAW["read"]), {"m": m})
+            connection.execute(text(RAW["lane"]), [{"c": c} for _, _, c in recipients])
             connection.execute(text(RAW["delivery"]), [
                 {"k": f"m{m}:a{a}", "m": m, "p": p, "a": a, "c": c} for p, a, c in recipients
             ])

@@ -73,6 +73,9 @@ class TelegramConfig:
     mode: str = "webhook"  # webhook|polling
     bot_username: str = "pinbridge_bot"
     send_read_timeout_seconds: float = 30.0  # far above Telegram's normal answer: a timeout may mean "delivered"
+    # Digests as paid broadcasts (allow_paid_broadcast: up to 1000/s, 0.1 Stars each from the bot's balance).
+    paid_broadcast: bool = False
+    broadcast_per_second: float = 1000.0
 
 
 @dataclass(frozen=True)
@@ -300,6 +303,8 @@ def _check(config: Config) -> None:
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
     if not 0.1 <= config.telegram.send_read_timeout_seconds <= 300:
         raise ConfigError(f"telegram.send_read_timeout_seconds: must be between 0.1 and 300, got {config.telegram.send_read_timeout_seconds}")
+    if not 1 <= config.telegram.broadcast_per_second <= 1000:
+        raise ConfigError(f"telegram.broadcast_per_second: must be between 1 and 1000 (Telegram's paid limit), got {config.telegram.broadcast_per_second}")
     if not 5 <= config.health.stale_after_seconds <= 3600:
         raise ConfigError(f"health.stale_after_seconds: must be between 5 and 3600, got {config.health.stale_after_seconds}")
     if not 0.5 <= config.unfurl.timeout_seconds <= 60:

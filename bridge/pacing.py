@@ -23,6 +23,9 @@ class Pacing:
     telegram_per_group: float = 3.0  # Telegram: 20/min in one group
     telegram_per_second: float = 30.0  # Telegram: about 30/s per bot (see RateGate)
     slack_per_second: float = 0.0  # 0 = no bot-wide gate
+    # Telegram's paid broadcast (allow_paid_broadcast): up to 1000/s for a fee, apart from the 30/s above.
+    # core.telegram.org/bots/faq#how-can-i-message-all-of-my-bot-39s-subscribers-at-once — 0 = off.
+    telegram_broadcast_per_second: float = 0.0
 
     def spacing(self, platform: str, chat_id: str) -> float:
         """Seconds between two sends to this chat."""
@@ -34,6 +37,12 @@ class Pacing:
         """A fresh bot-wide gate for a platform (None when unlimited)."""
         rate = self.telegram_per_second if platform == "telegram" else self.slack_per_second
         return RateGate(rate) if rate > 0 else None
+
+    def broadcast_gate(self, platform: str) -> "RateGate | None":
+        """The gate of bulk sends (digests) paid for as a broadcast, or None when bulk shares the bot-wide gate."""
+        if platform == "telegram" and self.telegram_broadcast_per_second > 0:
+            return RateGate(self.telegram_broadcast_per_second)
+        return None
 
 
 UNPACED = Pacing(0.0, 0.0, 0.0, 0.0, 0.0)  # benchmarks with a zero-latency sender

@@ -72,7 +72,7 @@ class Running:
             self.services.sessions, self.services.config.core(), self.services.senders,
             threads=delivery.threads, in_flight=delivery.in_flight,
             batch_size=delivery.batch_size, lease_seconds=delivery.lease_seconds,
-            max_attempts=delivery.max_attempts, pacing=Pacing(), metrics=self.metrics,
+            max_attempts=delivery.max_attempts, pacing=pacing_of(self.services.config), metrics=self.metrics,
             idle_sleep=delivery.poll_interval_seconds,
             heartbeat=self.services.heartbeats.expect("worker", self.health.stale_after_seconds),
         )
@@ -120,6 +120,12 @@ class Running:
             except Exception:  # noqa: BLE001 - keep stopping the rest
                 log.exception("error while stopping")
         self.services.close()
+
+
+def pacing_of(config: Config) -> Pacing:
+    """The platforms' limits this deployment sends within (Telegram's paid broadcast when chosen)."""
+    telegram = config.telegram
+    return Pacing(telegram_broadcast_per_second=telegram.broadcast_per_second if telegram.paid_broadcast else 0.0)
 
 
 def web_server(app, http: HttpConfig):

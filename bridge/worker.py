@@ -48,6 +48,8 @@ class DeliveryWorker:
         self.pacing, self.metrics, self.now, self.idle_sleep = pacing, metrics, now, idle_sleep
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.gates: dict[str, RateGate | None] = {p: pacing.gate(p) for p in ("slack", "telegram")}
+        # Digests paid for as a broadcast have their own budget; otherwise they share the bot-wide gate.
+        self.bulk_gates = {p: pacing.broadcast_gate(p) or self.gates[p] for p in ("slack", "telegram")}
         self.heartbeat, self.max_backoff = heartbeat, max_backoff
         self._unrecorded: list[tuple[Outgoing, int, SendResult]] = []
         self._stop = threading.Event()
@@ -76,7 +78,7 @@ class DeliveryWorker:
         sender = self.senders.get(item.platform)
         if sender is None:
             return RetryLater(f"no {item.platform} sender in this process")
-        gate = self.gates.get(item.platform)
+        gate = (self.bulk_gates if item.kind == "digest" else self.gates).get(item.platform)
         if gate is not None:
             gate.acquire()
         started = time.perf_counter()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs
 from core.clock import utcnow
+from core.db import is_sqlite
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from core.grammar import clean_text
 from core.inserts import insert_if_absent
@@ -44,9 +47,18 @@ def check_group_size(settings: CoreSettings, total: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A conversation `open_for` found or started, with its members as it checked them."""
+
+    conversation: Conversation
+    created: bool
+    members: list[Person]  # the sender first, accounts loaded; nobody among them blocks the sender
+
+
 def open_for(
     session: Session, settings: CoreSettings, sender: Person, recipients: list[Person], invited: list[str] = (),
-) -> tuple[Conversation, bool]:
+) -> Opened:
     """The conversation of exactly these people and pending invitees: reused if it exists, else started (if allowed).
 
     Pending invites are part of a conversation's identity: a conversation waiting for @carol is
@@ -63,7 +75,7 @@ def open_for(
         select(Conversation).where(Conversation.members_key == key).order_by(Conversation.id.desc()).limit(1)
     )
     if existing is not None:
-        return existing, False
+        return Opened(existing, False, [sender, *others])
     if settings.require_mutual_follow:
         _require_mutual(session, sender, others)
     conversation = Conversation(created_by=sender.id, members_key=key)
@@ -71,7 +83,7 @@ def open_for(
     session.flush()
     session.add_all(Participant(conversation_id=conversation.id, person_id=p.id) for p in [sender, *others])
     session.flush()
-    return conversation, True
+    return Opened(conversation, True, [sender, *others])
 
 
 def _distinct_others(sender: Person, recipients: list[Person]) -> list[Person]:
@@ -148,19 +160,23 @@ def participants(session: Session, conversation: Conversation) -> list[Person]:
 
 def post(
     session: Session, settings: CoreSettings, conversation: Conversation, sender: Person,
-    kind: str = "text", text: str = "", mark_read: bool = True, **attachment,
+    kind: str = "text", text: str = "", mark_read: bool = True, opened: Opened | None = None, **attachment,
 ) -> Message:
-    """Store a message and its deliveries in one transaction; the sender has read it (unless told not)."""
+    """Store a message and its deliveries in one transaction; the sender has read it (unless told not).
+
+    `opened`: what `open_for` already found (the members with their accounts, and that nobody
+    among them blocked the sender), so the send does not look it up again.
+    """
     text = clean_text(text)
     if len(text) > settings.max_text_length:
         raise InvalidInput(f"That message is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
     if kind == "text" and not text:
         raise InvalidInput("There's nothing to send — add some text.")
-    people = participants(session, conversation)
+    people = opened.members if opened else participants(session, conversation)
     if sender.id not in {p.id for p in people}:
         raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
     others = [p for p in people if p.id != sender.id]
-    blockers = _blockers(session, sender, others)
+    blockers = set() if opened else _blockers(session, sender, others)
     recipients = [p for p in others if p.id not in blockers]
     if others and not recipients:
         raise Forbidden("You can't message this conversation any more.")
@@ -179,8 +195,9 @@ def post(
 def _serialize_posts(session: Session, conversation: Conversation) -> None:
     # Taking the conversation's row lock before the message gets its id makes ids within one
     # conversation follow commit order, so "read up to the newest id I can see" never skips a
-    # message still being written (SQLite's single writer gives the same order).
-    session.execute(update(Conversation).where(Conversation.id == conversation.id).values(updated_at=utcnow()))
+    # message still being written. SQLite's single writer gives that order by itself.
+    if not is_sqlite(session):
+        session.execute(update(Conversation).where(Conversation.id == conversation.id).values(updated_at=utcnow()))
 
 
 def _advance(session: Session, column, conversation_id: int, person_id: int, message_id: int) -> None:

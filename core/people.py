@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, delete, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from core.clock import utcnow
 from core.errors import Forbidden, InvalidInput, NotFound
@@ -64,7 +64,8 @@ def unique_handle(session: Session, wanted: str | None) -> str:
 def resolve(session: Session, identity: Identity) -> Person:
     """The person behind a platform account, created on first contact."""
     account = session.scalar(
-        select(Account).where(Account.platform == identity.platform, Account.external_id == identity.external_id)
+        select(Account).options(joinedload(Account.person))
+        .where(Account.platform == identity.platform, Account.external_id == identity.external_id)
     )
     if account is None:
         return _create(session, identity)

@@ -34,8 +34,10 @@ def _recipients(ctx: Context, refs_: list[PersonRef]) -> tuple[list[Person], lis
 
 def _deliver(ctx: Context, refs_: list[PersonRef], message: str, kind: str, **attachment) -> tuple:
     known, unknown = _recipients(ctx, refs_)
-    conversation, _ = conversations.open_for(ctx.session, ctx.settings, ctx.person, known, invited=unknown)
-    posted = conversations.post(ctx.session, ctx.settings, conversation, ctx.person, kind=kind, text=message, **attachment)
+    opened = conversations.open_for(ctx.session, ctx.settings, ctx.person, known, invited=unknown)
+    conversation = opened.conversation
+    posted = conversations.post(ctx.session, ctx.settings, conversation, ctx.person, kind=kind, text=message,
+                                opened=opened, **attachment)
     links = tuple(
         views.invite_link(ctx.settings, handle, invites.create(ctx.session, conversation, ctx.person, handle, posted).code)
         for handle in unknown
