@@ -17,8 +17,13 @@ from core.models import (
 )
 
 
-def seed_deliveries(sessions, chats: int, per_chat: int, first_chat: int = 5000) -> list[int]:
-    """`chats` Telegram people with `per_chat` pending deliveries each; returns their chat ids."""
+DIGEST = {"handle": "someone", "period": "bench", "total": 1, "conversations": [
+    {"ref": "c1", "conversation_id": 1, "count": 1,
+     "lines": [{"sender": "bench_sender", "kind": "text", "text": "hello", "pin_ref": None, "pin_title": None}]}]}
+
+
+def seed_deliveries(sessions, chats: int, per_chat: int, first_chat: int = 5000, kind: str = "message") -> list[int]:
+    """`chats` Telegram people with `per_chat` pending deliveries each (messages, or digests); returns their chat ids."""
     now = utcnow()
     chat_ids = list(range(first_chat, first_chat + chats))
     with transaction(sessions) as session:
@@ -41,7 +46,8 @@ def seed_deliveries(sessions, chats: int, per_chat: int, first_chat: int = 5000)
         accounts = dict(session.execute(select(Account.chat_id, Account.id)).all())
         session.execute(insert(Lane), [{"platform": "telegram", "chat_id": str(c), "not_before": now} for c in chat_ids])
         session.execute(insert(Delivery), [
-            {"idempotency_key": f"k{c}-{i}", "kind": "message", "message_id": message.id, "person_id": people[f"u{c}"],
+            {"idempotency_key": f"k{c}-{i}", "kind": kind, "message_id": message.id if kind == "message" else None,
+             "payload": None if kind == "message" else DIGEST, "person_id": people[f"u{c}"],
              "account_id": accounts[str(c)], "platform": "telegram", "chat_id": str(c), "status": "pending",
              "attempts": 0, "next_attempt_at": now, "created_at": now}
             for c in chat_ids for i in range(per_chat)

@@ -65,13 +65,26 @@ class RateGate:
         self._in_flight = 0
         self._completed: deque[float] = deque()
         self._next = 0.0
+        self._urgent = 0  # urgent sends waiting: the others let them pass
         self._cond = threading.Condition(threading.RLock())
 
-    def acquire(self) -> None:
-        """Wait until one more send fits, then count it as in flight."""
+    def acquire(self, urgent: bool = False) -> None:
+        """Wait until one more send fits, then count it as in flight; urgent sends (live messages) go first."""
         with self._cond:
-            while (wait := self.try_acquire()) > 0:
-                self._cond.wait(wait)
+            if urgent:
+                self._urgent += 1
+            try:
+                while (wait := self._admit(urgent)) > 0:
+                    self._cond.wait(wait)
+            finally:
+                if urgent:
+                    self._urgent -= 1
+                    self._cond.notify_all()
+
+    def _admit(self, urgent: bool) -> float:
+        if not urgent and self._urgent:
+            return 0.01  # an urgent send is waiting for this slot
+        return self.try_acquire()
 
     def try_acquire(self) -> float:
         """Admit one send now (0.0), or say how long to wait before asking again."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import deque
 import os
 import socket
 import threading
@@ -52,6 +53,7 @@ class DeliveryWorker:
         self.bulk_gates = {p: pacing.broadcast_gate(p) or self.gates[p] for p in ("slack", "telegram")}
         self.heartbeat, self.max_backoff = heartbeat, max_backoff
         self._unrecorded: list[tuple[Outgoing, int, SendResult]] = []
+        self._held: deque[tuple[Outgoing, int]] = deque()  # claimed digests waiting for an idle thread
         self._stop = threading.Event()
 
     def claim(self, limit: int) -> list[tuple[Outgoing, int]]:
@@ -80,7 +82,7 @@ class DeliveryWorker:
             return RetryLater(f"no {item.platform} sender in this process")
         gate = (self.bulk_gates if item.kind == "digest" else self.gates).get(item.platform)
         if gate is not None:
-            gate.acquire()
+            gate.acquire(urgent=item.kind != "digest")
         started = time.perf_counter()
         try:
             return _scrubbed(sender.send(item))
@@ -130,8 +132,14 @@ class DeliveryWorker:
         if self._unrecorded:
             self.record(self._unrecorded)
             self._unrecorded = []
-        free = self.max_in_flight - len(in_flight)
+        free = self.max_in_flight - len(in_flight) - len(self._held)
         for item, lane_id in self.claim(min(free, self.batch_size)) if free > 0 else []:
+            if item.kind == "digest":
+                self._held.append((item, lane_id))
+            else:  # a live message goes to the next free thread, ahead of every digest held here
+                in_flight[pool.submit(self._send, item)] = (item, lane_id)
+        while self._held and len(in_flight) < self.threads:  # digests only ever fill idle threads
+            item, lane_id = self._held.popleft()
             in_flight[pool.submit(self._send, item)] = (item, lane_id)
         if not in_flight:
             return True

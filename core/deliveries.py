@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from core.db import is_sqlite
@@ -79,8 +79,12 @@ def _lease(session: Session, candidates, limit: int, lease: dict) -> list:
 
 
 def _oldest(session: Session, lanes: list, now: datetime):
-    # Oldest pending per lane, due or not: a later message never overtakes an earlier one.
-    rank = func.row_number().over(partition_by=(Delivery.platform, Delivery.chat_id), order_by=Delivery.id)
+    # Oldest pending per lane, due or not: a later message never overtakes an earlier one. A digest
+    # is the exception: a live message goes first (the digest, only a summary, follows it).
+    later_if_digest = case((Delivery.kind == "digest", 1), else_=0)
+    rank = func.row_number().over(
+        partition_by=(Delivery.platform, Delivery.chat_id), order_by=(later_if_digest, Delivery.id),
+    )
     keys = tuple_(Delivery.platform, Delivery.chat_id).in_([(lane.platform, lane.chat_id) for lane in lanes])
     inner = select(Delivery.id, rank.label("rank")).where(Delivery.status == "pending", keys).subquery()
     firsts = session.scalars(

@@ -36,3 +36,17 @@ def test_pacing_per_chat_kind():
     assert pacing.spacing("telegram", "-100123") == 3.0, "groups: 20 per minute"
     assert pacing.spacing("slack", "U1") == 1.0
     assert pacing.gate("slack") is None and pacing.gate("telegram") is not None
+
+
+
+
+def test_while_an_urgent_send_waits_a_free_slot_is_kept_for_it():
+    from bridge.pacing import RateGate
+
+    gate = RateGate(30, clock=lambda: 100.0)
+    gate._urgent = 1  # a live message is waiting for the gate
+    assert gate._admit(urgent=False) > 0, "a digest lets it pass"
+    assert gate._admit(urgent=True) == 0.0, "the live message takes the slot"
+    gate._urgent = 0
+    gate.release()
+    assert RateGate(30, clock=lambda: 200.0)._admit(urgent=False) == 0.0, "with nobody urgent, bulk goes"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bridge.pacing import Pacing
 from bridge.sandbox.serving import serve
@@ -283,3 +284,46 @@ def test_every_part_of_a_long_message_and_the_chat_it_went_to_are_recorded(sessi
         assert engine.conversation_of("slack", "D0BOB", ts) == "c1"
     with transaction(sessions) as session:
         assert session.scalar(select(Account.chat_id).where(Account.platform == "slack")) == "D0BOB"
+
+
+class _SlowRecordingSender:
+    """Takes a while per send and notes what it was given, in order."""
+
+    platform = "telegram"
+
+    def __init__(self, seconds: float):
+        self.seconds, self.kinds = seconds, []
+
+    def send(self, outgoing):
+        self.kinds.append(outgoing.kind)
+        time.sleep(self.seconds)
+        return Sent(str(outgoing.delivery_id))
+
+
+def test_a_live_message_does_not_queue_behind_digests_already_claimed(engine, sessions, settings):
+    import threading
+
+    from bridge.digests import run_due
+
+    alice = slack_user("alice")
+    readers = [telegram_user(f"reader{n}") for n in range(12)]
+    friends(engine, alice, *readers)
+    say(engine, alice, "new https://example.com/a A")
+    for reader in readers:
+        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hi")
+    with transaction(sessions) as session:
+        session.execute(update(Delivery).values(status="sent"))
+    run_due(sessions, "daily 09:00 UTC", everyone=True)
+    sender = _SlowRecordingSender(0.2)
+    worker = DeliveryWorker(sessions, settings, {"telegram": sender}, threads=2, in_flight=12,
+                            pacing=Pacing(telegram_per_second=0, telegram_per_chat=0), idle_sleep=0.05)
+    running = threading.Thread(target=worker.run)
+    running.start()
+    while len(sender.kinds) < 2:  # the digests are claimed (all twelve fit in flight) and going out
+        time.sleep(0.01)
+    say(engine, alice, f"send p1 to @{engine.ensure(readers[0])} urgent")
+    while len(sender.kinds) < 13:
+        time.sleep(0.05)
+    worker.stop()
+    running.join(30)
+    assert sender.kinds.index("message") <= 4, sender.kinds

@@ -48,3 +48,17 @@ def test_when_no_live_message_waits_digests_are_claimed_oldest_first(engine, ses
     with transaction(sessions) as session:
         claimed = deliveries.claim(session, "w1", utcnow() + timedelta(seconds=5), 10, 120)
     assert len(claimed) == 4 and {c.delivery.kind for c in claimed} == {"digest"}
+
+
+def test_in_a_chat_with_a_digest_queued_a_live_message_goes_first(engine, sessions):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    say(engine, alice, "new https://example.com/a A")
+    say(engine, alice, f"send p1 to @{engine.ensure(bob)} hello")
+    with transaction(sessions) as session:
+        session.execute(update(deliveries.Delivery).values(status="sent"))
+    run_due(sessions, "daily 09:00 UTC", everyone=True)
+    say(engine, alice, "reply c1 still there?")
+    with transaction(sessions) as session:
+        (first,) = deliveries.claim(session, "w1", utcnow() + timedelta(seconds=5), 10, 120)
+        assert first.delivery.kind == "message"
