@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -13,6 +12,7 @@ from telegram.ext import Application
 from adapters.telegram.application import build_application
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.menu import bot_commands
+from adapters.telegram.migration import Follow
 from adapters.telegram.runner import TelegramRunner
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import blueprint
@@ -41,7 +41,7 @@ class Telegram:
         self.loop.stop()
 
 
-def follower(services: Services) -> Callable[[str, str], None]:
+def follower(services: Services) -> Follow:
     """Moves a Telegram chat's accounts, lane, pending deliveries and message map to its new id.
 
     Stands in for an engine method core does not have yet (`Engine.move_chat`); it is the same move

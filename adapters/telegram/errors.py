@@ -78,7 +78,9 @@ def classify(error: TelegramError) -> Verdict:
         # deactivated", "bot was kicked from the group chat", "bot can't initiate conversation with a user".
         return Verdict(Kind.UNREACHABLE, error.message)
     if isinstance(error, BadRequest):  # before NetworkError: BadRequest subclasses it
-        return Verdict(_bad_request_kind(text), error.message)
+        kind = _bad_request_kind(text)
+        # TDLib's reason can quote a piece of the message; it is stored and logged, so only its position is kept.
+        return Verdict(kind, f"Can't parse entities ({where(error)})" if kind is Kind.BAD_HTML else error.message)
     return Verdict(Kind.TRANSIENT, error.message)  # 5xx, network, a bad token: an operator or time fixes it
 
 

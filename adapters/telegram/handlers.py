@@ -120,7 +120,9 @@ class Commands:
             note = f"{esc(user.first_name)}, start a private chat with me first: https://t.me/{esc(context.bot.username)}"
         await self._post_unless_unreachable(context, chat.id, Outbound(note), message.message_id)
 
-    async def _post_unless_unreachable(self, context: Context, chat_id: int, answer: Outbound, reply_to: int | None = None) -> bool:
+    async def _post_unless_unreachable(
+        self, context: Context, chat_id: int, answer: Outbound, reply_to: int | None = None,
+    ) -> bool:
         """Post an answer; False (logged, not raised) when the bot may not write to that chat."""
         try:
             await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to)

@@ -52,7 +52,9 @@ def next_offset(offset: int, found: int) -> str:
     return str(offset + found) if found == PAGE and offset + found < MAX_OFFSET else ""
 
 
-def result_of(card: PinCard, markup: InlineKeyboardMarkup | None, photos: bool = True, html: bool = True) -> InlineQueryResult:
+def result_of(
+    card: PinCard, markup: InlineKeyboardMarkup | None, photos: bool = True, html: bool = True,
+) -> InlineQueryResult:
     """One inline result carrying the whole card: a photo when Telegram takes the pin's picture as one."""
     description = shorten(f"{host_of(card.url)} · {card.description}".strip(" ·"), 120)
     jpeg = card.image_url if card.image_url and card.image_type == JPEG else None

@@ -29,8 +29,10 @@ def prepare(engine: Engine, outbound: Outbound) -> Markup:
     return keyboard.markup(outbound.rows, key)
 
 
-async def post(engine: Engine, bot: Bot, chat_id: int | str, outbound: Outbound, reply_to: int | None = None) -> list[Message]:
-    """Answer in a chat: markup, send (following a group that became a supergroup), map the messages to their conversation."""
+async def post(
+    engine: Engine, bot: Bot, chat_id: int | str, outbound: Outbound, reply_to: int | None = None,
+) -> list[Message]:
+    """Answer in a chat: markup, send (following a group that became a supergroup), map the messages."""
     markup = await asyncio.to_thread(prepare, engine, outbound)
     messages = await _send_following(bot, chat_id, outbound, markup, reply_to)
     if outbound.conversation_ref:
@@ -38,7 +40,9 @@ async def post(engine: Engine, bot: Bot, chat_id: int | str, outbound: Outbound,
     return messages
 
 
-async def _send_following(bot: Bot, chat_id: int | str, outbound: Outbound, markup: Markup, reply_to: int | None) -> list[Message]:
+async def _send_following(
+    bot: Bot, chat_id: int | str, outbound: Outbound, markup: Markup, reply_to: int | None,
+) -> list[Message]:
     progress = parts.Progress()
     try:
         return await parts.send(bot, chat_id, outbound, markup, reply_to, progress)

@@ -115,12 +115,14 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
             # Logged without the text: it is a private message; the position is enough to find our bug.
             log.info("telegram %s to chat %s: Telegram could not parse its HTML (%s); sent as plain text",
                      progress.label, chat_id, where(error))
-            progress.sent.append(await _send_part(bot, chat_id, dataclasses.replace(part, html=plain(part.html), plain=True)))
+            as_plain = dataclasses.replace(part, html=plain(part.html), plain=True)
+            progress.sent.append(await _send_part(bot, chat_id, as_plain))
             return
         pieces = halved(part) if kind is Kind.TOO_LONG else []
         if not pieces:
             raise
-    log.info("telegram %s to chat %s: Telegram found a part too long; sending it in %d", progress.label, chat_id, len(pieces))
+    log.info("telegram %s to chat %s: Telegram found a part too long; sending it in %d",
+             progress.label, chat_id, len(pieces))
     progress.planned += len(pieces) - 1
     for piece in pieces:
         await _send_fitting(bot, chat_id, piece, progress)

@@ -1,4 +1,4 @@
-"""The Telegram stand-in answers a blocked bot, a deleted account, an upgraded group and a non-photo picture as Telegram does."""
+"""The Telegram stand-in answers a blocked bot, a deleted account, an upgraded group and a non-photo as Telegram does."""
 
 from __future__ import annotations
 

@@ -85,6 +85,7 @@ def sized_view(target: int, photo: bool = False) -> MessageView:
 
 def digest(size: str) -> dict:
     count = {"empty": 0, "typical": 2, "limit": 10, "over": 120}[size]
-    line = {"sender": HANDLE, "kind": "pin", "text": text(size, "line"), "pin_ref": f"p{BIG}", "pin_title": text(size, "title")}
+    line = {"sender": HANDLE, "kind": "pin", "text": text(size, "line"), "pin_ref": f"p{BIG}",
+            "pin_title": text(size, "title")}
     return {"handle": HANDLE, "period": "2024-01-01", "total": count * 3, "conversations": [
         {"ref": f"c{BIG - n}", "conversation_id": BIG - n, "count": 3, "lines": [line] * 3} for n in range(count)]}

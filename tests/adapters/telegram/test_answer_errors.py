@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.adapters.telegram.harness import ALICE, BOB, GROUP, befriend, button, buttons, drain, text_of
+from tests.adapters.telegram.harness import ALICE, BOB, GROUP, befriend, button, buttons, text_of
 from tests.adapters.telegram.test_delivery_errors import PARSE_ERROR, SUPERGROUP
 from tests.adapters.telegram.test_sender import pending
 

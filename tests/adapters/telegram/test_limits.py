@@ -7,7 +7,6 @@ command answers through `outbound.post`, deliveries through the sender, inline p
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 from telegram import InlineQuery
@@ -35,7 +34,8 @@ def listing(cards: tuple) -> Reply:
 ANSWERS = {  # what a command answers, by size
     "pin card": lambda s: reply_outbound(Reply(text="Pinned", items=(hostile.pin(s),))),
     "pin card with a png": lambda s: reply_outbound(Reply(text="Pinned", items=(hostile.pin(s, image_type="image/png"),))),
-    "pin card of an intranet link": lambda s: reply_outbound(Reply(text="Pinned", items=(hostile.pin(s, url=hostile.INTRANET),))),
+    "pin card of an intranet link": lambda s: reply_outbound(
+        Reply(text="Pinned", items=(hostile.pin(s, url=hostile.INTRANET),))),
     "board card": lambda s: reply_outbound(Reply(text=f"Board {hostile.text(s, 'board')}", items=(hostile.board(s),))),
     "profile card": lambda s: reply_outbound(Reply(text="Profile", items=(hostile.profile(s),))),
     "pin listing": lambda s: reply_outbound(listing(tuple(hostile.pin(s, n) for n in range(hostile.board(s).pin_count)))),
@@ -44,7 +44,8 @@ ANSWERS = {  # what a command answers, by size
     "contact picker": lambda s: picker_outbound(f"p{hostile.BIG}", hostile.contacts(s)),
     "link question": lambda s: reply_outbound(Reply(text=f"Join {hostile.text(s, 'name')}?", items=(
         LinkPrompt("A" * 16, hostile.HANDLE, "telegram", "slack"),))),
-    "reply prompt": lambda s: prompt_outbound(Reply(text=f"Type your reply {hostile.text(s, 'text')}", conversation_ref="c1")),
+    "reply prompt": lambda s: prompt_outbound(
+        Reply(text=f"Type your reply {hostile.text(s, 'text')}", conversation_ref="c1")),
     "error": lambda s: text_outbound(f"Not that: {hostile.text(s, 'text')}", ok=False),
     "long answer": lambda s: text_outbound(hostile.text(s, "text") * 20 or "."),
 }
