@@ -18,6 +18,7 @@ from telegram.ext import (
 from adapters.telegram.callbacks import Buttons
 from adapters.telegram.handlers import Commands
 from adapters.telegram.inline import InlineSearch
+from adapters.telegram.migration import Follow, Migrations
 from adapters.telegram.processor import PerPersonOrder
 from core.engine import Engine
 
@@ -26,8 +27,8 @@ UPDATE_SOURCE = "telegram_update"  # the inbound-dedup namespace for update_id
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 
 
-def build_application(token: str, base_url: str, engine: Engine, *, polling: bool) -> Application:
-    """The Application; `base_url` ends where PTB appends the token (…/bot)."""
+def build_application(token: str, base_url: str, engine: Engine, *, polling: bool, follow: Follow) -> Application:
+    """The Application; `base_url` ends where PTB appends the token (…/bot); `follow` moves a migrated group's records."""
     builder = (
         ApplicationBuilder().token(token).base_url(base_url)
         .concurrent_updates(PerPersonOrder())
@@ -43,6 +44,7 @@ def build_application(token: str, base_url: str, engine: Engine, *, polling: boo
     Commands(engine).install(application)
     Buttons(engine).install(application)
     InlineSearch(engine).install(application)
+    Migrations(follow).install(application)
     application.add_error_handler(_log_error)
     return application
 

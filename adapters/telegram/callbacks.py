@@ -12,14 +12,14 @@ import logging
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from adapters.telegram import keyboard, outbound
 from adapters.telegram.accounts import identity_of
 from adapters.telegram.cards import esc, shorten
 from adapters.telegram.chunks import TEXT_LIMIT, split_first
+from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import (
     Outbound,
     picker_outbound,
@@ -108,8 +108,10 @@ class Buttons:
         """Write to the presser's private chat (a button may sit in a group or an inline message)."""
         try:
             await outbound.post(self.engine, press.context.bot, press.query.from_user.id, answer)
-        except Forbidden as error:
-            raise NoPrivateChat() from error
+        except TelegramError as error:
+            if classify(error).kind is Kind.UNREACHABLE:
+                raise NoPrivateChat() from error
+            raise
 
     async def save(self, press: Press) -> Toast:
         reply = await asyncio.to_thread(self.engine.run, press.identity, f"save {press.action['pin']}")
@@ -134,7 +136,7 @@ class Buttons:
         message = press.query.message
         if message is None or not message.is_accessible or message.reply_markup is None:
             return Toast(PICKER_GONE, alert=True)
-        await press.query.edit_message_reply_markup(keyboard.toggled(message.reply_markup, press.query.data))
+        await outbound.edit_markup(press.query, keyboard.toggled(message.reply_markup, press.query.data))
         return Toast()
 
     async def confirm(self, press: Press) -> Toast:
@@ -149,14 +151,14 @@ class Buttons:
         if not reply.ok:
             return Toast(reply.text, alert=True)
         html, _ = split_first(f"✅ {esc(reply.text)}", TEXT_LIMIT)
-        await press.query.edit_message_text(html, parse_mode=ParseMode.HTML)
+        await outbound.edit_text(press.query, html)
         if reply.conversation_ref:
-            await asyncio.to_thread(outbound.remember, self.engine, message.chat.id, [message], reply.conversation_ref)
+            await asyncio.to_thread(outbound.remember, self.engine, [message], reply.conversation_ref)
         return Toast("Sent!")
 
     async def close(self, press: Press) -> Toast:
         if press.query.message is not None and press.query.message.is_accessible:
-            await press.query.edit_message_text("Cancelled.")
+            await outbound.edit_text(press.query, "Cancelled.")
         return Toast()
 
     async def seen(self, press: Press) -> Toast:
@@ -175,7 +177,6 @@ class Buttons:
         await self._private(press, reply_outbound(reply))
         return Toast()
 
-
     async def link(self, press: Press) -> Toast:
         """Yes or Cancel on a link request, from the account that typed the code; the answer replaces the question."""
         decide = self.engine.confirm_link if press.action["a"] == "linkok" else self.engine.decline_link
@@ -183,7 +184,7 @@ class Buttons:
         message = press.query.message
         if reply.ok and message is not None and message.is_accessible:
             html, _ = split_first(esc(reply.text), TEXT_LIMIT)
-            await press.query.edit_message_text(html, parse_mode=ParseMode.HTML)
+            await outbound.edit_text(press.query, html)
             return Toast()
         return Toast(reply.text, alert=not reply.ok)
 

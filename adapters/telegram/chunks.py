@@ -9,6 +9,7 @@ at its end and reopened at the start of the next chunk.
 
 from __future__ import annotations
 
+import html as entities
 import re
 
 TEXT_LIMIT = 4096
@@ -17,6 +18,7 @@ CAPTION_LIMIT = 1024
 _TOKEN = re.compile(r"<[^<>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{1,10});|[\s\S]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _VISIBLE = re.compile(r"<[^<>]*>")
+_LINK = re.compile(r'<a href="([^"<>]*)">([^<>]*)</a>')
 
 Stack = tuple[tuple[str, str], ...]  # (tag name, its opening tag) for each open tag
 
@@ -115,3 +117,12 @@ def split_html(html: str, limit: int = TEXT_LIMIT) -> list[str]:
 def visible(html: str) -> str:
     """The text without tags (entities left as they are)."""
     return _VISIBLE.sub("", html)
+
+
+def plain(html: str) -> str:
+    """Readable text of our HTML, for a message Telegram could not parse: links spelled out, tags dropped."""
+    def spelled(link: re.Match) -> str:
+        url, label = link.group(1), link.group(2)
+        return label if entities.unescape(label) == entities.unescape(url) else f"{label} ({url})"
+
+    return entities.unescape(visible(_LINK.sub(spelled, html)))

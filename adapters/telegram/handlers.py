@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CommandHandler,
@@ -19,10 +20,12 @@ from telegram.ext import (
 from adapters.telegram import outbound
 from adapters.telegram.accounts import identity_of
 from adapters.telegram.cards import esc
+from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import Outbound, reply_outbound, text_outbound
 from core.engine import Engine
 from core.grammar import WORDS
 
+log = logging.getLogger(__name__)
 # In a group only these answers are posted there; the rest could show a conversation or a
 # secret board to the whole group, so they go to the asker's private chat.
 GROUP_PUBLIC = frozenset({"help", "new"})
@@ -107,15 +110,25 @@ class Commands:
     async def answer(self, message: Message, context: Context, answer: Outbound, public: bool = False) -> None:
         """Answer where it is safe: in the chat if private (or public), else privately with a note."""
         chat, user = message.chat, message.from_user
-        if chat.type == ChatType.PRIVATE:
-            await outbound.post(self.engine, context.bot, chat.id, answer)
+        if chat.type == ChatType.PRIVATE or public or user is None:
+            reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
+            await self._post_unless_unreachable(context, chat.id, answer, reply_to)
             return
-        if public or user is None:
-            await outbound.post(self.engine, context.bot, chat.id, answer, reply_to=message.message_id)
-            return
-        try:
-            await outbound.post(self.engine, context.bot, user.id, answer)
+        if await self._post_unless_unreachable(context, user.id, answer):
             note = f"{esc(user.first_name)}, I answered you in our private chat."
-        except Forbidden:
+        else:
             note = f"{esc(user.first_name)}, start a private chat with me first: https://t.me/{esc(context.bot.username)}"
-        await outbound.post(self.engine, context.bot, chat.id, Outbound(note), reply_to=message.message_id)
+        await self._post_unless_unreachable(context, chat.id, Outbound(note), message.message_id)
+
+    async def _post_unless_unreachable(
+        self, context: Context, chat_id: int, answer: Outbound, reply_to: int | None = None,
+    ) -> bool:
+        """Post an answer; False (logged, not raised) when the bot may not write to that chat."""
+        try:
+            await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to)
+        except TelegramError as error:
+            if classify(error).kind is not Kind.UNREACHABLE:
+                raise
+            log.info("telegram chat %s cannot be answered (%s)", chat_id, error.message)
+            return False
+        return True

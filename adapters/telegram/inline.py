@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardMarkup,
+    InlineQuery,
     InlineQueryResult,
     InlineQueryResultArticle,
     InlineQueryResultPhoto,
@@ -22,13 +23,20 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 from adapters.telegram import keyboard
 from adapters.telegram.accounts import identity_of
 from adapters.telegram.cards import host_of, pin_html, shorten
-from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, split_first
+from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, plain, split_first
+from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import pin_buttons
 from core.engine import Engine
 from core.results import PinCard
 
 log = logging.getLogger(__name__)
 PAGE = 10
+# https://core.telegram.org/bots/api#answerinlinequery: "No more than 50 results per query are allowed."
+MAX_RESULTS = 50
+# InlineQueryResultPhoto.photo_url: "Photo must be in JPEG format" (core.telegram.org/bots/api#inlinequeryresultphoto),
+# and TDLib declares every thumbnail but a GIF result's "image/jpeg" (InlineQueriesManager.cpp, thumbnail_type):
+# only a JPEG makes a photo result or an article's thumbnail.
+JPEG = "image/jpeg"
 CACHE_SECONDS = 10  # short, and per user (is_personal): results depend on who may see which pin
 MAX_OFFSET = 10_000
 EMPTY = "Type words to search pins"
@@ -44,20 +52,44 @@ def next_offset(offset: int, found: int) -> str:
     return str(offset + found) if found == PAGE and offset + found < MAX_OFFSET else ""
 
 
-def result_of(card: PinCard, markup: InlineKeyboardMarkup | None, photos: bool = True) -> InlineQueryResult:
-    """One inline result carrying the whole card: a photo when the pin has an image."""
+def result_of(
+    card: PinCard, markup: InlineKeyboardMarkup | None, photos: bool = True, html: bool = True,
+) -> InlineQueryResult:
+    """One inline result carrying the whole card: a photo when Telegram takes the pin's picture as one."""
     description = shorten(f"{host_of(card.url)} · {card.description}".strip(" ·"), 120)
-    if card.image_url and photos:
+    jpeg = card.image_url if card.image_url and card.image_type == JPEG else None
+    mode = ParseMode.HTML if html else None
+    if jpeg and photos:
         caption, _ = split_first(pin_html(card), CAPTION_LIMIT)
         return InlineQueryResultPhoto(
-            card.ref, card.image_url, card.image_url, title=card.title, description=description,
-            caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup,
+            card.ref, jpeg, jpeg, title=card.title, description=description,
+            caption=caption if html else plain(caption), parse_mode=mode, reply_markup=markup,
         )
-    content = InputTextMessageContent(split_first(pin_html(card), TEXT_LIMIT)[0], parse_mode=ParseMode.HTML)
+    text = split_first(pin_html(card), TEXT_LIMIT)[0]
+    content = InputTextMessageContent(text if html else plain(text), parse_mode=mode)
     return InlineQueryResultArticle(
         card.ref, shorten(card.title, 100) or card.ref, content, reply_markup=markup,
-        url=card.url, description=description, thumbnail_url=card.image_url,
+        url=card.url, description=description, thumbnail_url=jpeg,
     )
+
+
+async def answer_page(query: InlineQuery, cards: list[PinCard], page: dict) -> None:
+    """Answer with one result per card; a page refused for its pictures goes as articles, for its HTML as plain text."""
+    cards = cards[:MAX_RESULTS]
+    keyboards = [keyboard.markup((pin_buttons(card),), None) for card in cards]  # refs only: nothing stored
+    try:
+        await query.answer([result_of(c, k) for c, k in zip(cards, keyboards)], **page)
+        return
+    except BadRequest as error:
+        kind = classify(error).kind
+        photos = any(card.image_url and card.image_type == JPEG for card in cards)
+        if kind is not Kind.BAD_HTML and not (kind is Kind.REFUSED and photos):
+            raise
+        # Telegram fetches photo results itself and refuses the whole page for one bad picture.
+        log.info("telegram inline answer refused (%s); answering again %s", error.message,
+                 "as plain text" if kind is Kind.BAD_HTML else "without pictures")
+    as_plain = kind is Kind.BAD_HTML
+    await query.answer([result_of(c, k, photos=as_plain, html=not as_plain) for c, k in zip(cards, keyboards)], **page)
 
 
 @dataclass
@@ -85,16 +117,8 @@ class InlineSearch:
             await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(reply.text))
             return
         cards = list(reply.items)
-        keyboards = [keyboard.markup((pin_buttons(card),), None) for card in cards]  # refs only: nothing stored
         page = {"cache_time": CACHE_SECONDS, "is_personal": True, "next_offset": next_offset(offset, len(cards))}
-        try:
-            await query.answer([result_of(c, k) for c, k in zip(cards, keyboards)], **page)
-        except BadRequest as error:
-            if not any(card.image_url for card in cards):
-                raise
-            # Telegram fetches photo results itself and refuses the whole page for one bad image.
-            log.warning("inline photos refused (%s); answering with articles", error.message)
-            await query.answer([result_of(c, k, photos=False) for c, k in zip(cards, keyboards)], **page)
+        await answer_page(query, cards, page)
 
 
 def _hint(text: str) -> InlineQueryResultsButton:

@@ -13,6 +13,7 @@ exactly one of these shapes reads as None.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -31,6 +32,21 @@ _VALUES = {  # the one field each inline action carries, and what its value must
 }
 _BARE = frozenset({"close"})  # actions with no field
 _STORED = re.compile(r"([A-Za-z0-9_-]{1,32}):([0-9]{1,3})")
+
+
+def url_allowed(url: str) -> bool:
+    """Whether Telegram takes `url` for a URL button: http(s) with a dotted host name and no spaces.
+
+    TDLib's LinkManager::check_link() refuses anything else ("Wrong HTTP URL"), and with it the whole
+    message; a pin of http://intranet/page keeps its link in the text and loses only the button.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    dotted = "." in host and not host.startswith(".") and not host.endswith(".")
+    return parts.scheme.lower() in ("http", "https") and dotted and not any(ch.isspace() for ch in url)
 
 
 def inline_data(action: dict) -> str | None:
@@ -75,7 +91,8 @@ def markup(rows: Rows, key: str | None) -> InlineKeyboardMarkup | None:
         buttons = []
         for button in row:
             if button.url is not None:
-                buttons.append(InlineKeyboardButton(button.label, url=button.url))
+                if url_allowed(button.url):
+                    buttons.append(InlineKeyboardButton(button.label, url=button.url))
                 continue
             data = inline_data(button.action or {})
             if data is None:
@@ -83,8 +100,9 @@ def markup(rows: Rows, key: str | None) -> InlineKeyboardMarkup | None:
                     raise ValueError(f"button {button.label!r} needs a stored action key")
                 data, index = f"{key}:{index}", index + 1
             buttons.append(InlineKeyboardButton(button.label, callback_data=data))
-        keyboard.append(buttons)
-    return InlineKeyboardMarkup(keyboard)
+        if buttons:
+            keyboard.append(buttons)
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def toggled(keyboard: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:

@@ -27,6 +27,10 @@ from core.results import (
     Reply,
 )
 
+# sendPhoto by URL: Telegram downloads it, and "the content of the URL must uniquely determine the type of
+# the message. PNG and JPG files are treated as photos" (levlam in tdlib/telegram-bot-api#644). A WebP is a
+# sticker's format and a GIF an animation's, so those, and pictures of a type we never learnt, go without.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 MAX_LISTED_BUTTONS = 10  # rows of per-item buttons under a listing
 MAX_PICKER_CONTACTS = 40  # Telegram allows 100 buttons; more contacts than this: type /send
 UNCHECKED, CHECKED = "☐", "☑"
@@ -51,6 +55,11 @@ class Outbound:
     photo: str | None = None
     conversation_ref: str | None = None
     force_reply: str | None = None  # placeholder text: ask the client to reply to this message
+
+
+def photo_of(card: PinCard) -> str | None:
+    """The picture to send with a pin card, when Telegram takes it as a photo."""
+    return card.image_url if card.image_url and card.image_type in PHOTO_TYPES else None
 
 
 def pin_buttons(card: PinCard) -> tuple[Button, ...]:
@@ -90,7 +99,7 @@ def _single_card(reply: Reply, card: PinCard | BoardCard | ProfileCard) -> Outbo
     reply_row = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),) if ref else ()
     if isinstance(card, PinCard):
         rows = (pin_buttons(card), *reply_row)
-        return Outbound(f"{text}\n\n{pin_html(card)}", rows, photo=card.image_url, conversation_ref=ref)
+        return Outbound(f"{text}\n\n{pin_html(card)}", rows, photo=photo_of(card), conversation_ref=ref)
     if isinstance(card, BoardCard):
         return Outbound(f"{text}\n\n{board_html(card)}", ((Button("🗂 Open board", url=card.page_url),), *reply_row), conversation_ref=ref)
     return Outbound(f"{text}\n\n{profile_html(card)}", ((Button("👤 Open profile", url=card.page_url),), *reply_row), conversation_ref=ref)
@@ -127,7 +136,7 @@ def message_outbound(view: MessageView) -> Outbound:
         rows.insert(0, (Button("🗂 Open board", url=view.board.page_url),))
     elif view.profile is not None:
         rows.insert(0, (Button("👤 Open profile", url=view.profile.page_url),))
-    photo = view.pin.image_url if view.pin is not None else None
+    photo = photo_of(view.pin) if view.pin is not None else None
     return Outbound(message_html(view), tuple(rows), photo=photo, conversation_ref=view.conversation_ref)
 
 

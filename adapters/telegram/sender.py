@@ -8,26 +8,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-from datetime import timedelta
 
-import httpx
-from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram import Bot, Message
+from telegram.error import TelegramError
 
-from adapters.telegram import outbound
+from adapters.telegram import outbound, parts
 from adapters.telegram.accounts import PLATFORM
+from adapters.telegram.errors import Kind, Verdict, classify
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.render import Outbound, digest_outbound, message_outbound
 from core.engine import Engine
-from core.ports import Failed, Outgoing, RetryLater, SendResult, Sent
+from core.ports import Failed, Moved, Outgoing, RetryLater, SendResult, Sent
 
 log = logging.getLogger(__name__)
 SEND_TIMEOUT = 60.0  # seconds to wait for the loop: a stuck send is retried, not waited on forever
@@ -43,13 +34,7 @@ def render(outgoing: Outgoing) -> Outbound | None:
     return None
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    """Telegram's retry_after in seconds (PTB reports an int or, with PTB_TIMEDELTA, a timedelta)."""
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def cut_short(outgoing: Outgoing, progress: outbound.Progress, why: str) -> None:
+def cut_short(outgoing: Outgoing, progress: parts.Progress, why: str) -> None:
     """Log the parts of a delivery that did not go out after some did.
 
     The delivery still counts as sent: a retry would send the parts that went out again,
@@ -62,31 +47,32 @@ def cut_short(outgoing: Outgoing, progress: outbound.Progress, why: str) -> None
     )
 
 
-def reached_telegram(error: TimedOut) -> bool:
-    """True when the request went out before the timeout: Telegram may have delivered the message."""
-    cause = error.__cause__
-    return not isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
+def outcome_of(verdict: Verdict) -> SendResult:
+    """What a classified Bot API error means for the delivery (nothing of it went out)."""
+    if verdict.kind is Kind.UNREACHABLE:
+        return Failed(verdict.message, unreachable=True)
+    if verdict.kind is Kind.MOVED:
+        return Moved(str(verdict.new_chat_id), verdict.message)
+    if verdict.kind is Kind.RATE_LIMITED:
+        return RetryLater(verdict.message, seconds=verdict.seconds)
+    if verdict.kind is Kind.UNCERTAIN:
+        return RetryLater(verdict.message, UNCERTAIN_PAUSE, maybe_sent=True)
+    if verdict.kind is Kind.TRANSIENT:
+        return RetryLater(verdict.message)  # e.g. a bad token: keep the delivery until an operator fixes it
+    return Failed(verdict.message)  # refused even after splitting or plain text: sending it again cannot help
 
 
-def outcome_of(error: TelegramError) -> SendResult:
-    """What a Bot API error means for the delivery."""
-    if isinstance(error, TimedOut) and reached_telegram(error):
-        return RetryLater(f"no answer from Telegram ({error.message})", UNCERTAIN_PAUSE, maybe_sent=True)
-    if isinstance(error, RetryAfter):
-        return RetryLater(str(error), seconds=retry_seconds(error))
-    if isinstance(error, Forbidden):
-        return Failed(error.message, unreachable=True)
-    if isinstance(error, BadRequest):  # before NetworkError: BadRequest subclasses it
-        return Failed(error.message, unreachable=outbound.chat_is_gone(error))
-    if isinstance(error, ChatMigrated):
-        return Failed(f"the group moved to chat {error.new_chat_id}", unreachable=True)
-    if isinstance(error, NetworkError):
-        return RetryLater(error.message)
-    return RetryLater(error.message)  # e.g. a bad token: keep the delivery until an operator fixes it
+def sent(outgoing: Outgoing, messages: list[Message]) -> Sent:
+    """Every part's id for the worker to record; replies to any of them route to the conversation."""
+    chat_id = str(messages[-1].chat_id)
+    return Sent(
+        str(messages[-1].message_id), tuple(str(m.message_id) for m in messages[:-1]),
+        chat_id if chat_id != outgoing.chat_id else None,
+    )
 
 
 class TelegramSender:
-    """Sends deliveries with its own Bot (no rate limiter: pacing is the worker's job)."""
+    """Sends deliveries with its own Bot (no rate limiter: pacing is the worker's job); the worker records them."""
 
     platform = PLATFORM
 
@@ -97,17 +83,17 @@ class TelegramSender:
         self.timeout = timeout
 
     def send(self, outgoing: Outgoing) -> SendResult:
-        """Send one delivery; its last message's id is what replies map back through."""
+        """Send one delivery; every part's id goes back in `Sent` for the worker to record with the outcome."""
         rendered = render(outgoing)
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         markup = outbound.prepare(self.engine, rendered)
-        progress = outbound.Progress()
+        progress = parts.Progress(label=f"delivery {outgoing.delivery_id}")
         try:
             self.loop.run(self._send(outgoing.chat_id, rendered, markup, progress), self.timeout)
         except TelegramError as error:
             if not progress.sent:
-                return outcome_of(error)
+                return outcome_of(classify(error))
             cut_short(outgoing, progress, error.message)
         except concurrent.futures.TimeoutError:
             if not progress.sent:
@@ -116,14 +102,11 @@ class TelegramSender:
         messages = list(progress.sent)
         if not messages:
             return Failed(f"a {outgoing.kind} delivery rendered to no visible text")
-        if rendered.conversation_ref and len(messages) > 1:
-            # The worker maps the last part; earlier parts of a long message route replies too.
-            outbound.remember(self.engine, outgoing.chat_id, messages[:-1], rendered.conversation_ref)
-        return Sent(str(messages[-1].message_id))
+        return sent(outgoing, messages)
 
-    async def _send(self, chat_id: str, rendered: Outbound, markup: outbound.Markup, progress: outbound.Progress) -> None:
+    async def _send(self, chat_id: str, rendered: Outbound, markup: parts.Markup, progress: parts.Progress) -> None:
         await self.bot.initialize()  # once; later calls return at once
-        await outbound.send(self.bot, chat_id, rendered, markup, progress=progress)
+        await parts.send(self.bot, chat_id, rendered, markup, progress=progress)
 
     def close(self) -> None:
         """Release the bot's HTTP connections."""

@@ -37,6 +37,10 @@ GIFT_TYPES = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subsc
 # https://core.telegram.org/bots/api#answercallbackquery: text "0-200 characters"; the server answers
 # MESSAGE_TOO_LONG beyond it (eternnoir/pyTelegramBotAPI#500).
 MAX_CALLBACK_TEXT = 200
+# sendPhoto by URL: Telegram downloads the URL and its content decides the message: "PNG and JPG files are
+# treated as photos" (levlam in tdlib/telegram-bot-api#644). Other content cannot become a photo; Telegram
+# answers such a URL "wrong type of the web page content" (WEBPAGE_MEDIA_EMPTY, tdlib/telegram-bot-api#782).
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
 def _send(standin: TelegramStandin, params: Params, fields: Params) -> Params:
@@ -76,6 +80,9 @@ def _send_photo(standin: TelegramStandin, params: Params) -> Params:
     if not photo or not isinstance(photo, str):
         # https://core.telegram.org/bots/api#sendphoto: photo is required (Client.cpp's wording).
         raise bad_request("there is no photo in the request")
+    kind = standin.image_type(photo) if photo.startswith(("http://", "https://")) else None
+    if kind is not None and kind not in PHOTO_TYPES:
+        raise bad_request("wrong type of the web page content")
     fields = {"photo": photo_sizes(photo), "photo_source": photo}
     fields["caption"] = checked_caption(params.get("caption"), params.get("parse_mode"))
     fields["caption_entities"] = params.get("caption_entities")

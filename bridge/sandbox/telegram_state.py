@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.images import image_type_by_extension
+from bridge.sandbox.telegram_fates import ChatFates
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
     ApiError,
@@ -64,6 +65,7 @@ class TelegramStandin:
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._menu_buttons: dict[int | None, Json] = {}
         self._images: dict[str, str] = {}
+        self._fates = ChatFates()
 
     def reset(self) -> None:
         """Forget all users, chats, messages, updates, calls, faults and limits (listeners stay)."""
@@ -107,6 +109,30 @@ class TelegramStandin:
         with self._lock:
             self._chats[chat_id] = chat
         return copy.deepcopy(chat)
+
+    def block_bot(self, user_id: int) -> None:
+        """The user blocks the bot: every send to them is answered 403 until they write to it again."""
+        with self._lock:
+            self._user(user_id)
+            self._fates.block(user_id)
+
+    def deactivate_user(self, user_id: int) -> None:
+        """The user deletes their account: every send to them is answered 403, for good."""
+        with self._lock:
+            self._user(user_id)
+            self._fates.deactivate(user_id)
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int, by_user: int, *, enqueue: bool = True) -> list[Json]:
+        """The group becomes a supergroup with a new id; returns the two service-message Updates Telegram sends."""
+        with self._lock:
+            old, user = self._known_chat(chat_id), self._user(by_user)
+            self._chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": old.get("title", "")}
+            self._fates.upgrade(chat_id, new_chat_id)
+            updates = [
+                self._queue.push({"message": self._view(self._store(chat_id, user, {"migrate_to_chat_id": new_chat_id}))}, enqueue),
+                self._queue.push({"message": self._view(self._store(new_chat_id, user, {"migrate_from_chat_id": chat_id}))}, enqueue),
+            ]
+        return [self._publish(update) for update in updates]
 
     def chat(self, chat_id: int) -> Json:
         """The Chat with this id; raises ApiError 400 "chat not found" when unknown."""
@@ -197,6 +223,10 @@ class TelegramStandin:
         with self._lock:
             user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
             self._known_chat(chat_id)
+            if self._fates.deactivated(user_id):
+                raise KeyError(f"user {user_id} deleted their account and can say nothing")
+            if chat_id == user_id:
+                self._fates.unblock(user_id)
             fields = {"text": text, "entities": command_entities(text) or None}
             fields["reply_to_message_id"] = reply_to_message_id
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
@@ -258,6 +288,7 @@ class TelegramStandin:
         """Store a bot message (text or photo fields) after Telegram's checks; returns its API view."""
         with self._lock:
             self._known_chat(chat_id)
+            self._fates.check(chat_id)
             reply_id = fields.get("reply_to_message_id")
             if reply_id and self._find(chat_id, reply_id) is None:
                 if not allow_without_reply:

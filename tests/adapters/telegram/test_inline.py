@@ -50,7 +50,7 @@ def test_typing_an_inline_query_stores_no_button_keys(bot, services):
 def test_a_pin_with_an_image_is_a_photo_result(bot, services):
     pins(services.engine, 1)
     with transaction(services.sessions) as session:
-        session.execute(update(Pin).values(image_url="https://img.example.com/boots.jpg"))
+        session.execute(update(Pin).values(image_url="https://img.example.com/boots.jpg", image_type="image/jpeg"))
     [result] = bot.inline(BOB, "boots")["results"]
     assert result["type"] == "photo" and result["photo_url"] == "https://img.example.com/boots.jpg"
     assert result["caption"].startswith("📌 <b>Boots number 1</b>") and result["parse_mode"] == "HTML"
@@ -79,7 +79,7 @@ def test_no_match_answers_an_empty_page(bot, services):
 def test_when_telegram_refuses_photo_results_the_page_is_sent_as_articles(bot, services, standin):
     pins(services.engine, 1)
     with transaction(services.sessions) as session:
-        session.execute(update(Pin).values(image_url="https://img.example.com/boots.png"))
+        session.execute(update(Pin).values(image_url="https://img.example.com/boots.jpg", image_type="image/jpeg"))
     standin.fail_next("answerInlineQuery", status=400, description="Bad Request: PHOTO_INVALID_DIMENSIONS")
     [result] = bot.inline(BOB, "boots")["results"]
-    assert result["type"] == "article" and result["thumbnail_url"] == "https://img.example.com/boots.png"
+    assert result["type"] == "article" and result["thumbnail_url"] == "https://img.example.com/boots.jpg"

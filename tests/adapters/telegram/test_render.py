@@ -22,10 +22,11 @@ from core.results import ConversationRow, MessageView, PersonRow, PinCard, Reply
 HOSTILE = '<b>Boots</b> & <script>alert("x")</script>'
 
 
-def pin(title: str = HOSTILE, image: str | None = None, ref: str = "p3") -> PinCard:
+def pin(title: str = HOSTILE, image: str | None = None, ref: str = "p3", image_type: str | None = "image/jpeg") -> PinCard:
     return PinCard(
         ref=ref, pin_id=int(ref[1:]), title=title, url="https://example.com/boots?a=1&b=2",
         description="Tough & <i>light</i>", image_url=image, creator_handle="ana", page_url="https://pins.test/p/3",
+        image_type=image_type if image else None,
     )
 
 
@@ -57,8 +58,15 @@ def test_a_pin_card_has_save_send_and_open_to_its_source():
     assert outbound.rows[0][0].action == {"a": "save", "pin": "p3"}
 
 
-def test_a_pin_with_an_image_is_a_photo():
-    assert reply_outbound(Reply(text="Pinned", items=(pin(image="https://img.test/b.jpg"),))).photo == "https://img.test/b.jpg"
+@pytest.mark.parametrize(("image_type", "photo"), [
+    ("image/jpeg", True), ("image/png", True), ("image/webp", False), ("image/gif", False), ("image/svg+xml", False),
+    (None, False),
+])
+def test_only_a_jpeg_or_png_picture_goes_as_a_photo(image_type, photo):
+    card = pin(image="https://img.test/b", image_type=image_type)
+    for outbound in (reply_outbound(Reply(text="Pinned", items=(card,))), message_outbound(view(pin=card))):
+        assert outbound.photo == ("https://img.test/b" if photo else None)
+        assert "📌 <b>" in outbound.html, "the card itself is always there"
     assert reply_outbound(Reply(text="Pinned", items=(pin(),))).photo is None
 
 

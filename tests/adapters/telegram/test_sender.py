@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import transaction
-from core.models import Account, Delivery
+from core.models import Account, Delivery, RemoteMessage
 from core.ports import Failed, RetryLater, Sent
 from tests.adapters.telegram.harness import (
     ALICE,
@@ -19,6 +19,7 @@ from tests.adapters.telegram.harness import (
     drain,
     text_of,
 )
+from tests.factories import count_rows
 
 pytestmark = [
     pytest.mark.parametrize("mode", ["webhook"]),
@@ -86,7 +87,7 @@ def test_a_429_through_the_worker_keeps_the_delivery_for_later(bot, worker, stan
     [
         (403, None, Failed("Forbidden: bot was blocked by the user", unreachable=True)),
         (400, "Bad Request: chat not found", Failed("Chat not found", unreachable=True)),
-        (400, "Bad Request: can't parse entities", Failed("Can't parse entities", unreachable=False)),
+        (400, "Bad Request: have no rights to send a message", Failed("Have no rights to send a message")),
         (500, None, RetryLater("Internal Server Error", seconds=None)),
         (502, None, RetryLater("Bad Gateway", seconds=None)),
     ],
@@ -106,18 +107,29 @@ def test_an_unknown_chat_is_unreachable(bot, worker, telegram):
     assert isinstance(result, Failed) and result.unreachable and "chat not found" in result.error.lower()
 
 
-def test_a_long_message_is_split_and_every_part_routes_replies(bot, worker, telegram, standin):
-    [(outgoing, _)] = pending(bot, worker, text="&<" * 1000)  # 2000 characters, 9000 once escaped
+def test_a_long_message_is_split_and_every_part_routes_replies(bot, worker, standin):
+    pending(bot, worker, text="&<" * 1000)  # 2000 characters, 9000 once escaped
+    worker.release()
     before = len(standin.messages(BOB))
-    result = telegram.sender.send(outgoing)
+    drain(worker)
     parts = standin.messages(BOB)[before:]
     assert len(parts) == 3 and all(len(p["text"]) <= 4096 for p in parts)
     assert all(not re.search(r"&(?!amp;|lt;|gt;|quot;|#x27;)", p["text"]) for p in parts)
     assert "".join(p["text"] for p in parts).count("&amp;&lt;") == 1000
     assert [bool(buttons(p)) for p in parts] == [False, False, True]
-    assert result == Sent(str(parts[-1]["message_id"]))
-    [answer] = bot.ask(BOB, "Whoa", reply_to=parts[0]["message_id"])
-    assert answer["text"] == "Replied in c1."
+    for part in parts:
+        [answer] = bot.ask(BOB, "Whoa", reply_to=part["message_id"])
+        assert answer["text"] == "Replied in c1."
+
+
+def test_the_sender_reports_every_part_and_records_nothing_itself(bot, worker, telegram, standin, services):
+    [(outgoing, _)] = pending(bot, worker, text="&<" * 1000)
+    mapped = count_rows(services.sessions, RemoteMessage)
+    before = len(standin.messages(BOB))
+    result = telegram.sender.send(outgoing)
+    parts = [str(p["message_id"]) for p in standin.messages(BOB)[before:]]
+    assert result == Sent(parts[-1], tuple(parts[:-1]))
+    assert count_rows(services.sessions, RemoteMessage) == mapped, "the worker records them with the outcome"
 
 
 def test_a_long_message_telegram_cuts_short_is_not_sent_again(bot, worker, standin, services, caplog):
@@ -146,9 +158,9 @@ def test_a_photo_whose_text_part_fails_is_not_sent_again(bot, worker, telegram, 
     assert result == Sent(str(photo["message_id"]))
 
 
-def with_image(outgoing, url: str):
+def with_image(outgoing, url: str, image_type: str | None = "image/jpeg"):
     """The same delivery, its pin now having an image."""
-    pin = dataclasses.replace(outgoing.message.pin, image_url=url)
+    pin = dataclasses.replace(outgoing.message.pin, image_url=url, image_type=image_type)
     return dataclasses.replace(outgoing, message=dataclasses.replace(outgoing.message, pin=pin))
 
 
