@@ -12,14 +12,10 @@ from telegram.ext import Application
 from adapters.telegram.application import build_application
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.menu import bot_commands
-from adapters.telegram.migration import Follow
 from adapters.telegram.runner import TelegramRunner
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import blueprint
 from bridge.wiring import Platform, Services
-from core import deliveries
-from core.clock import utcnow
-from core.db import transaction
 
 HEALTH_LIMIT = 30.0  # seconds without a pulse of the bot's event loop before /healthz calls it stale
 
@@ -41,26 +37,13 @@ class Telegram:
         self.loop.stop()
 
 
-def follower(services: Services) -> Follow:
-    """Moves a Telegram chat's accounts, lane, pending deliveries and message map to its new id.
-
-    Stands in for an engine method core does not have yet (`Engine.move_chat`); it is the same move
-    the worker makes for a `Moved` delivery.
-    """
-    def follow(old: str, new: str) -> None:
-        with transaction(services.sessions) as session:
-            deliveries.move_chat(session, "telegram", old, new, utcnow())
-
-    return follow
-
-
 def assemble(services: Services) -> Telegram:
     """Build (without any network call) the bot, its runner, the webhook route and the sender."""
     config = services.config.telegram
     loop = LoopThread("telegram")
     application = build_application(
         config.bot_token, config.api_base_url, services.engine, polling=config.mode == "polling",
-        follow=follower(services),
+        follow=lambda old, new: services.engine.move_chat("telegram", old, new),
     )
     runner = TelegramRunner(
         application, loop, mode=config.mode,

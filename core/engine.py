@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, digests, gestures, operations, people, refs, views
+from core import conversations, deliveries, digests, gestures, operations, people, refs, views
 from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
@@ -90,6 +90,11 @@ class Engine:
                 "platform": platform, "chat_id": str(chat_id), "remote_id": str(remote_id),
                 "conversation_id": conversation_id, "message_id": None, "created_at": utcnow(),
             })
+
+    def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
+        """A chat got a new id (a Telegram group became a supergroup): everything kept for it follows."""
+        with transaction(self.sessions) as session:
+            deliveries.move_chat(session, platform, str(old_chat_id), str(new_chat_id), utcnow())
 
     def conversation_of(self, platform: str, chat_id: str, remote_id: str) -> str | None:
         """The conversation a platform message belongs to (`c3`), if Pinbridge sent it."""
