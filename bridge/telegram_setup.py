@@ -56,7 +56,10 @@ def assemble(services: Services) -> Telegram:
     request = HTTPXRequest(
         read_timeout=config.send_read_timeout_seconds, write_timeout=10.0, connect_timeout=5.0, connection_pool_size=8,
     )
-    sender = TelegramSender(Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, services.engine)
+    sender = TelegramSender(
+        Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, services.engine,
+        paid_broadcast=config.paid_broadcast,
+    )
     return Telegram(loop, application, runner, sender, blueprint(runner, config.webhook_secret))
 
 

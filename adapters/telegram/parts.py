@@ -45,6 +45,7 @@ class Progress:
     planned: int = 0
     sent: list[Message] = field(default_factory=list)
     label: str = "answer"  # what is being sent, for log lines ("delivery 12"), never its content
+    paid_broadcast: bool = False  # sent as a paid broadcast (allow_paid_broadcast: up to 1000/s, for Stars)
 
 
 def _framed(pieces: list[Part], markup: Markup, reply_to: int | None) -> list[Part]:
@@ -107,7 +108,7 @@ async def _send_all(bot: Bot, chat_id: int | str, planned: list[Part], progress:
 async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Progress) -> None:
     """Send one part; if Telegram calls it too long it goes in smaller ones, if it cannot parse it, as plain text."""
     try:
-        progress.sent.append(await _send_part(bot, chat_id, part))
+        progress.sent.append(await _send_part(bot, chat_id, part, progress.paid_broadcast))
         return
     except BadRequest as error:
         kind = classify(error).kind
@@ -116,7 +117,7 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
             log.info("telegram %s to chat %s: Telegram could not parse its HTML (%s); sent as plain text",
                      progress.label, chat_id, where(error))
             as_plain = dataclasses.replace(part, html=plain(part.html), plain=True)
-            progress.sent.append(await _send_part(bot, chat_id, as_plain))
+            progress.sent.append(await _send_part(bot, chat_id, as_plain, progress.paid_broadcast))
             return
         pieces = halved(part) if kind is Kind.TOO_LONG else []
         if not pieces:
@@ -128,14 +129,16 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
         await _send_fitting(bot, chat_id, piece, progress)
 
 
-async def _send_part(bot: Bot, chat_id: int | str, part: Part) -> Message:
+async def _send_part(bot: Bot, chat_id: int | str, part: Part, paid_broadcast: bool = False) -> Message:
     replying = ReplyParameters(part.reply_to, allow_sending_without_reply=True) if part.reply_to else None
     mode = None if part.plain else ParseMode.HTML
+    paid = {"allow_paid_broadcast": True} if paid_broadcast else {}
     if part.photo:
         return await bot.send_photo(
             chat_id, part.photo, caption=part.html, parse_mode=mode, reply_markup=part.markup, reply_parameters=replying,
+            **paid,
         )
     return await bot.send_message(
         chat_id, part.html, parse_mode=mode, link_preview_options=NO_PREVIEW,
-        reply_markup=part.markup, reply_parameters=replying,
+        reply_markup=part.markup, reply_parameters=replying, **paid,
     )

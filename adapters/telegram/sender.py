@@ -76,11 +76,13 @@ class TelegramSender:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, loop: LoopThread, engine: Engine, timeout: float = SEND_TIMEOUT) -> None:
+    def __init__(self, bot: Bot, loop: LoopThread, engine: Engine, timeout: float = SEND_TIMEOUT,
+                 paid_broadcast: bool = False) -> None:
         self.bot = bot
         self.loop = loop
         self.engine = engine
         self.timeout = timeout
+        self.paid_broadcast = paid_broadcast  # digests go as paid broadcasts (the worker paces them apart)
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Send one delivery; every part's id goes back in `Sent` for the worker to record with the outcome."""
@@ -88,7 +90,8 @@ class TelegramSender:
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         markup = outbound.prepare(self.engine, rendered)
-        progress = parts.Progress(label=f"delivery {outgoing.delivery_id}")
+        progress = parts.Progress(label=f"delivery {outgoing.delivery_id}",
+                                  paid_broadcast=self.paid_broadcast and outgoing.kind == "digest")
         try:
             self.loop.run(self._send(outgoing.chat_id, rendered, markup, progress), self.timeout)
         except TelegramError as error:

@@ -214,3 +214,14 @@ def test_someone_who_blocked_the_bot_is_reachable_again_after_start(bot, worker,
     assert drain(worker) == 1
     assert text_of(standin.last_message(BOB)).endswith("Are you back?")
 
+
+
+def test_digests_go_as_paid_broadcasts_only_when_chosen(bot, worker, telegram, standin, services):
+    from core.ports import Outgoing
+
+    digest = {"handle": "bob", "period": "p", "total": 1, "conversations": []}
+    for paid in (False, True):
+        telegram.sender.paid_broadcast = paid
+        telegram.sender.send(Outgoing(1, "d1", "telegram", str(BOB), "bob", "digest", digest=digest))
+    calls = [c for c in standin.calls("sendMessage") if c.params.get("chat_id") in (BOB, str(BOB))]
+    assert [bool(c.params.get("allow_paid_broadcast")) for c in calls[-2:]] == [False, True]
