@@ -54,7 +54,8 @@ def assemble(services: Services) -> Telegram:
     # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries. Its
     # read timeout is far above Telegram's normal answers: a timeout after sending may mean "delivered".
     request = HTTPXRequest(
-        read_timeout=config.send_read_timeout_seconds, write_timeout=10.0, connect_timeout=5.0, connection_pool_size=8,
+        read_timeout=config.send_read_timeout_seconds, write_timeout=10.0, connect_timeout=5.0,
+        connection_pool_size=services.config.delivery.threads,  # one connection per sending thread, none waiting
     )
     sender = TelegramSender(
         Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, services.engine,

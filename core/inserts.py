@@ -24,6 +24,18 @@ def insert_returning(session: Session, model, rows: list[dict], column) -> list:
     return list(session.connection().execute(statement, rows).scalars())
 
 
+def insert_ignoring(session: Session, model, rows: list[dict]) -> None:
+    """Insert many rows, skipping those a unique key already holds, when nobody needs to know which.
+
+    One statement run as the driver's executemany: the query is parsed once, rows go as parameters
+    (RETURNING would make it one large multi-VALUES text per thousand rows to parse instead).
+    """
+    if not rows:
+        return
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    session.connection().execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+
+
 def upsert(session: Session, model, row: dict, keys: list[str]) -> None:
     """Insert a row or, when its key exists, update the other columns (race-free on both dialects)."""
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.inserts import insert_if_absent
+from core.inserts import insert_ignoring
 from core.models import Account, Delivery, Lane, Message, Person
 
 
@@ -70,5 +70,6 @@ def _write(session: Session, rows: list[dict]) -> int:
         return 0
     # Sorted, so concurrent senders take lane-row locks in one order (no deadlocks).
     lanes = sorted({(r["platform"], r["chat_id"]) for r in rows})
-    insert_if_absent(session, Lane, [{"platform": p, "chat_id": c, "not_before": rows[0]["created_at"]} for p, c in lanes])
-    return insert_if_absent(session, Delivery, rows)
+    insert_ignoring(session, Lane, [{"platform": p, "chat_id": c, "not_before": rows[0]["created_at"]} for p, c in lanes])
+    insert_ignoring(session, Delivery, rows)
+    return len(rows)

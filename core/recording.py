@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import is_sqlite
 from core.deliveries import backoff, move_chat
-from core.inserts import insert_if_absent
+from core.inserts import insert_ignoring
 from core.models import Account, Delivery, Lane, Message, RemoteMessage
 from core.ports import Failed, Moved, RetryLater, SendResult, Sent
 
@@ -114,7 +114,7 @@ def _write(session: Session, writes: _Writes, now: datetime) -> None:
         session.execute(update(Lane), writes.lanes)  # executemany by primary key
     if writes.deliveries:
         session.execute(update(Delivery), writes.deliveries)
-    insert_if_absent(session, RemoteMessage, writes.remote)
+    insert_ignoring(session, RemoteMessage, writes.remote)
     if writes.unreachable:
         session.execute(update(Account).where(Account.id.in_(writes.unreachable)).values(unreachable=True))
     for platform, old, new in dict.fromkeys(writes.moves):
