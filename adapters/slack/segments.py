@@ -43,21 +43,24 @@ def _leading_joiners(word: str) -> int:
     return count
 
 
-def _clusters(word: str) -> list[str]:
-    """A word too long for a piece, in chunks of at most CHUNK that never split a character from what joins it."""
+def _clusters(word: str, limit: int) -> list[str]:
+    """A word too long for a piece, in chunks of at most CHUNK units that never part a character from its marks."""
+    size = max(1, min(CHUNK, limit))
     if _SIMPLE.fullmatch(word):  # nothing below U+0300 joins onto anything: plain slices will do
-        return [word[i: i + CHUNK] for i in range(0, len(word), CHUNK)]
-    found, i, chunk_start = [], 0, 0
+        return [word[i: i + size] for i in range(0, len(word), size)]
+    found, i, start, used = [], 0, 0, 0
     while i < len(word):
         end = i + 1
         while end < len(word) and end - i < MAX_CLUSTER and (_joins(word[end]) or word[end - 1] == ZWJ):
             end += 1
-        if end - chunk_start > CHUNK:
-            found.append(word[chunk_start:i])
-            chunk_start = i
+        cluster = width(word[i:end])
+        if used and used + cluster > size:
+            found.append(word[start:i])
+            start, used = i, 0
+        used += cluster
         i = end
-    found.append(word[chunk_start:])
-    return [chunk for chunk in found if chunk]
+    found.append(word[start:])
+    return found
 
 
 def _plain_link(markup: str) -> str:
@@ -82,7 +85,7 @@ def atoms(text: str, limit: int) -> list[str]:
         elif atom.startswith("<"):
             found.extend(atoms(_plain_link(atom), limit))
         else:
-            found.extend(_clusters(atom))
+            found.extend(_clusters(atom, limit))
     return found
 
 
