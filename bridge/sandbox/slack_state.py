@@ -72,11 +72,17 @@ class ResponsePost:
 
 @dataclass(frozen=True)
 class Fault:
-    """An injected failure: an HTTP status, an ok=false error, and extra headers."""
+    """An injected failure: an HTTP status, an ok=false error, extra headers and extra fields of the answer."""
 
     status: int
     error: str
     headers: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+RESPONSE_URL = "response_url"  # the fault key of response_url posts (they are not a Web API method)
+# Slash commands and interactivity: a response_url takes "up to 5" posts "within 30 minutes".
+RESPONSE_URL_USES = 5
 
 
 class SlackStandin:
@@ -109,6 +115,7 @@ class SlackStandin:
         """Forget all state (users, messages, views, calls, faults, rate limiting); keep listeners."""
         with self._lock:
             self._users: dict[str, dict[str, Any]] = {}
+            self._dms: dict[str, str] = {}
             self._messages: dict[str, list[dict[str, Any]]] = {}
             self._ephemeral: list[dict[str, Any]] = []
             self._views: dict[str, dict[str, Any]] = {}
@@ -168,16 +175,38 @@ class SlackStandin:
                 raise SlackError("user_not_found")
             return copy.deepcopy(self._users[user_id])
 
-    @staticmethod
-    def dm_channel(user_id: str) -> str:
-        """The stable DM channel id of a user."""
-        return "D" + user_id
+    def dm_channel(self, user_id: str) -> str:
+        """The id of the app's DM with a user (made the first time it is asked for, like conversations.open)."""
+        with self._lock:
+            if user_id not in self._dms:
+                self._dms[user_id] = "D" + secrets.token_hex(5).upper()  # unrelated to the user id, as in Slack
+            return self._dms[user_id]
 
-    @classmethod
-    def resolve_channel(cls, channel: str) -> str:
-        """Map a user id to its DM channel (like Slack does); other ids pass through."""
-        # Slack accepts a user id (U…/W…) as `channel` and posts to the app's DM with them.
-        return cls.dm_channel(channel) if channel[:1] in ("U", "W") else channel
+    @staticmethod
+    def is_user_id(channel: str) -> bool:
+        """Whether `channel` names a person (U…, W…) rather than a conversation."""
+        return channel[:1] in ("U", "W")
+
+    def resolve_channel(self, channel: str) -> str:
+        """Where chat.postMessage posts for `channel`: a user id means the app's DM with them."""
+        # Slack still takes a user id as chat.postMessage's `channel` and posts in the app's DM, answering with
+        # the DM's id; its docs describe `channel` as a conversation id (docs.slack.dev chat.postMessage).
+        if not self.is_user_id(channel):
+            return channel
+        with self._lock:
+            user = self._users.get(channel)
+        if user is None:
+            raise SlackError("channel_not_found")
+        if user["is_bot"]:
+            raise SlackError("cannot_dm_bot")
+        return self.dm_channel(channel)
+
+    def conversation(self, channel: str) -> str:
+        """A conversation id for the chat.* methods other than postMessage, which refuse a user id."""
+        # chat.update with a user id as channel: channel_not_found (slackapi/python-slack-sdk#528).
+        if self.is_user_id(channel):
+            raise SlackError("channel_not_found")
+        return channel
 
     def calls(self, method: str | None = None) -> list[Call]:
         """Recorded API calls, oldest first, optionally only those to `method`."""
@@ -185,9 +214,10 @@ class SlackStandin:
             return [c for c in self._calls if method is None or c.method == method]
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
-        """Messages currently in a channel (a user id means their DM), oldest first."""
+        """Messages currently in a channel (for tests, a user id means their DM), oldest first."""
+        channel = self.dm_channel(channel) if self.is_user_id(channel) else channel
         with self._lock:
-            return copy.deepcopy(self._messages.get(self.resolve_channel(channel), []))
+            return copy.deepcopy(self._messages.get(channel, []))
 
     def ephemeral_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Ephemeral messages posted, optionally only those in `channel`."""
@@ -252,12 +282,18 @@ class SlackStandin:
         retry_after: int | None = None,
         error: str | None = None,
         times: int = 1,
+        details: dict[str, Any] | None = None,
     ) -> None:
-        """Make the next `times` calls to `method` fail with HTTP `status`, or HTTP 200 + `error`."""
+        """Make the next `times` calls to `method` fail as Slack fails them.
+
+        `error`: HTTP 200 with {"ok": false, "error": error, **details} (how the Web API refuses, e.g.
+        missing_scope with "needed" and "provided"); else status 429: "ratelimited" with a Retry-After header
+        (api.slack.com/docs/rate-limits); another status: that HTTP error (an outage).
+        """
         if error is not None and status not in (200, 429):
             raise ValueError("error= answers HTTP 200; give status alone for an HTTP failure")
         if error is not None:
-            fault = Fault(200, error)
+            fault = Fault(200, error, details=dict(details or {}))
         elif status == 429:
             wait = 1 if retry_after is None else retry_after
             fault = Fault(429, "ratelimited", {"Retry-After": str(wait)})
@@ -265,6 +301,19 @@ class SlackStandin:
             fault = Fault(status, "internal_error")
         with self._lock:
             self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def fail_next_response(self, status: int, error: str, times: int = 1) -> None:
+        """Make the next `times` response_url posts fail: HTTP `status` with the bare error as text.
+
+        That is how incoming webhooks and response_urls refuse (api.slack.com/messaging/webhooks#handling_errors).
+        """
+        with self._lock:
+            self._faults.setdefault(RESPONSE_URL, deque()).extend([Fault(status, error)] * times)
+
+    def response_uses(self, token: str) -> int:
+        """How many posts a response_url has taken (refused ones count: Slack counts each use)."""
+        with self._lock:
+            return sum(p.token == token for p in [*self._response_posts, *self._response_refusals])
 
     def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
         """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Slack)."""
@@ -328,7 +377,7 @@ class SlackStandin:
 
     def update_message(self, channel: str, ts: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Apply `fields` to the message at (channel, ts); raises SlackError('message_not_found')."""
-        channel = self.resolve_channel(channel)
+        channel = self.conversation(channel)
         with self._lock:
             message = self._find_message(channel, ts)
             message.update(fields)
@@ -346,13 +395,14 @@ class SlackStandin:
 
     def permalink(self, channel: str, ts: str) -> str:
         """The permalink of an existing message; raises SlackError('message_not_found')."""
-        channel = self.resolve_channel(channel)
+        channel = self.conversation(channel)
         with self._lock:
             self._find_message(channel, ts)
         return f"{self.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
 
     def post_ephemeral(self, channel: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Record an ephemeral message shown to `user` in `channel` and return it."""
+        channel = self.conversation(channel)
         with self._lock:
             message = {"channel": channel, "user": user, "ts": self._next_ts(), **fields}
             self._ephemeral.append(message)
