@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import copy
 import logging
-import math
 import secrets
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.listeners import Listeners
+from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
+
+__all__ = ["RESPONSE_URL", "RESPONSE_URL_USES", "Call", "Fault", "RateLimited", "ResponsePost", "SlackError", "SlackStandin"]
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,6 @@ class SlackError(Exception):
     def payload(self) -> dict[str, Any]:
         """The JSON body Slack answers with."""
         return {"ok": False, "error": self.error, **self.details}
-
-
-class RateLimited(Exception):
-    """A request refused with HTTP 429 and a Retry-After of `retry_after` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"rate limited, retry after {retry_after}s")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -70,22 +63,7 @@ class ResponsePost:
     timestamp: float
 
 
-@dataclass(frozen=True)
-class Fault:
-    """An injected failure: an HTTP status, an ok=false error, extra headers and extra fields of the answer."""
-
-    status: int
-    error: str
-    headers: dict[str, str] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-RESPONSE_URL = "response_url"  # the fault key of response_url posts (they are not a Web API method)
-# Slash commands and interactivity: a response_url takes "up to 5" posts "within 30 minutes".
-RESPONSE_URL_USES = 5
-
-
-class SlackStandin:
+class SlackStandin(FaultInjection):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -124,12 +102,8 @@ class SlackStandin:
             self._response_posts: list[ResponsePost] = []
             self._response_refusals: list[ResponsePost] = []
             self._images: dict[str, str] = {}
-            self._faults: dict[str, deque[Fault]] = {}
-            self._late: dict[str, deque[float]] = {}
-            self._rate_interval: float | None = None
-            self._last_post: dict[str, float] = {}
+            self.reset_faults()
             self._last_ts_us = 0
-            self.rate_limited = 0
             self.add_user(self.bot_user_id, "pinbridge", real_name="Pinbridge", is_bot=True)
 
     def add_user(
@@ -275,79 +249,10 @@ class SlackStandin:
         """The response_url for `token`, relative to the stand-in's base URL."""
         return f"{base.rstrip('/')}/response/{token}"
 
-    def fail_next(
-        self,
-        method: str,
-        status: int = 429,
-        retry_after: int | None = None,
-        error: str | None = None,
-        times: int = 1,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        """Make the next `times` calls to `method` fail as Slack fails them.
-
-        `error`: HTTP 200 with {"ok": false, "error": error, **details} (how the Web API refuses, e.g.
-        missing_scope with "needed" and "provided"); else status 429: "ratelimited" with a Retry-After header
-        (api.slack.com/docs/rate-limits); another status: that HTTP error (an outage).
-        """
-        if error is not None and status not in (200, 429):
-            raise ValueError("error= answers HTTP 200; give status alone for an HTTP failure")
-        if error is not None:
-            fault = Fault(200, error, details=dict(details or {}))
-        elif status == 429:
-            wait = 1 if retry_after is None else retry_after
-            fault = Fault(429, "ratelimited", {"Retry-After": str(wait)})
-        else:
-            fault = Fault(status, "internal_error")
-        with self._lock:
-            self._faults.setdefault(method, deque()).extend([fault] * times)
-
-    def fail_next_response(self, status: int, error: str, times: int = 1) -> None:
-        """Make the next `times` response_url posts fail: HTTP `status` with the bare error as text.
-
-        That is how incoming webhooks and response_urls refuse (api.slack.com/messaging/webhooks#handling_errors).
-        """
-        with self._lock:
-            self._faults.setdefault(RESPONSE_URL, deque()).extend([Fault(status, error)] * times)
-
     def response_uses(self, token: str) -> int:
         """How many posts a response_url has taken (refused ones count: Slack counts each use)."""
         with self._lock:
             return sum(p.token == token for p in [*self._response_posts, *self._response_refusals])
-
-    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
-        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Slack)."""
-        with self._lock:
-            self._late.setdefault(method, deque()).extend([seconds] * times)
-
-    def take_lateness(self, method: str) -> float:
-        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
-        with self._lock:
-            pending = self._late.get(method)
-            return pending.popleft() if pending else 0.0
-
-    def take_fault(self, method: str) -> Fault | None:
-        """Consume and return the next injected fault for `method`, if any."""
-        with self._lock:
-            pending = self._faults.get(method)
-            return pending.popleft() if pending else None
-
-    def enforce_rate_limit(self, per_channel_per_second: float | None = 1.0) -> None:
-        """Answer 429 to chat.postMessage posts to one channel faster than this; None turns it off."""
-        with self._lock:
-            self._rate_interval = 1.0 / per_channel_per_second if per_channel_per_second else None
-            self._last_post.clear()
-
-    def _check_rate(self, channel: str) -> None:
-        """Raise RateLimited if `channel` was posted to too recently, else note this post."""
-        now = time.monotonic()
-        last = self._last_post.get(channel)
-        if self._rate_interval is not None and last is not None:
-            wait = self._rate_interval - (now - last)
-            if wait > 0:
-                self.rate_limited += 1
-                raise RateLimited(max(1, math.ceil(wait)))
-        self._last_post[channel] = now
 
     def _next_ts(self) -> str:
         """A unique, increasing Slack message timestamp like '1732233600.000100'."""
