@@ -7,7 +7,7 @@ groups (one card each). How many posts that takes is decided when it is sent (pa
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link

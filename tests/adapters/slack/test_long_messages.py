@@ -8,7 +8,9 @@ import pytest
 
 from adapters.slack.payloads import identity_of
 from bridge import slack_setup
+from bridge.app import create_app
 from bridge.config import MessagingConfig
+from bridge.wiring import Services
 from core.clock import utcnow
 from core.db import transaction
 from core.engine import Engine
@@ -20,8 +22,6 @@ from tests.adapters.slack.test_commands import friends
 from tests.adapters.slack.test_renderers import mrkdwn_texts
 from tests.adapters.slack.workspace import Workspace, deliver_all, eventually
 from tests.factories import count_rows
-from bridge.app import create_app
-from bridge.wiring import Services
 
 LONG = "".join(f"{i}{h.SPECIALS[i % len(h.SPECIALS)]}" for i in range(8000))[:40_000]  # no two parts alike
 
