@@ -200,3 +200,23 @@ def test_a_form_slack_will_not_open_is_said_so_privately(slack, standin, code, s
     answer = slack.click_and_answer(BOB, "conv_reply", "c1")
 
     assert says in answer["text"] and answer["response_type"] == "ephemeral"
+
+
+def test_a_dm_answer_with_refused_blocks_is_shown_as_plain_text(slack, standin):
+    slack.command(BOB, "help")
+    standin.fail_next("chat.postMessage", status=200, error="invalid_blocks")
+
+    slack.dm(BOB, "boards")
+
+    [answer] = eventually(lambda: standin.messages(BOB), what="the answer in the DM")
+    assert "blocks" not in answer and "You have no boards yet" in answer["text"]
+
+
+def test_a_dm_error_note_with_refused_blocks_is_shown_as_plain_text(slack, standin):
+    slack.command(BOB, "help")
+    standin.fail_next("chat.postEphemeral", status=200, error="invalid_blocks")
+
+    slack.dm(BOB, "hello?", thread_ts="1700000000.000100")
+
+    [note] = eventually(lambda: standin.ephemeral_messages(standin.dm_channel(BOB)), what="the note")
+    assert "blocks" not in note and "isn't a Pinbridge conversation" in note["text"]
