@@ -14,6 +14,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from adapters.slack import inbound
 from adapters.slack import install as slack_install
 from adapters.slack.app import build_app
+from adapters.slack.dms import DirectMessages
 from adapters.slack.sender import SlackSender
 from adapters.slack.tokens import BotTokens
 from bridge.wiring import Platform, Services
@@ -28,18 +29,31 @@ def install(services: Services) -> Platform:
     oauth = config.install_mode == "oauth"
     token = None if oauth else config.bot_token
     settings = oauth_settings(services) if oauth else None
+    store = settings.installation_store if settings is not None else None
+    tokens = BotTokens(lambda team_id: _bot_token(store, team_id)) if store is not None else None
+    dms = DirectMessages()  # one per process: the listeners and the sender learn each DM id for each other
     executor = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="slack-lazy")
-    app = build_app(services.engine, config, WebClient(token=token, base_url=base_url), executor, settings)
+    app = build_app(services.engine, config, WebClient(token=token, base_url=base_url), executor, settings,
+                    dms=dms, tokens=tokens)
     # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
     sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
-    tokens = None
-    if settings is not None:
-        store = settings.installation_store
-        tokens = BotTokens(lambda team_id: _bot_token(store, team_id))
+    sender = SlackSender(sender_client, tokens, dms, uninstalled=_forgetter(store, tokens))
     return Platform(
-        name="slack", sender=SlackSender(sender_client, tokens), blueprint=blueprint(app, oauth, config.signing_secret),
+        name="slack", sender=sender, blueprint=blueprint(app, oauth, config.signing_secret),
         stop=lambda: executor.shutdown(wait=True),
     )
+
+
+def _forgetter(store: SQLAlchemyInstallationStore | None, tokens: BotTokens | None):
+    """What the sender does when Slack says the app is gone from a workspace: the installation leaves the store."""
+
+    def forget(team_id: str | None) -> None:
+        if store is not None:
+            store.delete_all(enterprise_id=None, team_id=team_id)
+        if tokens is not None:
+            tokens.forget(team_id)
+
+    return forget
 
 
 def oauth_settings(services: Services) -> OAuthSettings:

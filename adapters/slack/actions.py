@@ -8,11 +8,13 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from adapters.slack import cards, modals
+from adapters.slack.answers import open_modal, respond_with
 from adapters.slack.digests import MARK_ALL_READ
 from adapters.slack.payloads import action_value, actor_identity
-from adapters.slack.runtime import Runtime, acknowledge, once, respond_with
+from adapters.slack.runtime import Runtime, acknowledge, once
+from core.people import Identity
 from core.refs import looks_like
-from core.results import error
+from core.results import Reply, error
 
 BROKEN = "That button no longer works — try the command instead."
 
@@ -40,65 +42,69 @@ class ActionListeners:
         # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
         app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
 
-    def _identity(self, client: WebClient, body: dict):
-        return self.rt.directory.speaker(client, actor_identity(body))
+    def _identity(self, client: WebClient, body: dict) -> Identity:
+        return self.rt.speaker(client, actor_identity(body))
+
+    def _answer(self, client: WebClient, body: dict, respond, reply: Reply, replace_original: bool = False) -> None:
+        """The reply through the response_url, and whatever it cannot carry in the person's DM."""
+        elsewhere = self.rt.elsewhere(client, actor_identity(body))
+        respond_with(respond, reply, replace_original=replace_original, elsewhere=elsewhere)
 
     def save(self, body: dict, client: WebClient, respond) -> None:
         """One click saves to the default board; with several boards, a picker opens."""
         pins = refs_in(action_value(body), "p")
         if len(pins) != 1:
-            return respond_with(respond, error(BROKEN))
+            return self._answer(client, body, respond, error(BROKEN))
         identity = self._identity(client, body)
         boards = self.rt.engine.boards(identity)
         if len(boards) > 1:
-            client.views_open(trigger_id=body.get("trigger_id"), view=modals.save_modal(pins[0], boards))
-            return None
-        return respond_with(respond, self.rt.engine.run(identity, f"save {pins[0]}"))
+            return open_modal(client, body.get("trigger_id"), modals.save_modal(pins[0], boards), respond)
+        return self._answer(client, body, respond, self.rt.engine.run(identity, f"save {pins[0]}"))
 
     def reply(self, body: dict, client: WebClient, respond) -> None:
         """Open the Reply modal for the conversation on the card."""
         refs = refs_in(action_value(body), "c")
         if len(refs) != 1:
-            return respond_with(respond, error(BROKEN))
-        client.views_open(trigger_id=body.get("trigger_id"), view=modals.reply_modal(refs[0]))
-        return None
+            return self._answer(client, body, respond, error(BROKEN))
+        view = modals.reply_modal(refs[0], self.rt.engine.settings.max_text_length)
+        return open_modal(client, body.get("trigger_id"), view, respond)
 
     def send(self, body: dict, client: WebClient, respond) -> None:
         """Open the Send modal with the person's contacts."""
         pins = refs_in(action_value(body), "p")
         if len(pins) != 1:
-            return respond_with(respond, error(BROKEN))
+            return self._answer(client, body, respond, error(BROKEN))
         contacts = self.rt.engine.contacts(self._identity(client, body))
-        client.views_open(trigger_id=body.get("trigger_id"), view=modals.send_modal(pins[0], contacts, self.rt.max_people))
-        return None
+        view = modals.send_modal(pins[0], contacts, self.rt.max_people, self.rt.engine.settings.max_text_length)
+        return open_modal(client, body.get("trigger_id"), view, respond)
 
     def mark_read(self, body: dict, client: WebClient, respond) -> None:
         """Clear a conversation's unread messages."""
         refs = refs_in(action_value(body), "c")
         reply = self.rt.engine.mark_read(self._identity(client, body), refs[0]) if len(refs) == 1 else error(BROKEN)
-        respond_with(respond, reply)
+        self._answer(client, body, respond, reply)
 
     def open_conversation(self, body: dict, client: WebClient, respond) -> None:
         """Show a conversation's latest messages (which marks them read)."""
         refs = refs_in(action_value(body), "c")
         reply = self.rt.engine.run(self._identity(client, body), f"read {refs[0]}") if len(refs) == 1 else error(BROKEN)
-        respond_with(respond, reply)
+        self._answer(client, body, respond, reply)
 
     def mark_all_read(self, body: dict, client: WebClient, respond) -> None:
         """A digest's Mark all read: every conversation it listed."""
         refs = refs_in(action_value(body), "c")
         if not refs:
-            return respond_with(respond, error(BROKEN))
-        return respond_with(respond, self.rt.engine.mark_all_read(self._identity(client, body), refs))
+            return self._answer(client, body, respond, error(BROKEN))
+        return self._answer(client, body, respond, self.rt.engine.mark_all_read(self._identity(client, body), refs))
 
     def confirm_link(self, body: dict, client: WebClient, respond) -> None:
         """"Yes, join": the account that typed a link code consents; the answer replaces the question."""
         token = action_value(body)
         reply = self.rt.engine.confirm_link(self._identity(client, body), token) if token else error(BROKEN)
-        respond_with(respond, reply, replace_original=True)
+        self._answer(client, body, respond, reply, replace_original=True)
 
     def decline_link(self, body: dict, client: WebClient, respond) -> None:
         """Cancel on a link request: nothing is joined and the code is spent."""
         token = action_value(body)
         reply = self.rt.engine.decline_link(self._identity(client, body), token) if token else error(BROKEN)
-        respond_with(respond, reply, replace_original=True)
+        self._answer(client, body, respond, reply, replace_original=True)

@@ -19,15 +19,19 @@ from slack_sdk import WebClient
 
 from adapters.slack.actions import ActionListeners
 from adapters.slack.commands import CommandListeners
+from adapters.slack.dms import DirectMessages
+from adapters.slack.lifecycle import LifecycleListeners
 from adapters.slack.mentions import Directory
 from adapters.slack.runtime import Runtime, acknowledge
 from adapters.slack.submissions import SubmissionListeners
+from adapters.slack.tokens import BotTokens
 from core.engine import Engine
 
 
 def build_app(
     engine: Engine, slack_config, client: WebClient, executor: Executor,
     oauth_settings: OAuthSettings | None = None, directory: Directory | None = None,
+    dms: DirectMessages | None = None, tokens: BotTokens | None = None,
 ) -> App:
     """A Bolt App for `slack_config` (signing_secret, command); OAuth mode when settings are given."""
     app = App(
@@ -35,8 +39,10 @@ def build_app(
         process_before_response=True, listener_executor=executor,
         token_verification_enabled=False,  # auth.test on the first request, not while wiring (the API may not be up yet)
     )
-    runtime = Runtime(engine, directory or Directory(), slack_config.command)
-    for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime)):
+    runtime = Runtime(engine, directory or Directory(), slack_config.command, dms or DirectMessages())
+    store = oauth_settings.installation_store if oauth_settings is not None else None
+    for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime),
+                      LifecycleListeners(runtime, store, tokens)):
         listeners.register(app)
     # Anything else Slack sends (old buttons, events we did not ask for) is acknowledged, so it is not retried.
     app.action(re.compile(".*"))(acknowledge)

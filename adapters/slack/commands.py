@@ -7,12 +7,13 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from adapters.slack.answers import respond_with, tell
 from adapters.slack.mentions import TooManyPeople
 from adapters.slack.mrkdwn import ESCAPE_FACTOR, command_text, message_text
 from adapters.slack.payloads import (
     DirectMessage, ThreadReply, command_identity, command_raw, dm_message, event_key,
 )
-from adapters.slack.runtime import Runtime, acknowledge, respond_with, tell
+from adapters.slack.runtime import Runtime, acknowledge
 from core.grammar import too_long
 from core.people import Identity
 from core.results import Reply, error
@@ -58,20 +59,21 @@ class CommandListeners:
         self.bounded(raw, limit)
         text = command_text(raw)
         try:
-            mentioned = self.rt.directory.mentioned(client, text, self.rt.engine.settings.max_group_size)
+            mentioned = self.rt.mentioned(client, text)
         except TooManyPeople as exc:
             raise Refused(error(str(exc))) from None
-        return text, self.rt.engine.run(self.rt.directory.speaker(client, speaker), text, mentioned)
+        return text, self.rt.engine.run(self.rt.speaker(client, speaker), text, mentioned)
 
     def run_command(self, body: dict, client: WebClient, respond) -> None:
         """Run the words after the slash command and answer through the response_url (once per trigger_id)."""
         if self.rt.replayed(body):
             return
+        elsewhere = self.rt.elsewhere(client, command_identity(body))
         try:
             text, reply = self.command(client, command_identity(body), command_raw(body))
         except Refused as refused:
-            return respond_with(respond, refused.reply)
-        return respond_with(respond, reply, in_channel(text, reply))
+            return respond_with(respond, refused.reply, elsewhere=elsewhere)
+        return respond_with(respond, reply, in_channel(text, reply), elsewhere=elsewhere)
 
     def on_message(self, body: dict, client: WebClient) -> None:
         """A message event, processed once per event_id whatever Slack retries."""
@@ -79,6 +81,8 @@ class CommandListeners:
         if key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
             return
         found = dm_message(body)
+        if found is not None:  # the event names the DM: deliveries go there from now on
+            self.rt.dms.remember(found.identity.team_id, found.identity.external_id, found.channel)
         try:
             if isinstance(found, ThreadReply):
                 self.thread_reply(client, found)
@@ -92,9 +96,12 @@ class CommandListeners:
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
         """A reply in the thread of one of our DMs goes into that message's conversation."""
         self.bounded(found.raw, self.rt.engine.settings.max_text_length)
-        identity = self.rt.directory.speaker(client, found.identity)
-        # chat id rule (payloads.py): our DMs are recorded under the person's user id
-        reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, message_text(found.raw))
+        identity = self.rt.directory.speaker(client, found.identity)  # chat id: the DM the event names
+        text = message_text(found.raw)
+        reply = self.rt.engine.reply_to_remote(identity, found.channel, found.parent_ts, text)
+        if reply is None and found.channel != identity.external_id:
+            # Sent before Pinbridge knew the DM's id, it is recorded under the user id (chat id rule, payloads.py).
+            reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, text)
         if reply is None:
             reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
         if not reply.ok:

@@ -2,8 +2,11 @@
 
 # commands: the /pin slash command · chat:write: DMs from the bot, replies, digests ·
 # im:history: message.im events (replies typed in a thread of the bot's DM) ·
+# im:write: conversations.open, the DM's own id to post in (Slack's `channel` is a conversation id) ·
 # users:read: users.info for mentioned people (name, avatar, time zone).
-BOT_SCOPES = ("commands", "chat:write", "im:history", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
+# tokens_revoked and app_uninstalled need no scope; the app hears them once subscribed.
+BOT_EVENTS = ("message.im", "tokens_revoked", "app_uninstalled")
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 EVENTS_PATH = "/slack/events"

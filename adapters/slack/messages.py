@@ -1,116 +1,108 @@
 """Whole Slack messages: a command's Reply, and a conversation message delivered as a DM.
 
-Every message has a `text` fallback (notifications, screen readers, old clients)
-and at most `MAX_BLOCKS` blocks (Slack's limit is 50).
+Each is one `Rendered` of whatever size the content needs — a `text` fallback
+(notifications, screen readers, old clients) that is never clipped, and its blocks in
+groups (one card each). How many posts that takes is decided when it is sent (parts.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
+from adapters.slack.parts import MAX_BLOCKS, Rendered, as_dict
 from core.results import (
     BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
 
-MAX_BLOCKS = 50
-TEXT_LIMIT = 3000
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A message ready for chat.postMessage / respond(): mrkdwn `text` fallback and blocks."""
-
-    text: str
-    blocks: list[Block] = field(default_factory=list)
+__all__ = ["MAX_BLOCKS", "Rendered", "buttons_of", "conversation_message", "fallback", "grouped", "reply_message"]
 
 
 def fallback(text: str) -> str:
-    """The plain `text` of a message (escaped: Slack reads it as mrkdwn too)."""
-    return escape(clip(text.strip(), TEXT_LIMIT)) or " "
+    """The plain `text` of a message (escaped: Slack reads it as mrkdwn too), whole."""
+    return escape(text.strip()) or " "
 
 
-def budget(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
-    """Blocks within Slack's limit; the last one says how much was left out."""
-    if len(blocks) <= limit:
-        return blocks
-    return [*blocks[: limit - 1], cards.context(f"…and {len(blocks) - limit + 1} more blocks — open Pinbridge for the rest.")]
+def grouped(text: str, groups: list[list[Block]]) -> Rendered:
+    """A Rendered from groups of blocks, remembering where each group begins."""
+    blocks, starts = [], []
+    for group in groups:
+        if group:
+            starts.append(len(blocks))
+            blocks.extend(group)
+    return Rendered(text, blocks, tuple(starts))
 
 
-def reply_message(reply: Reply, images: bool = True) -> Rendered:
+def reply_message(reply: Reply) -> Rendered:
     """A command's answer: its text (head line when there are cards) and a card per item."""
     if not reply.items:
         icon = "" if reply.ok else ":warning: "
-        return Rendered(fallback(reply.text), [cards.section(icon + escape(reply.text))])
+        return grouped(fallback(reply.text), [cards.sections(icon + escape(reply.text.strip()))])
     head = reply.text.split("\n", 1)[0]
-    blocks: list[Block] = [cards.section(escape(head))]
     large = sum(isinstance(item, PinCard) for item in reply.items) == 1
-    for item in reply.items:
-        blocks.extend(item_blocks(item, images, large))
-    return Rendered(fallback(reply.text), budget(blocks))
+    groups = [cards.sections(escape(head))] + [item_blocks(item, large) for item in reply.items]
+    return grouped(fallback(reply.text), groups)
 
 
-def item_blocks(item, images: bool = True, large: bool = True) -> list[Block]:
+def item_blocks(item, large: bool = True) -> list[Block]:
     """The blocks of one result item."""
     if isinstance(item, PinCard):
-        return cards.pin_blocks(item, images, large)
+        return cards.pin_blocks(item, large)
     if isinstance(item, BoardCard):
-        return cards.board_blocks(item, images)
+        return cards.board_blocks(item)
     if isinstance(item, ProfileCard):
-        return cards.profile_blocks(item, images)
+        return cards.profile_blocks(item)
     if isinstance(item, InviteLink):
         return cards.invite_blocks(item)
     if isinstance(item, BoardRow):
-        return [cards.board_row_block(item)]
+        return cards.board_row_blocks(item)
     if isinstance(item, PersonRow):
-        return [cards.person_row_block(item)]
+        return cards.person_row_blocks(item)
     if isinstance(item, ConversationRow):
-        return [cards.conversation_row_block(item)]
+        return cards.conversation_row_blocks(item)
     if isinstance(item, MessageView):
-        return [history_block(item)]
+        return history_blocks(item)
     if isinstance(item, LinkPrompt):
         return cards.link_prompt_blocks(item)
     raise TypeError(f"no Slack rendering for {type(item).__name__}")
 
 
-def history_block(view: MessageView) -> Block:
-    """One line of a conversation's history (the `read` command)."""
-    what = view.text
+def history_blocks(view: MessageView) -> list[Block]:
+    """One message of a conversation's history (the `read` command), whole."""
+    who = f"*@{escape(view.sender_handle)}*:"
     if view.pin:
         what = f"{link(view.pin.url, view.pin.title)} (*{view.pin.ref}*) {escape(view.text)}".strip()
-        return cards.section(f"*@{escape(view.sender_handle)}*: {what}", accessory=cards.open_button(view.pin.url))
+        return cards.sections(f"{who} {what}", accessory=cards.open_button(view.pin.url))
     if view.board:
         what = f"board {link(view.board.page_url, view.board.name)} {escape(view.text)}".strip()
     elif view.profile:
         what = f"profile {link(view.profile.page_url, '@' + view.profile.handle)} {escape(view.text)}".strip()
     else:
-        what = escape(what)
-    return cards.section(f"*@{escape(view.sender_handle)}*: {what}")
+        what = escape(view.text)
+    return cards.sections(f"{who} {what}")
 
 
-def conversation_message(view: MessageView, reader: str = "", images: bool = True) -> Rendered:
+def conversation_message(view: MessageView, reader: str = "") -> Rendered:
     """A message delivered to one reader: who wrote it (name, avatar), the card, Reply and Mark read."""
     others = ", ".join(f"@{escape(h)}" for h in view.participants if h not in (reader, view.sender_handle))
     who = f"*{escape(view.sender_name)}* (@{escape(view.sender_handle)}) in *{view.conversation_ref}*"
     who += f" with {others}" if others else ""
-    avatar = view.sender_avatar if images else None
-    blocks: list[Block] = [cards.context(who, avatar, f"{clip(view.sender_name, 80)}'s avatar")]
+    blocks = cards.context(who, view.sender_avatar, f"{clip(view.sender_name, 80)}'s avatar")
     if view.text:
-        text = f"_{escape(view.text)}_" if view.kind == "join" else escape(view.text)
-        blocks.append(cards.section(text))
+        blocks += cards.sections(f"_{escape(view.text)}_" if view.kind == "join" else escape(view.text))
     mark_read = cards.button("Mark read", cards.MARK_READ, view.conversation_ref)
+    card: list[Block] = []
     if view.pin:
-        blocks.extend(cards.pin_blocks(view.pin, images, extra=(mark_read,)))
+        card = cards.pin_blocks(view.pin, extra=(mark_read,))
     else:
         if view.board:
-            blocks.extend(cards.board_blocks(view.board, images))
+            card = cards.board_blocks(view.board)
         elif view.profile:
-            blocks.extend(cards.profile_blocks(view.profile, images))
-        blocks.append(ActionsBlock(elements=[cards.button("Reply", cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
-    return Rendered(fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {_summary(view)}"), budget(blocks))
+            card = cards.profile_blocks(view.profile)
+        card.append(ActionsBlock(elements=[cards.button("Reply", cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
+    text = fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {_summary(view)}")
+    return grouped(text, [blocks, card])
 
 
 def _summary(view: MessageView) -> str:
@@ -123,8 +115,10 @@ def _summary(view: MessageView) -> str:
     return view.text
 
 
-def buttons_of(rendered: Rendered) -> list[ButtonElement]:
-    """Every button in a message (for tests and checks)."""
-    return [e for b in rendered.blocks if isinstance(b, ActionsBlock) for e in b.elements] + [
-        b.accessory for b in rendered.blocks if isinstance(getattr(b, "accessory", None), ButtonElement)
-    ]
+def buttons_of(rendered: Rendered) -> list[dict]:
+    """Every button in a message, as Slack's JSON (for tests and checks)."""
+    found = []
+    for block in (as_dict(b) for b in rendered.blocks):
+        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
+        found += [block["accessory"]] if (block.get("accessory") or {}).get("type") == "button" else []
+    return found

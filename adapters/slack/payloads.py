@@ -1,10 +1,12 @@
 """Pure translation of inbound Slack payloads: who is speaking, and what they said.
 
-Chat id rule: a Slack account's `chat_id` is the person's **user id** (U…). Pinbridge
-posts with `chat.postMessage(channel=<user id>)`, which Slack delivers to the app's
-DM with them, and a reply typed in a thread of that DM is looked up by
-(user id, thread ts) — each person has one DM with the bot, so that pair names one
-message. No `conversations.open` call and no D… id to keep in step.
+Chat id rule: a Slack account's `chat_id` is its DM with the app (D…), the conversation
+Slack's `channel` argument names. A message.im event carries it; otherwise the listeners
+open the DM (dms.py) before the identity reaches the engine, and an account first met
+without it gets the user id (U…), which the sender turns into the DM on the first
+delivery (Sent.chat_id moves the account there). The messages the worker records are
+keyed by (DM id, ts), so a reply in a DM thread is looked up by the event's channel;
+messages recorded before the DM id was known are keyed by (user id, ts) and still found.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ class DirectMessage:
     raw: str
 
 
-def identity_of(user_id: str, team_id: str | None = None, username: str | None = None) -> Identity:
-    """The Identity of a Slack user known only by id (chat id = user id, see above)."""
-    return Identity(PLATFORM, user_id, chat_id=user_id, username=username or None, team_id=team_id or None)
+def identity_of(user_id: str, team_id: str | None = None, username: str | None = None,
+                chat_id: str | None = None) -> Identity:
+    """The Identity of a Slack user known by id (chat id: their DM when known, else the user id; see above)."""
+    return Identity(PLATFORM, user_id, chat_id=chat_id or user_id, username=username or None, team_id=team_id or None)
 
 
 def command_identity(body: dict) -> Identity:
@@ -78,7 +81,7 @@ def dm_message(body: dict) -> ThreadReply | DirectMessage | None:
     if event.get("subtype") or event.get("bot_id") or not event.get("user") or not event.get("channel"):
         return None
     team = event.get("team") or body.get("team_id")
-    identity = identity_of(str(event["user"]), team)
+    identity = identity_of(str(event["user"]), team, chat_id=str(event["channel"]))
     thread_ts, raw = event.get("thread_ts"), str(event.get("text") or "")
     if thread_ts and thread_ts != event.get("ts"):
         return ThreadReply(identity, str(event["channel"]), str(thread_ts), raw)

@@ -1,26 +1,30 @@
-"""What every listener needs, and how answers go back to the person."""
+"""What every listener needs: the engine, who is speaking (with their DM), and replays refused."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from adapters.slack.answers import Elsewhere, post_in_dm
+from adapters.slack.dms import DirectMessages
 from adapters.slack.mentions import Directory
-from adapters.slack.messages import Rendered, reply_message
+from adapters.slack.parts import Rendered
 from core.engine import Engine
-from core.results import Reply
+from core.people import Identity
 
 TRIGGER_SOURCE = "slack_trigger"  # the inbound-dedup namespace of trigger_ids
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """The engine, the users.info directory, and the deployment's slash command."""
+    """The engine, the users.info directory, the DMs known, and the deployment's slash command."""
 
     engine: Engine
     directory: Directory
     command: str = "/pin"
+    dms: DirectMessages = field(default_factory=DirectMessages)
 
     def replayed(self, body: dict) -> bool:
         """True for a request Slack's signature accepts but that already ran: its trigger_id was seen.
@@ -35,6 +39,31 @@ class Runtime:
     def max_people(self) -> int:
         """How many people one send may name (the group limit counts the sender)."""
         return max(1, self.engine.settings.max_group_size - 1)
+
+    def speaker(self, client: WebClient, identity: Identity) -> Identity:
+        """Who is speaking: their Slack profile (users.info) and their DM with the app as chat id."""
+        return self.dms.identity(client, self.directory.speaker(client, identity))
+
+    def mentioned(self, client: WebClient, text: str) -> list[Identity]:
+        """The people a command mentions, each with their DM as chat id (TooManyPeople past the group limit)."""
+        found = self.directory.mentioned(client, text, self.engine.settings.max_group_size)
+        return [self.dms.identity(client, person) for person in found]
+
+    def settled(self, identity: Identity) -> Identity:
+        """For answers given in the ack (no Slack calls): the DM id if known, else no chat id at all.
+
+        A user id here would take the place of a DM id the account already has; no chat id leaves it be.
+        """
+        return dataclasses.replace(identity, chat_id=self.dms.known(identity.team_id, identity.external_id))
+
+    def elsewhere(self, client: WebClient, identity: Identity) -> Elsewhere:
+        """Where an answer goes when its response_url cannot carry it: the person's DM with the app."""
+
+        def post(parts: list[Rendered]) -> None:
+            channel = self.dms.identity(client, identity).chat_id or identity.external_id
+            post_in_dm(client, channel, identity.external_id, parts)
+
+        return post
 
 
 def once(runtime: Runtime, listener):
@@ -51,21 +80,3 @@ def once(runtime: Runtime, listener):
 def acknowledge(ack) -> None:
     """Answer Slack at once; the work runs after (lazy listeners)."""
     ack()
-
-
-def respond_with(respond, reply: Reply, in_channel: bool = False, replace_original: bool = False) -> None:
-    """A reply through the response_url: ephemeral unless it is meant for the channel; errors always ephemeral."""
-    rendered = reply_message(reply)
-    response_type = "in_channel" if in_channel and reply.ok else "ephemeral"
-    respond(text=rendered.text, blocks=rendered.blocks, response_type=response_type, replace_original=replace_original)
-
-
-def tell(client: WebClient, channel: str, user: str, reply: Reply, thread_ts: str | None = None) -> None:
-    """A reply in a DM with the bot: a message when it worked, an ephemeral note when it did not."""
-    rendered: Rendered = reply_message(reply)
-    if reply.ok:
-        client.chat_postMessage(channel=channel, text=rendered.text, blocks=rendered.blocks, thread_ts=thread_ts,
-                                unfurl_links=False)
-    else:
-        client.chat_postEphemeral(channel=channel, user=user, text=rendered.text, blocks=rendered.blocks,
-                                  thread_ts=thread_ts)

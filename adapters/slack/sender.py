@@ -1,64 +1,67 @@
-"""The Slack delivery sender: chat.postMessage to the person's DM, outcomes classified for the worker.
+"""The Slack delivery sender: a delivery posted to the person's DM, in as many parts as it takes.
 
-It never sleeps: a 429's Retry-After (or a `ratelimited` error) comes back as
-RetryLater and the worker holds the lane. Give it a WebClient without the
-RateLimitErrorRetryHandler (slack_sdk's default client has none).
+It never sleeps: a 429's Retry-After (or a `ratelimited` error) comes back as RetryLater
+and the worker holds the lane. Give it a WebClient without the RateLimitErrorRetryHandler
+(slack_sdk's default client has none). Outcomes are classified in errors.py; refused
+blocks and over-long parts are handled in postman.py. When a delivery stops after some of
+its parts went out, the rest is kept here and the next attempt carries on from there.
 """
 
 from __future__ import annotations
 
 import http.client
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.digests import digest_message
+from adapters.slack.dms import DirectMessages, is_user_id
+from adapters.slack.errors import Refusal, Verdict, from_api_error, network, outcome
+from adapters.slack.expiring import ExpiringCache
 from adapters.slack.messages import Rendered, conversation_message
+from adapters.slack.parts import paginate
+from adapters.slack.postman import Refused, post_parts
 from adapters.slack.tokens import BotTokens
-from core.ports import Failed, Outgoing, RetryLater, SendResult, Sent
+from core.ports import Failed, Outgoing, SendResult, Sent
 
 log = logging.getLogger(__name__)
-
-# The person (or their DM) is gone or closed to the app: mark the account unreachable.
-UNREACHABLE = frozenset({
-    "channel_not_found", "user_not_found", "account_inactive", "is_archived", "not_in_channel",
-    "user_disabled", "cannot_dm_bot", "messages_tab_disabled", "user_not_visible", "team_not_found",
-})
-# Will not work by trying again (bad install or a message Slack refuses): an operator looks.
-PERMANENT = frozenset({
-    "invalid_auth", "not_authed", "token_revoked", "token_expired", "no_permission",
-    "missing_scope", "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
-    "restricted_action", "ekm_access_denied", "team_access_not_granted", "invalid_arguments",
-})
 UNCERTAIN_PAUSE = 60.0  # after a post that may have arrived, wait this long before the one more try
-# The workspace's token is bad: maybe reinstalled since it was cached, so read the store again.
-STALE_TOKEN = frozenset({"invalid_auth", "token_revoked"})
+RESUME_TTL = 6 * 3600.0  # parts not yet posted are kept this long (the worker's backoff is capped at 10 minutes)
+RESUME_LIMIT = 10_000
 
 
-def render(outgoing: Outgoing, images: bool = True) -> Rendered | None:
+@dataclass(frozen=True)
+class Unfinished:
+    """A delivery that stopped part-way: where it goes, the ids already posted, the parts still to post."""
+
+    channel: str
+    posted: tuple[str, ...]
+    remaining: tuple[Rendered, ...]
+
+
+def render(outgoing: Outgoing) -> Rendered | None:
     """The Slack message for one delivery; None when there is nothing to show."""
     if outgoing.kind == "digest" and outgoing.digest is not None:
         return digest_message(outgoing.digest)
     if outgoing.kind == "message" and outgoing.message is not None:
-        return conversation_message(outgoing.message, outgoing.recipient_handle, images)
+        return conversation_message(outgoing.message, outgoing.recipient_handle)
     return None
 
 
-def classify(exc: SlackApiError) -> SendResult:
-    """A Slack API error as the worker's outcome."""
-    status = exc.response.status_code
-    error = str(exc.response.get("error") or f"http_{status}")
-    if status == 429 or error == "ratelimited":
-        wait = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
-        return RetryLater(f"slack: {error}", float(wait) if wait else None)
-    if status >= 500:
-        return RetryLater(f"slack: HTTP {status} {error}")
-    if error in UNREACHABLE:
-        return Failed(f"slack: {error}", unreachable=True)
-    if error in PERMANENT:
-        return Failed(f"slack: {error}")
-    return RetryLater(f"slack: {error}")
+def refused_by(exc: Exception) -> Refused:
+    """A failed Web API call as a refusal (a read timeout: the post may have arrived)."""
+    if isinstance(exc, SlackApiError):
+        return Refused(from_api_error(exc))
+    if isinstance(exc, TimeoutError):
+        return Refused(network("no answer (read timeout)", maybe_sent=True, pause=UNCERTAIN_PAUSE))
+    log.info("slack call failed: %s", type(exc).__name__)
+    return Refused(network(type(exc).__name__))
+
+
+CALL_ERRORS = (SlackApiError, SlackClientError, OSError, http.client.HTTPException)
 
 
 class SlackSender:
@@ -66,48 +69,75 @@ class SlackSender:
 
     platform = "slack"
 
-    def __init__(self, client: WebClient, tokens: BotTokens | None = None):
-        self.client = client
-        self.tokens = tokens
+    def __init__(self, client: WebClient, tokens: BotTokens | None = None, dms: DirectMessages | None = None,
+                 uninstalled: Callable[[str | None], None] = lambda team_id: None):
+        self.client, self.tokens, self.dms, self.uninstalled = client, tokens, dms or DirectMessages(), uninstalled
+        self.unfinished: ExpiringCache[str, Unfinished] = ExpiringCache(RESUME_TTL, RESUME_LIMIT)
 
     def send(self, outgoing: Outgoing) -> SendResult:
-        """Render and post one delivery; an image Slack cannot fetch costs the images, not the message."""
+        """Render and post one delivery."""
         rendered = render(outgoing)
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
-        result = self._post(outgoing, rendered)
-        if isinstance(result, Failed) and "invalid_blocks" in result.error:
-            plain = render(outgoing, images=False)
-            if plain is not None and plain.blocks != rendered.blocks:
-                result = self._post(outgoing, plain)
-        return result
-
-    def _post(self, outgoing: Outgoing, rendered: Rendered) -> SendResult:
         if self.tokens is None:
-            return self._call(outgoing, rendered)
+            return self._attempt(outgoing, rendered, None)[0]
+        return self._with_token(outgoing, rendered)
+
+    def _with_token(self, outgoing: Outgoing, rendered: Rendered) -> SendResult:
         team = outgoing.team_id
         token = self.tokens.token(team)
-        if not token:
-            return Failed(f"slack: no installation for team {team}")
-        result = self._call(outgoing, rendered, token)
-        if isinstance(result, Failed) and result.error.removeprefix("slack: ") in STALE_TOKEN:
+        if not token:  # uninstalled (app_uninstalled, tokens_revoked): nobody there can be reached until a reinstall
+            return Failed(f"slack: no installation for team {team}", unreachable=True)
+        result, found = self._attempt(outgoing, rendered, token)
+        if found is not None and found.verdict is Verdict.UNINSTALLED:
+            self.uninstalled(team)
+        if found is not None and found.verdict is Verdict.STALE_TOKEN:
             self.tokens.forget(team)
             fresh = self.tokens.token(team)
-            if fresh and fresh != token:  # reinstalled since we cached it: this delivery need not fail
-                result = self._call(outgoing, rendered, fresh)
+            if not fresh:
+                return Failed(f"{found.describe()}; no installation for team {team} any more", unreachable=True)
+            if fresh != token:  # reinstalled since we cached it: this delivery need not fail
+                result, _ = self._attempt(outgoing, rendered, fresh)
         return result
 
-    def _call(self, outgoing: Outgoing, rendered: Rendered, token: str | None = None) -> SendResult:
+    def _attempt(self, outgoing: Outgoing, rendered: Rendered, token: str | None) -> tuple[SendResult, Refusal | None]:
+        try:
+            channel = self._channel(outgoing, token)
+        except Refused as refused:
+            return outcome(refused.refusal), refused.refusal
+        key = outgoing.idempotency_key
+        hit, saved = self.unfinished.get(key)
+        earlier, parts = (saved.posted, list(saved.remaining)) if hit and saved.channel == channel else ((), paginate(rendered))
+        answered: dict[str, str] = {}
+        progress = post_parts(parts, lambda part: self._post(channel, part, token, answered))
+        posted = (*earlier, *progress.posted)
+        if progress.refusal is None:
+            self.unfinished.drop(key)
+            where = answered.get("channel") or channel
+            if is_user_id(outgoing.chat_id):
+                self.dms.remember(outgoing.team_id, outgoing.chat_id, where)
+            return Sent(posted[-1], tuple(posted[:-1]), where if where != outgoing.chat_id else None), None
+        if posted:
+            self.unfinished.put(key, Unfinished(channel, posted, tuple(progress.remaining)))
+            log.info("delivery %s stopped after %d of its parts", outgoing.delivery_id, len(posted))
+        return outcome(progress.refusal), progress.refusal
+
+    def _channel(self, outgoing: Outgoing, token: str | None) -> str:
+        """The conversation to post in: the DM's id for a person (opened once, then remembered)."""
+        if not is_user_id(outgoing.chat_id):
+            return outgoing.chat_id
+        try:
+            return self.dms.open(self.client, outgoing.team_id, outgoing.chat_id, token)
+        except CALL_ERRORS as exc:
+            raise refused_by(exc) from None
+
+    def _post(self, channel: str, part: Rendered, token: str | None, answered: dict[str, str]) -> str:
         try:
             response = self.client.chat_postMessage(
-                channel=outgoing.chat_id, text=rendered.text, blocks=rendered.blocks,
-                unfurl_links=False, unfurl_media=False, **({"token": token} if token else {}),
+                channel=channel, text=part.text, blocks=part.blocks or None, unfurl_links=False, unfurl_media=False,
+                **({"token": token} if token else {}),
             )
-        except SlackApiError as exc:
-            return classify(exc)
-        except TimeoutError:  # the request went out and no answer came back: it may have been posted
-            return RetryLater("slack: no answer (read timeout)", UNCERTAIN_PAUSE, maybe_sent=True)
-        except (SlackClientError, OSError, http.client.HTTPException) as exc:
-            log.info("slack post to %s failed: %s", outgoing.chat_id, type(exc).__name__)
-            return RetryLater(f"slack: {type(exc).__name__}")
-        return Sent(remote_id=str(response["ts"]))
+        except CALL_ERRORS as exc:
+            raise refused_by(exc) from None
+        answered["channel"] = str(response.get("channel") or channel)
+        return str(response["ts"])

@@ -2,6 +2,8 @@
 
 The engine call is one short transaction, so it runs before the ack: the modal then
 shows the engine's answer, or keeps the person's input with the error under the field.
+Slack cannot be asked twice here (a refused update only shows the person an error), so the
+view is valid by construction: the answer in as many sections as it needs (modals.done_view).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ class SubmissionListeners:
         if not text:
             return refuse(ack, modals.MESSAGE_BLOCK, "Write something to send.")
         # Straight to the conversation: the text is never read as a command, only the message limit applies.
-        return answer(ack, self.rt.engine.reply(actor_identity(body), ref, text), modals.MESSAGE_BLOCK, "Replied")
+        reply = self.rt.engine.reply(self.rt.settled(actor_identity(body)), ref, text)
+        return answer(ack, reply, modals.MESSAGE_BLOCK, "Replied")
 
     def send(self, ack, body: dict, view: dict) -> None:
         """Send the pin to the chosen people."""
@@ -76,7 +79,7 @@ class SubmissionListeners:
             return ack(response_action="errors", errors=form)
         if not looks_like(form.pin, "p"):
             return refuse(ack, modals.MORE_BLOCK, "This form is broken — open it again.")
-        reply = self.rt.engine.send(actor_identity(body), form.pin, form.people, form.message)
+        reply = self.rt.engine.send(self.rt.settled(actor_identity(body)), form.pin, form.people, form.message)
         return answer(ack, reply, modals.MORE_BLOCK, "Sent")
 
     def save(self, ack, body: dict, view: dict) -> None:
@@ -90,4 +93,5 @@ class SubmissionListeners:
         if not looks_like(pin, "p") or not board:
             return refuse(ack, modals.BOARD_BLOCK, "Choose a board.")
         command = f"save {pin}" if board == modals.DEFAULT_CHOICE else f"save {pin} to {board}"
-        return answer(ack, self.rt.engine.run(actor_identity(body), command), modals.BOARD_BLOCK, "Saved")
+        reply = self.rt.engine.run(self.rt.settled(actor_identity(body)), command)
+        return answer(ack, reply, modals.BOARD_BLOCK, "Saved")

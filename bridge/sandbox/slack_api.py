@@ -14,6 +14,8 @@ from flask import Blueprint, Flask, Request, jsonify, request
 
 from bridge.sandbox.slack_surfaces import message_refusal, view_refusal
 from bridge.sandbox.slack_state import (
+    RESPONSE_URL,
+    RESPONSE_URL_USES,
     Call,
     RateLimited,
     ResponsePost,
@@ -69,8 +71,10 @@ def _conversations_open(standin: SlackStandin, params: Params) -> Params:
     users = [u.strip() for u in str(_require(params, "users", "users_list_not_supplied")).split(",")]
     if len(users) != 1:
         raise SlackError("not_implemented")  # group DMs are out of the stand-in's scope
+    standin.user(users[0])  # conversations.open: user_not_found "Value(s) passed for users was invalid"
     channel = standin.dm_channel(users[0])
-    return {"no_op": False, "already_open": False, "channel": {"id": channel, "is_im": True, "user": users[0]}}
+    # Without return_im Slack answers with the conversation's id only (docs.slack.dev conversations.open).
+    return {"channel": {"id": channel}}
 
 
 def _chat_post_message(standin: SlackStandin, params: Params) -> Params:
@@ -102,7 +106,7 @@ def _chat_post_ephemeral(standin: SlackStandin, params: Params) -> Params:
 def _chat_get_permalink(standin: SlackStandin, params: Params) -> Params:
     channel = _require(params, "channel", "channel_not_found")
     ts = _require(params, "message_ts", "message_not_found")
-    return {"channel": standin.resolve_channel(channel), "permalink": standin.permalink(channel, ts)}
+    return {"channel": standin.conversation(channel), "permalink": standin.permalink(channel, ts)}
 
 
 def _view_arg(standin: SlackStandin, params: Params) -> Params:
@@ -209,7 +213,7 @@ def answer(standin: SlackStandin, method: str, params: Params, token: str | None
     """The HTTP status, JSON body and extra headers of a Web API call."""
     fault = standin.take_fault(method)
     if fault is not None:
-        return fault.status, {"ok": False, "error": fault.error}, dict(fault.headers)
+        return fault.status, {"ok": False, "error": fault.error, **fault.details}, dict(fault.headers)
     handler = HANDLERS.get(method)
     if handler is None:
         return 200, {"ok": False, "error": "unknown_method"}, {}
@@ -251,6 +255,15 @@ def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_st
     def response_url(token: str) -> Any:
         body = request.get_json(silent=True)
         body = body if body is not None else request.form.to_dict()
+        fault = standin.take_fault(RESPONSE_URL)
+        if fault is not None:
+            standin.refuse_response_post(token, body)
+            return fault.error, fault.status, {"Content-Type": "text/plain", **fault.headers}
+        if standin.response_uses(token) >= RESPONSE_URL_USES:
+            # Past its five uses the URL is spent. Slack's exact answer is not documented; a 404 as for any
+            # response_url it no longer knows is the stand-in's guess (Pinbridge never posts a sixth time).
+            standin.refuse_response_post(token, body)
+            return "used_url", 404, {"Content-Type": "text/plain"}
         refusal = response_refusal(standin, body)
         if refusal is not None:
             standin.refuse_response_post(token, body)

@@ -121,3 +121,13 @@ def event_callback(event: dict, event_id: str, bot_user_id: str = "U0BOT") -> st
         "is_ext_shared_channel": False,
     }
     return json.dumps(body)
+
+
+def tokens_revoked_event(bot_user_ids: list[str], oauth_user_ids: list[str] | None = None) -> dict:
+    """The `tokens_revoked` event: user ids whose tokens went, by kind (docs.slack.dev/reference/events/tokens_revoked)."""
+    return {"type": "tokens_revoked", "tokens": {"oauth": list(oauth_user_ids or []), "bot": list(bot_user_ids)}}
+
+
+def app_uninstalled_event() -> dict:
+    """The `app_uninstalled` event: no fields but its type (docs.slack.dev/reference/events/app_uninstalled)."""
+    return {"type": "app_uninstalled"}

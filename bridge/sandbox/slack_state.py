@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import copy
 import logging
-import math
 import secrets
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.listeners import Listeners
+from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
+
+__all__ = ["RESPONSE_URL", "RESPONSE_URL_USES", "Call", "Fault", "RateLimited", "ResponsePost", "SlackError", "SlackStandin"]
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,6 @@ class SlackError(Exception):
     def payload(self) -> dict[str, Any]:
         """The JSON body Slack answers with."""
         return {"ok": False, "error": self.error, **self.details}
-
-
-class RateLimited(Exception):
-    """A request refused with HTTP 429 and a Retry-After of `retry_after` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"rate limited, retry after {retry_after}s")
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -70,16 +63,7 @@ class ResponsePost:
     timestamp: float
 
 
-@dataclass(frozen=True)
-class Fault:
-    """An injected failure: an HTTP status, an ok=false error, and extra headers."""
-
-    status: int
-    error: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class SlackStandin:
+class SlackStandin(FaultInjection):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -109,6 +93,7 @@ class SlackStandin:
         """Forget all state (users, messages, views, calls, faults, rate limiting); keep listeners."""
         with self._lock:
             self._users: dict[str, dict[str, Any]] = {}
+            self._dms: dict[str, str] = {}
             self._messages: dict[str, list[dict[str, Any]]] = {}
             self._ephemeral: list[dict[str, Any]] = []
             self._views: dict[str, dict[str, Any]] = {}
@@ -117,12 +102,8 @@ class SlackStandin:
             self._response_posts: list[ResponsePost] = []
             self._response_refusals: list[ResponsePost] = []
             self._images: dict[str, str] = {}
-            self._faults: dict[str, deque[Fault]] = {}
-            self._late: dict[str, deque[float]] = {}
-            self._rate_interval: float | None = None
-            self._last_post: dict[str, float] = {}
+            self.reset_faults()
             self._last_ts_us = 0
-            self.rate_limited = 0
             self.add_user(self.bot_user_id, "pinbridge", real_name="Pinbridge", is_bot=True)
 
     def add_user(
@@ -168,16 +149,38 @@ class SlackStandin:
                 raise SlackError("user_not_found")
             return copy.deepcopy(self._users[user_id])
 
-    @staticmethod
-    def dm_channel(user_id: str) -> str:
-        """The stable DM channel id of a user."""
-        return "D" + user_id
+    def dm_channel(self, user_id: str) -> str:
+        """The id of the app's DM with a user (made the first time it is asked for, like conversations.open)."""
+        with self._lock:
+            if user_id not in self._dms:
+                self._dms[user_id] = "D" + secrets.token_hex(5).upper()  # unrelated to the user id, as in Slack
+            return self._dms[user_id]
 
-    @classmethod
-    def resolve_channel(cls, channel: str) -> str:
-        """Map a user id to its DM channel (like Slack does); other ids pass through."""
-        # Slack accepts a user id (U…/W…) as `channel` and posts to the app's DM with them.
-        return cls.dm_channel(channel) if channel[:1] in ("U", "W") else channel
+    @staticmethod
+    def is_user_id(channel: str) -> bool:
+        """Whether `channel` names a person (U…, W…) rather than a conversation."""
+        return channel[:1] in ("U", "W")
+
+    def resolve_channel(self, channel: str) -> str:
+        """Where chat.postMessage posts for `channel`: a user id means the app's DM with them."""
+        # Slack still takes a user id as chat.postMessage's `channel` and posts in the app's DM, answering with
+        # the DM's id; its docs describe `channel` as a conversation id (docs.slack.dev chat.postMessage).
+        if not self.is_user_id(channel):
+            return channel
+        with self._lock:
+            user = self._users.get(channel)
+        if user is None:
+            raise SlackError("channel_not_found")
+        if user["is_bot"]:
+            raise SlackError("cannot_dm_bot")
+        return self.dm_channel(channel)
+
+    def conversation(self, channel: str) -> str:
+        """A conversation id for the chat.* methods other than postMessage, which refuse a user id."""
+        # chat.update with a user id as channel: channel_not_found (slackapi/python-slack-sdk#528).
+        if self.is_user_id(channel):
+            raise SlackError("channel_not_found")
+        return channel
 
     def calls(self, method: str | None = None) -> list[Call]:
         """Recorded API calls, oldest first, optionally only those to `method`."""
@@ -185,9 +188,10 @@ class SlackStandin:
             return [c for c in self._calls if method is None or c.method == method]
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
-        """Messages currently in a channel (a user id means their DM), oldest first."""
+        """Messages currently in a channel (for tests, a user id means their DM), oldest first."""
+        channel = self.dm_channel(channel) if self.is_user_id(channel) else channel
         with self._lock:
-            return copy.deepcopy(self._messages.get(self.resolve_channel(channel), []))
+            return copy.deepcopy(self._messages.get(channel, []))
 
     def ephemeral_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Ephemeral messages posted, optionally only those in `channel`."""
@@ -245,60 +249,10 @@ class SlackStandin:
         """The response_url for `token`, relative to the stand-in's base URL."""
         return f"{base.rstrip('/')}/response/{token}"
 
-    def fail_next(
-        self,
-        method: str,
-        status: int = 429,
-        retry_after: int | None = None,
-        error: str | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next `times` calls to `method` fail with HTTP `status`, or HTTP 200 + `error`."""
-        if error is not None and status not in (200, 429):
-            raise ValueError("error= answers HTTP 200; give status alone for an HTTP failure")
-        if error is not None:
-            fault = Fault(200, error)
-        elif status == 429:
-            wait = 1 if retry_after is None else retry_after
-            fault = Fault(429, "ratelimited", {"Retry-After": str(wait)})
-        else:
-            fault = Fault(status, "internal_error")
+    def response_uses(self, token: str) -> int:
+        """How many posts a response_url has taken (refused ones count: Slack counts each use)."""
         with self._lock:
-            self._faults.setdefault(method, deque()).extend([fault] * times)
-
-    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
-        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Slack)."""
-        with self._lock:
-            self._late.setdefault(method, deque()).extend([seconds] * times)
-
-    def take_lateness(self, method: str) -> float:
-        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
-        with self._lock:
-            pending = self._late.get(method)
-            return pending.popleft() if pending else 0.0
-
-    def take_fault(self, method: str) -> Fault | None:
-        """Consume and return the next injected fault for `method`, if any."""
-        with self._lock:
-            pending = self._faults.get(method)
-            return pending.popleft() if pending else None
-
-    def enforce_rate_limit(self, per_channel_per_second: float | None = 1.0) -> None:
-        """Answer 429 to chat.postMessage posts to one channel faster than this; None turns it off."""
-        with self._lock:
-            self._rate_interval = 1.0 / per_channel_per_second if per_channel_per_second else None
-            self._last_post.clear()
-
-    def _check_rate(self, channel: str) -> None:
-        """Raise RateLimited if `channel` was posted to too recently, else note this post."""
-        now = time.monotonic()
-        last = self._last_post.get(channel)
-        if self._rate_interval is not None and last is not None:
-            wait = self._rate_interval - (now - last)
-            if wait > 0:
-                self.rate_limited += 1
-                raise RateLimited(max(1, math.ceil(wait)))
-        self._last_post[channel] = now
+            return sum(p.token == token for p in [*self._response_posts, *self._response_refusals])
 
     def _next_ts(self) -> str:
         """A unique, increasing Slack message timestamp like '1732233600.000100'."""
@@ -328,7 +282,7 @@ class SlackStandin:
 
     def update_message(self, channel: str, ts: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Apply `fields` to the message at (channel, ts); raises SlackError('message_not_found')."""
-        channel = self.resolve_channel(channel)
+        channel = self.conversation(channel)
         with self._lock:
             message = self._find_message(channel, ts)
             message.update(fields)
@@ -346,13 +300,14 @@ class SlackStandin:
 
     def permalink(self, channel: str, ts: str) -> str:
         """The permalink of an existing message; raises SlackError('message_not_found')."""
-        channel = self.resolve_channel(channel)
+        channel = self.conversation(channel)
         with self._lock:
             self._find_message(channel, ts)
         return f"{self.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
 
     def post_ephemeral(self, channel: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Record an ephemeral message shown to `user` in `channel` and return it."""
+        channel = self.conversation(channel)
         with self._lock:
             message = {"channel": channel, "user": user, "ts": self._next_ts(), **fields}
             self._ephemeral.append(message)

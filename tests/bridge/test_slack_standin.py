@@ -63,13 +63,35 @@ def test_timestamps_are_unique_and_increasing(standin, client):
     assert stamps == sorted(stamps, key=float) and len(set(stamps)) == 5
 
 
-def test_posting_to_a_user_id_lands_in_the_dm(standin, client):
+def test_a_dm_has_its_own_id_which_conversations_open_returns(standin, client):
     opened = client.conversations_open(users="U123")
+    again = client.conversations_open(users="U123")
+
+    dm = opened["channel"]["id"]
+    assert dm.startswith("D") and "U123" not in dm, "a DM's id is not derived from the user id"
+    assert again["channel"] == {"id": dm} and standin.dm_channel("U123") == dm
+
+
+def test_posting_to_a_user_id_lands_in_the_dm_and_the_answer_names_the_dm(standin, client):
     resp = client.chat_postMessage(channel="U123", text="psst")
 
-    assert opened["channel"] == {"id": "DU123", "is_im": True, "user": "U123"}
-    assert resp["channel"] == "DU123"
-    assert [m["text"] for m in standin.messages("DU123")] == ["psst"]
+    dm = standin.dm_channel("U123")
+    assert resp["channel"] == dm and resp["message"]["channel"] == dm
+    assert [m["text"] for m in standin.messages(dm)] == ["psst"]
+
+
+def test_other_chat_methods_and_unknown_people_refuse_a_user_id(standin, client):
+    posted = client.chat_postMessage(channel="U123", text="psst")
+    for call in (lambda: client.chat_update(channel="U123", ts=posted["ts"], text="x"),
+                 lambda: client.chat_postEphemeral(channel="U123", user="U123", text="x"),
+                 lambda: client.chat_postMessage(channel="U999", text="x"),
+                 lambda: client.conversations_open(users="U999")):
+        with pytest.raises(SlackApiError) as err:
+            call()
+        assert err.value.response["error"] in ("channel_not_found", "user_not_found")
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel=standin.bot_user_id, text="x")
+    assert err.value.response["error"] == "cannot_dm_bot"
 
 
 def test_chat_update_changes_the_message(standin, client):

@@ -44,7 +44,7 @@ def add_to_slack(web, services, code: str = "abc123") -> str:
     page = web.get("/slack/install")
     assert page.status_code == 200
     state = re.search(r"state=([0-9a-f-]+)", page.get_data(as_text=True)).group(1)
-    assert "scope=commands,chat:write,im:history,users:read&amp;" in page.get_data(as_text=True)
+    assert "scope=commands,chat:write,im:history,im:write,users:read&amp;" in page.get_data(as_text=True)
     done = web.get(f"/slack/oauth_redirect?code={code}&state={state}")
     assert done.status_code == 200, done.get_data(as_text=True)
     with services.db.connect() as connection:
@@ -166,7 +166,7 @@ def test_the_manifest_matches_what_the_app_serves():
     settings = manifest["settings"]
     [command] = manifest["features"]["slash_commands"]
     assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == install.BOT_SCOPES
-    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert tuple(settings["event_subscriptions"]["bot_events"]) == install.BOT_EVENTS
     urls = {command["url"], settings["interactivity"]["request_url"], settings["event_subscriptions"]["request_url"]}
     assert urls == {"https://YOUR-HOST" + install.EVENTS_PATH}
     assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST" + install.REDIRECT_PATH]

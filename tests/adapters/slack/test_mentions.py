@@ -26,7 +26,7 @@ def test_a_mention_of_someone_new_registers_them_with_their_slack_profile(slack,
         dan = session.query(Person).filter_by(handle="dan").one()
         account = session.query(Account).filter_by(person_id=dan.id).one()
         assert (dan.display_name, dan.timezone) == ("dan", "Asia/Tokyo")  # digests default to their zone
-        assert (account.platform, account.external_id, account.chat_id) == ("slack", DAN, DAN)
+        assert (account.platform, account.external_id, account.chat_id) == ("slack", DAN, standin.dm_channel(DAN))
 
 
 def test_both_mention_forms_resolve_and_users_info_is_called_once_per_person(slack, standin):

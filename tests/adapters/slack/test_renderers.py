@@ -10,6 +10,7 @@ from adapters.slack import modals
 from adapters.slack.digests import digest_message
 from adapters.slack.messages import MAX_BLOCKS, buttons_of, conversation_message, reply_message
 from adapters.slack.mrkdwn import command_text, escape, link, message_text
+from adapters.slack.parts import paginate
 from adapters.slack.payloads import DirectMessage, ThreadReply, command_identity, dm_message, profile_identity
 from core.results import (
     BoardCard, BoardRow, ConversationRow, InviteLink, MessageView, PersonRow, PinCard, ProfileCard, Reply,
@@ -17,7 +18,7 @@ from core.results import (
 
 HOSTILE = "<!channel> Free & <https://evil.test|click> >"
 PIN = PinCard("p3", 3, HOSTILE, "https://shop.test/boots?a=1&b=2", "Warm <b>", "https://img.test/b.png", "ana",
-              "http://pins.test/p/3", "c2")
+              "http://pins.test/p/3", "c2", image_type="image/png")
 
 
 def images(blocks) -> list:
@@ -54,9 +55,9 @@ def test_every_image_has_alt_text():
 
 
 def test_the_open_button_carries_the_source_url():
-    opens = [b for b in buttons_of(reply_message(Reply("x", items=(PIN,)))) if b.action_id == "open_url"]
+    opens = [b for b in buttons_of(reply_message(Reply("x", items=(PIN,)))) if b["action_id"] == "open_url"]
 
-    assert [b.url for b in opens] == ["https://shop.test/boots?a=1&b=2"]
+    assert [b["url"] for b in opens] == ["https://shop.test/boots?a=1&b=2"]
 
 
 def mrkdwn_texts(value) -> list[str]:
@@ -88,13 +89,14 @@ def test_an_error_reply_is_a_warning_section():
     assert rendered.blocks[0].to_dict()["text"]["text"] == ":warning: Nope &lt;x&gt;"
 
 
-def test_a_long_listing_stays_within_slacks_block_limit():
+def test_a_long_listing_is_posted_in_as_many_messages_as_it_takes_and_loses_no_row():
     rows = tuple(ConversationRow(f"c{i}", i, ("a", "b"), "x", 0, datetime(2026, 1, 1)) for i in range(80))
 
-    rendered = reply_message(Reply("Your conversations:", items=rows))
+    parts = paginate(reply_message(Reply("Your conversations:", items=rows)))
 
-    assert len(rendered.blocks) == MAX_BLOCKS
-    assert "more blocks" in rendered.blocks[-1].to_dict()["elements"][0]["text"]
+    assert [len(part.blocks) for part in parts] == [MAX_BLOCKS, 81 - MAX_BLOCKS]
+    shown = [b.to_dict()["accessory"]["value"] for part in parts for b in part.blocks if b.accessory]
+    assert shown == [f"c{i}" for i in range(80)]
 
 
 def test_an_inbox_row_names_the_others_or_just_you():
@@ -116,7 +118,7 @@ def test_a_conversation_message_shows_who_wrote_it_and_reply_mark_read():
     context = rendered.blocks[0].to_dict()
     assert context["elements"][0]["alt_text"] == "Ana's avatar"
     assert context["elements"][1]["text"] == "*Ana* (@ana) in *c2* with @cy"
-    assert [(b.action_id, b.value) for b in buttons_of(rendered)] == [("conv_reply", "c2"), ("conv_read", "c2")]
+    assert [(b["action_id"], b["value"]) for b in buttons_of(rendered)] == [("conv_reply", "c2"), ("conv_read", "c2")]
     assert rendered.text == "Ana (@ana) in c2: hi &amp; bye"
 
 

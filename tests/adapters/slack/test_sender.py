@@ -17,7 +17,8 @@ from tests.adapters.slack.conftest import ALICE, BOB
 from tests.adapters.slack.test_commands import friends
 from tests.adapters.slack.workspace import deliver_all
 
-PIN = PinCard("p1", 1, "Tent <b>", "https://example.com/tent", "", "https://img.test/tent.png", "alice", "http://pins.test/p/1", "c1")
+PIN = PinCard("p1", 1, "Tent <b>", "https://example.com/tent", "", "https://img.test/tent.png", "alice", "http://pins.test/p/1", "c1",
+              image_type="image/png")
 DIGEST = {"handle": "bob", "period": "daily:2026-11-22", "total": 3, "conversations": [
     {"ref": "c1", "conversation_id": 1, "count": 2, "lines": [
         {"sender": "alice", "kind": "pin", "text": "Look!", "pin_ref": "p1", "pin_title": "Tent"},
@@ -38,7 +39,7 @@ def test_a_message_is_rendered_and_posted_to_the_persons_dm(sender, standin):
     result = sender.send(outgoing())
 
     [posted] = standin.messages(BOB)
-    assert result == Sent(remote_id=posted["ts"])
+    assert result == Sent(remote_id=posted["ts"], chat_id=standin.dm_channel(BOB))
     assert posted["channel"] == standin.dm_channel(BOB)
     assert posted["text"].startswith("Alice (@alice) in c1: p1 “Tent &lt;b&gt;” Look!")
     assert any(b["type"] == "image" and b["alt_text"] == "Tent <b>" for b in posted["blocks"])
@@ -122,9 +123,9 @@ def test_an_unreachable_person_is_marked_so(slack, services, standin):
     friends(slack, ALICE, BOB)
     slack.command(ALICE, "new https://example.com/tent Tent")
     slack.command(ALICE, "send p1 to @bob Look!")
-    standin.fail_next("chat.postMessage", status=200, error="account_inactive")
+    standin.fail_next("chat.postMessage", status=200, error="user_disabled")
 
-    assert deliver_all(services) == [Failed("slack: account_inactive", unreachable=True)]
+    assert deliver_all(services) == [Failed("slack: user_disabled", unreachable=True)]
     with transaction(services.sessions) as session:
         assert session.query(Account).filter_by(external_id=BOB).one().unreachable is True
 
