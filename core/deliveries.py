@@ -116,6 +116,20 @@ def move_chat(session: Session, platform: str, old: str, new: str, now: datetime
                     .values(chat_id=new).execution_options(synchronize_session=False))
 
 
+def mark_unreachable(session: Session, platform: str, team_id: str | None, now: datetime) -> int:
+    """Every account of one workspace is unreachable now; their pending deliveries fail. Returns how many accounts."""
+    accounts = select(Account.id).where(Account.platform == platform, Account.team_id == team_id)
+    session.execute(
+        update(Delivery).where(Delivery.account_id.in_(accounts.scalar_subquery()), Delivery.status == "pending")
+        .values(status="failed", last_error="the workspace removed the app", next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(
+        update(Account).where(Account.platform == platform, Account.team_id == team_id).values(unreachable=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def release(session: Session, owner: str) -> int:
     """Give back every lane this worker holds (clean shutdown)."""
     return session.execute(

@@ -44,7 +44,7 @@ class Engine:
                 with transaction(self.sessions) as session:
                     person = people.resolve(session, identity)
                     for other in others:  # people the platform told us about (mentions), known before parsing
-                        people.resolve(session, other)
+                        people.resolve(session, other, speaking=False)
                     return work(Context(session, self.settings, person, identity.platform, identity.external_id))
             except IntegrityError:
                 if attempt == 2:
@@ -90,6 +90,11 @@ class Engine:
                 "platform": platform, "chat_id": str(chat_id), "remote_id": str(remote_id),
                 "conversation_id": conversation_id, "message_id": None, "created_at": utcnow(),
             })
+
+    def mark_unreachable(self, platform: str, team_id: str | None) -> int:
+        """A workspace removed the app (or revoked its token): its accounts stop receiving, their deliveries fail."""
+        with transaction(self.sessions) as session:
+            return deliveries.mark_unreachable(session, platform, team_id, utcnow())
 
     def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
         """A chat got a new id (a Telegram group became a supergroup): everything kept for it follows."""

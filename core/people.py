@@ -33,6 +33,9 @@ class Identity:
     avatar_url: str | None = None
     team_id: str | None = None
     timezone: str | None = None
+    # Where to write to them if nothing better is known yet (a Slack user id before their DM's id):
+    # used for a new account only, never to overwrite a chat id the platform gave us.
+    fallback_chat_id: str | None = None
 
 
 def normalize_handle(text: str) -> str:
@@ -61,15 +64,18 @@ def unique_handle(session: Session, wanted: str | None) -> str:
     return f"{base}{n}"
 
 
-def resolve(session: Session, identity: Identity) -> Person:
-    """The person behind a platform account, created on first contact."""
+def resolve(session: Session, identity: Identity, speaking: bool = True) -> Person:
+    """The person behind a platform account, created on first contact.
+
+    `speaking`: the account itself wrote to us (not merely mentioned), which proves its chat works.
+    """
     account = session.scalar(
         select(Account).options(joinedload(Account.person))
         .where(Account.platform == identity.platform, Account.external_id == identity.external_id)
     )
     if account is None:
         return _create(session, identity)
-    _refresh(account, identity)
+    _refresh(account, identity, speaking)
     return account.person
 
 
@@ -85,7 +91,7 @@ def _create(session: Session, identity: Identity) -> Person:
     person.accounts.append(
         Account(
             platform=identity.platform, external_id=identity.external_id, team_id=identity.team_id,
-            chat_id=identity.chat_id, username=identity.username,
+            chat_id=identity.chat_id or identity.fallback_chat_id, username=identity.username,
         )
     )
     session.add(person)
@@ -93,11 +99,13 @@ def _create(session: Session, identity: Identity) -> Person:
     return person
 
 
-def _refresh(account: Account, identity: Identity) -> None:
+def _refresh(account: Account, identity: Identity, speaking: bool = True) -> None:
     now = utcnow()
-    if now - account.last_seen_at > SEEN_RESOLUTION:  # not a write on every command
+    if speaking and now - account.last_seen_at > SEEN_RESOLUTION:  # not a write on every command
         account.last_seen_at = now
-    if identity.chat_id and (account.chat_id != identity.chat_id or account.unreachable):
+    if not account.chat_id and identity.fallback_chat_id:
+        account.chat_id = identity.fallback_chat_id
+    if speaking and identity.chat_id and (account.chat_id != identity.chat_id or account.unreachable):
         # Hearing from them in their own chat proves we can write there again (e.g. bot unblocked).
         account.chat_id = identity.chat_id
         account.unreachable = False

@@ -62,3 +62,5 @@ class LifecycleListeners:
     def _forget(self, team_id: str | None) -> None:
         if self.tokens is not None:
             self.tokens.forget(team_id)
+        marked = self.rt.engine.mark_unreachable("slack", team_id)  # at once, not one failed delivery at a time
+        log.warning("slack: %d accounts of team %s are out of reach", marked, team_id)

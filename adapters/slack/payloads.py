@@ -39,8 +39,9 @@ class DirectMessage:
 
 def identity_of(user_id: str, team_id: str | None = None, username: str | None = None,
                 chat_id: str | None = None) -> Identity:
-    """The Identity of a Slack user known by id (chat id: their DM when known, else the user id; see above)."""
-    return Identity(PLATFORM, user_id, chat_id=chat_id or user_id, username=username or None, team_id=team_id or None)
+    """The Identity of a Slack user known by id (chat id: their DM when known; the user id stands in for a new account)."""
+    return Identity(PLATFORM, user_id, chat_id=chat_id or None, username=username or None, team_id=team_id or None,
+                    fallback_chat_id=user_id)
 
 
 def command_identity(body: dict) -> Identity:
@@ -66,7 +67,7 @@ def profile_identity(user: dict) -> Identity | None:
         return None
     profile = user.get("profile") or {}
     return Identity(
-        PLATFORM, user["id"], chat_id=user["id"], username=user.get("name") or None,
+        PLATFORM, user["id"], fallback_chat_id=user["id"], username=user.get("name") or None,
         display_name=(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or None),
         avatar_url=profile.get("image_192") or profile.get("image_72") or None,
         team_id=user.get("team_id") or profile.get("team") or None, timezone=user.get("tz") or None,

@@ -155,7 +155,8 @@ def test_inbound_text_for_the_grammar():
 
 def test_payloads_translate_to_identities_and_messages():
     identity = command_identity({"user_id": "U1", "user_name": "ann", "team_id": "T1"})
-    assert (identity.external_id, identity.chat_id, identity.username, identity.team_id) == ("U1", "U1", "ann", "T1")
+    assert (identity.external_id, identity.chat_id, identity.username, identity.team_id) == ("U1", None, "ann", "T1")
+    assert identity.fallback_chat_id == "U1", "a new account is written to by user id until its DM is known"
     assert profile_identity({"id": "U2", "is_bot": True}) is None
     assert profile_identity({"id": "U3", "name": "c", "tz": "Asia/Tokyo", "profile": {"real_name": "C"}}).timezone == "Asia/Tokyo"
 
