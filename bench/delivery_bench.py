@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from bench.databases import fresh_postgres, fresh_sqlite
 from bench.seed import seed_deliveries
 from bridge.config import from_dict
-from bridge.pacing import UNPACED, Pacing
+from bridge.pacing import UNPACED
+from bridge.server import pacing_of
 from bridge.wiring import build
 from bridge.worker import DeliveryWorker
 from core.db import make_engine, make_session_factory, transaction
@@ -111,7 +112,7 @@ def telegram_limits(total_chats: int, per_chat: int, port: int = 18931) -> None:
         services = build(config)
         seed_deliveries(services.sessions, chats=total_chats, per_chat=per_chat)
         elapsed = deliver_all(services, DeliveryWorker(
-            services.sessions, config.core(), services.senders, threads=16, batch_size=64, pacing=Pacing(),
+            services.sessions, config.core(), services.senders, threads=16, batch_size=64, pacing=pacing_of(config),
         ))
         services.platforms["telegram"].stop()
         services.close()

@@ -24,7 +24,7 @@ from sqlalchemy import func, insert, select
 from bench.databases import fresh_sqlite
 from bench.seed import seed_deliveries
 from bridge.config import from_dict
-from bridge.pacing import Pacing
+from bridge.server import pacing_of
 from bridge.wiring import build
 from bridge.worker import DeliveryWorker
 from core.clock import utcnow
@@ -75,7 +75,7 @@ def main() -> None:
         seed_deliveries(services.sessions, chats=chats, per_chat=1, first_chat=FIRST, kind="digest")
         with transaction(services.sessions) as session:  # the last chat has no digest
             session.execute(Delivery.__table__.delete().where(Delivery.chat_id == str(FIRST + chats - 1)))
-        worker = DeliveryWorker(services.sessions, config.core(), services.senders, threads=16, pacing=Pacing())
+        worker = DeliveryWorker(services.sessions, config.core(), services.senders, threads=16, pacing=pacing_of(config))
         thread = threading.Thread(target=worker.run)
         started = time.monotonic()
         thread.start()

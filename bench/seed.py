@@ -19,7 +19,7 @@ from core.models import (
 
 DIGEST = {"handle": "someone", "period": "bench", "total": 1, "conversations": [
     {"ref": "c1", "conversation_id": 1, "count": 1,
-     "lines": [{"sender": "bench_sender", "kind": "text", "text": "hello", "pin_ref": None, "pin_title": None}]}]}
+     "lines": [{"sender": "bench_sender", "kind": "text", "summary": "hello", "pin_ref": None}]}]}
 
 
 def seed_deliveries(sessions, chats: int, per_chat: int, first_chat: int = 5000, kind: str = "message") -> list[int]:

@@ -55,21 +55,18 @@ def serve_pinbridge(api_url: str, threads: int) -> None:
     from waitress.server import create_server
 
     from bridge.app import create_app
-    from bridge.config import (
-        Config,
-        HttpConfig,
-        SandboxConfig,
-        SlackConfig,
-        TelegramConfig,
-    )
+    from adapters.slack.settings import SlackSettings
+    from adapters.telegram.settings import TelegramSettings
+    from bridge.config import Config, HttpConfig, SandboxConfig
     from bridge.wiring import build
     from core.people import Identity
 
     folder = tempfile.mkdtemp(prefix="slack-bench-")
     config = Config(
         database_url=f"sqlite:///{folder}/bench.db", log_level="WARNING", sandbox=SandboxConfig(enabled=False),
-        http=HttpConfig(public_url="http://127.0.0.1:8080", threads=threads), telegram=TelegramConfig(enabled=False),
-        slack=SlackConfig(bot_token="xoxb-bench", signing_secret=SECRET, api_base_url=api_url + "/api/"),
+        http=HttpConfig(public_url="http://127.0.0.1:8080", threads=threads),
+        sections={"slack": SlackSettings(bot_token="xoxb-bench", signing_secret=SECRET, api_base_url=api_url + "/api/"),
+                  "telegram": TelegramSettings(enabled=False)},
     )
     services = build(config)
     alice, bob = (Identity("slack", uid, chat_id=uid, username=name) for uid, name in USERS)

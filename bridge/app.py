@@ -15,7 +15,6 @@ from bridge.config import Config
 from bridge.metrics import Metrics, role_dir
 from bridge.wiring import Services, build
 
-SURFACES = (("/slack/", "slack"), ("/telegram/", "telegram"), ("/sandbox/", "sandbox"))
 
 
 def create_app(config: Config | str | None = None, services: Services | None = None, metrics: Metrics | None = None) -> Flask:
@@ -39,7 +38,7 @@ def create_app(config: Config | str | None = None, services: Services | None = N
     if services.sandbox is not None:
         services.sandbox.mount(app)
         app.register_blueprint(services.sandbox.page(services))
-    _measure(app, metrics)
+    _measure(app, metrics, services.config.enabled())
     return app
 
 
@@ -50,14 +49,17 @@ def create_ops_app(services: Services, metrics: Metrics) -> Flask:
     return app
 
 
-def _measure(app: Flask, metrics: Metrics) -> None:
+def _measure(app: Flask, metrics: Metrics, platforms: list[str]) -> None:
+    # Each platform's routes live under /<name>/ (its own surface); the sandbox's under /sandbox/.
+    surfaces = [(f"/{name}/", name) for name in (*platforms, "sandbox")]
+
     @app.before_request
     def started():
         g.started = time.perf_counter()
 
     @app.after_request
     def observed(response):
-        surface = next((name for prefix, name in SURFACES if request.path.startswith(prefix)), "web")
+        surface = next((name for prefix, name in surfaces if request.path.startswith(prefix)), "web")
         metrics.inbound.labels(surface, str(response.status_code)).inc()
         metrics.latency.labels(surface).observe(time.perf_counter() - g.get("started", time.perf_counter()))
         return response

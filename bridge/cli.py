@@ -151,18 +151,17 @@ def digests_preview(config_path: str | None, handle: str) -> None:
 
     services = _services(config_path)
     try:
-        summary = services.engine.digest_preview(handle)
+        digest = services.engine.digest_preview(handle)
     except DomainError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
     finally:
         services.close()
-    if not summary:
+    if digest is None:
         click.echo(f"{handle}: nothing unread — no digest would be sent")
         return
-    click.echo(f"{handle}: {summary['total']} unread")
-    for conversation in summary["conversations"]:
-        click.echo(f"  {conversation['ref']} — {conversation['count']} unread")
-        for line in conversation["lines"]:
-            pin = f" [{line['pin_ref']} {line['pin_title']}]" if line["pin_ref"] else ""
-            click.echo(f"    @{line['sender']}:{pin} {line['text']}")
+    click.echo(f"{handle}: {digest.total} unread")
+    for conversation in digest.conversations:
+        click.echo(f"  {conversation.ref} — {conversation.count} unread")
+        for line in conversation.lines:
+            click.echo(f"    @{line.sender}: {line.summary}")

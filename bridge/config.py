@@ -6,6 +6,8 @@ Any unknown key or bad value stops start-up with one line naming the key.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
 import ipaddress
 import os
 import re
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from core.errors import InvalidInput
+from core.platforms import Deployment, PlatformDescription
 from core.schedules import parse as parse_schedule
 from core.settings import CoreSettings
 
@@ -25,11 +28,6 @@ _PLACEHOLDER = re.compile(r"(changeme|your[-_ ]|<[^>]+>|xxx)", re.IGNORECASE)
 
 class ConfigError(Exception):
     """A config problem, phrased for the operator in one line."""
-
-
-def secret() -> dataclasses.Field:
-    """A field never shown by repr (and so never in logs)."""
-    return field(default="", repr=False, metadata={"secret": True})
 
 
 @dataclass(frozen=True)
@@ -50,32 +48,6 @@ class SandboxConfig:
     enabled: bool = True
     # The sandbox has no login (anyone who reaches it can act as anyone): loopback only, unless said here.
     allow_network: bool = False
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    enabled: bool = True
-    bot_token: str = secret()
-    signing_secret: str = secret()
-    api_base_url: str = "https://slack.com/api/"
-    command: str = "/pin"
-    client_id: str = ""
-    client_secret: str = secret()
-    install_mode: str = "single"  # single|oauth
-
-
-@dataclass(frozen=True)
-class TelegramConfig:
-    enabled: bool = True
-    bot_token: str = secret()
-    webhook_secret: str = secret()
-    api_base_url: str = "https://api.telegram.org/bot"
-    mode: str = "webhook"  # webhook|polling
-    bot_username: str = "pinbridge_bot"
-    send_read_timeout_seconds: float = 30.0  # far above Telegram's normal answer: a timeout may mean "delivered"
-    # Digests as paid broadcasts (allow_paid_broadcast: up to 1000/s, 0.1 Stars each from the bot's balance).
-    paid_broadcast: bool = False
-    broadcast_per_second: float = 1000.0
 
 
 @dataclass(frozen=True)
@@ -130,46 +102,64 @@ class Config:
     log_level: str = "INFO"
     http: HttpConfig = field(default_factory=HttpConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
-    slack: SlackConfig = field(default_factory=SlackConfig)
-    telegram: TelegramConfig = field(default_factory=TelegramConfig)
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
     digests: DigestsConfig = field(default_factory=DigestsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     unfurl: UnfurlConfig = field(default_factory=UnfurlConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    # The platforms of this deployment: name -> the package whose PLATFORM describes it (one line each).
+    platforms: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PLATFORMS))
+    sections: dict[str, object] = field(default_factory=dict)  # name -> its config section, as its package reads it
+
+    def __post_init__(self) -> None:
+        for name in self.platforms:
+            if name not in self.sections:
+                self.sections[name] = describe(self.platforms[name]).settings()
+
+    def __getattr__(self, name: str):
+        # A platform's section reads like any other: config.<name>.enabled.
+        sections = self.__dict__.get("sections", {})
+        if name in sections:
+            return sections[name]
+        raise AttributeError(name)
+
+    def descriptions(self) -> dict[str, PlatformDescription]:
+        """Each platform's description, by name, in config order."""
+        return {name: describe(package) for name, package in self.platforms.items()}
+
+    def enabled(self) -> list[str]:
+        """The platforms switched on."""
+        return [name for name, section in self.sections.items() if getattr(section, "enabled", True)]
+
+    def with_section(self, name: str, section) -> Config:
+        """The same config with one platform's section replaced."""
+        return dataclasses.replace(self, sections={**self.sections, name: section})
 
     def core(self) -> CoreSettings:
-        """The part of the config the engine needs."""
+        """The part of the config the engine needs (with what it may know of each enabled platform)."""
+        described = self.descriptions()
         return CoreSettings(
             public_url=self.http.public_url,
             max_group_size=self.messaging.max_group_size,
             require_mutual_follow=self.messaging.require_mutual_follow,
             default_digest=self.digests.default,
-            telegram_bot_username=self.telegram.bot_username,
             link_code_ttl_seconds=self.messaging.link_code_ttl_seconds,
             max_text_length=self.messaging.max_text_length,
-            slack_command=self.slack.command,
+            platforms=tuple(described[name].info(self.sections[name]) for name in self.enabled()),
         )
 
     def secrets(self) -> list[str]:
         """Every secret value in the config (tokens, signing and webhook secrets, the database password)."""
         found = [make_url_password(self.database_url)]
-        for section in dataclasses.fields(self):
-            value = getattr(self, section.name)
-            if dataclasses.is_dataclass(value):
-                found += [getattr(value, f.name) for f in dataclasses.fields(value) if f.metadata.get("secret")]
+        for section in self.sections.values():
+            found += [getattr(section, f.name) for f in dataclasses.fields(section) if f.metadata.get("secret")]
         return [v for v in found if v]
 
     def real_platforms(self) -> list[str]:
-        """Enabled platforms given real credentials (a bot token, or Slack's OAuth app)."""
-        real = []
-        for platform in ("slack", "telegram"):
-            section = getattr(self, platform)
-            oauth = platform == "slack" and section.install_mode == "oauth" and bool(section.client_id)
-            if section.enabled and (section.bot_token or oauth):
-                real.append(platform)
-        return real
+        """Enabled platforms given real credentials."""
+        described = self.descriptions()
+        return [name for name in self.enabled() if described[name].real(self.sections[name])]
 
     def uses_sandbox(self, platform: str) -> bool:
         """True when the sandbox stands in for this platform: it is on, and no platform is real.
@@ -177,7 +167,25 @@ class Config:
         As soon as one platform is real the sandbox is off entirely: its page would otherwise let
         anyone on it create people and drive them against the real workspace.
         """
-        return self.sandbox.enabled and getattr(self, platform).enabled and not self.real_platforms()
+        return self.sandbox.enabled and platform in self.enabled() and not self.real_platforms()
+
+    def deployment(self) -> Deployment:
+        """What each platform's own config check may need to know of the rest."""
+        real = tuple(self.real_platforms())
+        return Deployment(self.http.public_url, sandboxed=self.sandbox.enabled and not real,
+                          sandbox_enabled=self.sandbox.enabled, real=real)
+
+
+DEFAULT_PLATFORMS = {"slack": "adapters.slack", "telegram": "adapters.telegram"}  # the shipped pair
+
+
+@functools.cache
+def describe(package: str) -> PlatformDescription:
+    """The PLATFORM a platform package exports."""
+    try:
+        return importlib.import_module(package).PLATFORM
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"platforms: {package} does not describe a platform ({type(exc).__name__})") from None
 
 
 def make_url_password(url: str) -> str | None:
@@ -229,8 +237,16 @@ def _substitute_all(value, environ: dict[str, str]):
 
 
 def from_dict(raw: dict) -> Config:
-    """Validate a parsed config mapping."""
-    config = _build(Config, raw, "")
+    """Validate a parsed config mapping: the shared sections, then each platform's, read by its own package."""
+    if not isinstance(raw, dict):
+        raise ConfigError("config: must be a mapping of keys")
+    platforms = raw.get("platforms", DEFAULT_PLATFORMS)
+    if not isinstance(platforms, dict) or not all(isinstance(v, str) for v in platforms.values()):
+        raise ConfigError("platforms: must map each platform's name to its package, like slack: adapters.slack")
+    sections = {name: _build(describe(package).settings, raw.get(name) or {}, f"{name}.")
+                for name, package in platforms.items()}
+    shared = {k: v for k, v in raw.items() if k not in platforms and k != "platforms"}
+    config = dataclasses.replace(_build(Config, shared, ""), platforms=dict(platforms), sections=sections)
     _check(config)
     return config
 
@@ -242,11 +258,11 @@ def _build(cls, raw, prefix: str):
     values = {}
     for key, value in raw.items():
         name = f"{prefix}{key}"
-        if key not in fields:
+        if key not in fields or key in ("platforms", "sections") and cls is Config:
             raise ConfigError(f"{name}: unknown key")
         kind = fields[key].type
         if isinstance(kind, str):
-            kind = _TYPES.get(kind) or globals()[kind]
+            kind = _TYPES.get(kind) or globals().get(kind) or vars(importlib.import_module(cls.__module__))[kind]
         values[key] = _build(kind, value, name + ".") if dataclasses.is_dataclass(kind) else _coerce(kind, value, name)
     return cls(**values)
 
@@ -283,8 +299,6 @@ def _from_text(kind, value: str, name: str):
 
 def _check(config: Config) -> None:
     _url(config.http.public_url, "http.public_url")
-    _url(config.slack.api_base_url, "slack.api_base_url")
-    _url(config.telegram.api_base_url, "telegram.api_base_url")
     _within(config.http.port, 0, 65535, "http.port")
     _within(config.http.threads, 1, 256, "http.threads")
     _within(config.http.connection_limit, 10, 100_000, "http.connection_limit")
@@ -301,10 +315,6 @@ def _check(config: Config) -> None:
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
-    if not 0.1 <= config.telegram.send_read_timeout_seconds <= 300:
-        raise ConfigError(f"telegram.send_read_timeout_seconds: must be between 0.1 and 300, got {config.telegram.send_read_timeout_seconds}")
-    if not 1 <= config.telegram.broadcast_per_second <= 1000:
-        raise ConfigError(f"telegram.broadcast_per_second: must be between 1 and 1000 (Telegram's paid limit), got {config.telegram.broadcast_per_second}")
     if not 5 <= config.health.stale_after_seconds <= 3600:
         raise ConfigError(f"health.stale_after_seconds: must be between 5 and 3600, got {config.health.stale_after_seconds}")
     if not 0.5 <= config.unfurl.timeout_seconds <= 60:
@@ -313,43 +323,31 @@ def _check(config: Config) -> None:
         raise ConfigError(f"unfurl.deadline_seconds: must be between unfurl.timeout_seconds and 120, got {config.unfurl.deadline_seconds}")
     if not config.database_url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("database_url: use sqlite:///file.db or postgresql+psycopg://user@host/db")
-    _one_of(config.telegram.mode, ("webhook", "polling"), "telegram.mode")
-    _one_of(config.slack.install_mode, ("single", "oauth"), "slack.install_mode")
     _one_of(config.log_level.upper(), ("DEBUG", "INFO", "WARNING", "ERROR"), "log_level")
-    if not re.fullmatch(r"/[a-z0-9_-]{1,31}", config.slack.command):
-        raise ConfigError(f"slack.command: must look like /pin, got {config.slack.command!r}")
-    if not re.fullmatch(r"[A-Za-z0-9_]{5,32}", config.telegram.bot_username):
-        raise ConfigError("telegram.bot_username: 5–32 letters, digits or _ (without the @)")
     try:
         parse_schedule(config.digests.default)
     except InvalidInput as exc:
         raise ConfigError(f"digests.default: {exc.message}") from None
-    _check_secrets(config)
+    _check_platforms(config)
     _check_sandbox_address(config)
-    _check_webhook_address(config)
 
 
-WEBHOOK_PORTS = (443, 80, 88, 8443)  # core.telegram.org/bots/api#setwebhook: "Ports currently supported"
-
-
-def _check_webhook_address(config: Config) -> None:
-    # Telegram delivers webhooks only to HTTPS on these ports; a local Bot API server or a stand-in may differ.
-    telegram = config.telegram
-    if not telegram.enabled or telegram.mode != "webhook" or config.uses_sandbox("telegram") or not telegram.bot_token:
-        return
-    if urlsplit(telegram.api_base_url).hostname != "api.telegram.org":
-        return
-    parts = urlsplit(config.http.public_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    if parts.scheme != "https" or port not in WEBHOOK_PORTS:
-        raise ConfigError(
-            f"http.public_url: Telegram's webhook needs an HTTPS URL on port 443, 80, 88 or 8443, got "
-            f"{config.http.public_url!r} (or use telegram.mode: polling)"
-        )
+def _check_platforms(config: Config) -> None:
+    """Secrets that look like placeholders, then what each platform's own package finds wrong."""
+    deployment = config.deployment()
+    for name, description in config.descriptions().items():
+        section = config.sections[name]
+        for found in dataclasses.fields(section):
+            value = getattr(section, found.name)
+            if found.metadata.get("secret") and value and _PLACEHOLDER.search(value):
+                raise ConfigError(f"{name}.{found.name}: looks like a placeholder — put the real value in the environment")
+        problems = description.problems(section, deployment)
+        if problems:
+            raise ConfigError(problems[0])
 
 
 def _check_sandbox_address(config: Config) -> None:
-    if not (config.uses_sandbox("slack") or config.uses_sandbox("telegram")) or config.sandbox.allow_network:
+    if not any(config.uses_sandbox(name) for name in config.enabled()) or config.sandbox.allow_network:
         return
     if not is_loopback(config.http.host):
         raise ConfigError(
@@ -367,29 +365,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
-
-
-def _check_secrets(config: Config) -> None:
-    for platform, needed in (("slack", ("bot_token", "signing_secret")), ("telegram", ("bot_token", "webhook_secret"))):
-        section = getattr(config, platform)
-        for name in needed:
-            value = getattr(section, name)
-            if value and _PLACEHOLDER.search(value):
-                raise ConfigError(f"{platform}.{name}: looks like a placeholder — put the real value in the environment")
-        if not section.enabled or config.uses_sandbox(platform):
-            continue
-        real = [p for p in config.real_platforms() if p != platform]
-        why = (f"the sandbox is off because {', '.join(real)} is real — set it, or {platform}.enabled: false"
-               if config.sandbox.enabled and real else f"{platform} is enabled and the sandbox is off")
-        if platform == "slack" and section.install_mode == "oauth":
-            needed = ("signing_secret",)
-            if not (section.client_id and section.client_secret):
-                raise ConfigError("slack.client_id: OAuth install mode needs client_id and client_secret")
-        if platform == "telegram" and section.mode == "polling":
-            needed = ("bot_token",)
-        for name in needed:
-            if not getattr(section, name):
-                raise ConfigError(f"{platform}.{name}: required — {why}")
 
 
 def _url(value: str, name: str) -> None:

@@ -35,7 +35,9 @@ def snapshot(services, full: bool = False) -> dict:
         "backlog": backlog.pending,
         "failed": backlog.failed,
         "oldest_pending_age_seconds": backlog.oldest_pending_age,
-        "platforms": {name: asdict(entry) for name, entry in sorted(backlog.platforms.items())},
+        # Every enabled platform, a drained one with zeros (and any with rows left from before).
+        "platforms": {name: asdict(backlog.platforms.get(name) or operations.PlatformBacklog())
+                      for name in sorted(set(services.config.enabled()) | set(backlog.platforms))},
         "scheduler_last_run": last_run,
         **({"linked_people": linked} if full else {}),
     }
@@ -64,7 +66,7 @@ def blueprint(services, metrics: Metrics) -> Blueprint:
         facts["ok"] = facts["ok"] and not facts["stale"]
         return jsonify(facts), 200 if facts["ok"] else 503
 
-    enabled = [name for name in ("slack", "telegram") if getattr(services.config, name).enabled]
+    enabled = services.config.enabled()
     metrics.watch("database", DatabaseFigures(lambda: snapshot(services), lambda: enabled))
     metrics.watch("parts", PartAges(services.heartbeats.report))
 

@@ -1,8 +1,8 @@
-"""Outbound pacing inside the platforms' limits (SPEC §6).
+"""Outbound pacing inside the platforms' limits (SPEC §6), as each platform describes them (`Limits`).
 
 Per-chat limits live on the delivery lanes in the database (`not_before`), so every
-worker process respects them. The per-bot limit (Telegram: about 30 messages/s) is a
-process-local gate: run N worker processes with 1/N of it each.
+worker process respects them. A per-bot limit (say 30 messages/s) is a process-local
+gate: run N worker processes with 1/N of it each.
 """
 
 from __future__ import annotations
@@ -11,41 +11,35 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.platforms import Limits
 
 
 @dataclass(frozen=True)
 class Pacing:
-    """Minimum spacing between two sends to one chat, and the per-process bot-wide rate."""
+    """The limits of each platform this process sends to (from their descriptions); none known, none kept."""
 
-    slack_per_channel: float = 1.0  # Slack: about 1 message/s per channel
-    telegram_per_chat: float = 1.0  # Telegram: 1/s in one private chat
-    telegram_per_group: float = 3.0  # Telegram: 20/min in one group
-    telegram_per_second: float = 30.0  # Telegram: about 30/s per bot (see RateGate)
-    slack_per_second: float = 0.0  # 0 = no bot-wide gate
-    # Telegram's paid broadcast (allow_paid_broadcast): up to 1000/s for a fee, apart from the 30/s above.
-    # core.telegram.org/bots/faq#how-can-i-message-all-of-my-bot-39s-subscribers-at-once — 0 = off.
-    telegram_broadcast_per_second: float = 0.0
+    limits: Mapping[str, Limits] = field(default_factory=dict)
 
     def spacing(self, platform: str, chat_id: str) -> float:
         """Seconds between two sends to this chat."""
-        if platform == "telegram":
-            return self.telegram_per_group if str(chat_id).startswith("-") else self.telegram_per_chat
-        return self.slack_per_channel
+        found = self.limits.get(platform)
+        return found.spacing(chat_id) if found else 0.0
 
     def gate(self, platform: str) -> "RateGate | None":
         """A fresh bot-wide gate for a platform (None when unlimited)."""
-        rate = self.telegram_per_second if platform == "telegram" else self.slack_per_second
-        return RateGate(rate) if rate > 0 else None
+        found = self.limits.get(platform)
+        return RateGate(found.per_bot) if found and found.per_bot > 0 else None
 
     def broadcast_gate(self, platform: str) -> "RateGate | None":
         """The gate of bulk sends (digests) paid for as a broadcast, or None when bulk shares the bot-wide gate."""
-        if platform == "telegram" and self.telegram_broadcast_per_second > 0:
-            return RateGate(self.telegram_broadcast_per_second)
-        return None
+        found = self.limits.get(platform)
+        return RateGate(found.broadcast_per_second) if found and found.broadcast_per_second > 0 else None
 
 
-UNPACED = Pacing(0.0, 0.0, 0.0, 0.0, 0.0)  # benchmarks with a zero-latency sender
+UNPACED = Pacing()  # benchmarks and tests with a zero-latency sender
 
 
 class RateGate:

@@ -90,15 +90,10 @@ def blueprint(services) -> Blueprint:
 
 def landing_view(services):
     """The view for GET / when the sandbox is off: what Pinbridge is and how to start."""
-    config = services.config
+    platforms = services.engine.settings.platforms
 
     def landing():
-        response = make_response(render_template(
-            "pages/landing.html",
-            slack_command=config.slack.command if config.slack.enabled else None,
-            telegram_url=f"https://t.me/{config.telegram.bot_username}" if config.telegram.enabled else None,
-        ))
-        return harden(response)
+        return harden(make_response(render_template("pages/landing.html", platforms=platforms)))
 
     return landing
 

@@ -123,9 +123,9 @@ class Running:
 
 
 def pacing_of(config: Config) -> Pacing:
-    """The platforms' limits this deployment sends within (Telegram's paid broadcast when chosen)."""
-    telegram = config.telegram
-    return Pacing(telegram_broadcast_per_second=telegram.broadcast_per_second if telegram.paid_broadcast else 0.0)
+    """The limits of every enabled platform, as each describes them."""
+    described = config.descriptions()
+    return Pacing({name: described[name].limits(config.sections[name]) for name in config.enabled()})
 
 
 def web_server(app, http: HttpConfig):

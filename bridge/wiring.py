@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as SqlEngine
@@ -18,20 +15,10 @@ from bridge.config import Config, is_loopback
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
 from core.models import Invite, LinkCode
+from core.platforms import Host, Installed
 from core.ports import Sender
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Platform:
-    """What a platform integration contributes to a process."""
-
-    name: str
-    sender: Sender
-    blueprint: object | None = None  # a flask.Blueprint, mounted by the web role
-    start: Callable[[], None] = lambda: None  # begin background work (event loop, webhook set-up)
-    stop: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -40,7 +27,7 @@ class Services:
     db: SqlEngine
     sessions: sessionmaker[Session]
     engine: Engine
-    platforms: dict[str, Platform] = field(default_factory=dict)
+    platforms: dict[str, Installed] = field(default_factory=dict)  # what each enabled platform runs here
     sandbox: object | None = None  # bridge.sandbox.Sandbox when the sandbox stands in
     heartbeats: Heartbeats = field(default_factory=Heartbeats)  # the background parts this process runs
 
@@ -69,23 +56,6 @@ def _remember_code(_mapper, _connection, row) -> None:
     logs.redactor().add_code(row.code)
 
 
-def sandboxed(config: Config) -> Config:
-    """Point every platform without a real token at the in-process sandbox stand-ins."""
-    base = config.http.public_url.rstrip("/")
-    slack, telegram = config.slack, config.telegram
-    if config.uses_sandbox("slack"):
-        slack = dataclasses.replace(
-            slack, bot_token="xoxb-sandbox", signing_secret=secrets.token_hex(16),
-            api_base_url=f"{base}/sandbox/slack/api/", install_mode="single",
-        )
-    if config.uses_sandbox("telegram"):
-        telegram = dataclasses.replace(
-            telegram, bot_token="123456:SANDBOX", webhook_secret=secrets.token_hex(16),
-            api_base_url=f"{base}/sandbox/telegram/bot",
-        )
-    return dataclasses.replace(config, slack=slack, telegram=telegram)
-
-
 def build(config: Config, upgrade_sqlite: bool = True, platforms: bool = True) -> Services:
     """Everything a process needs; SQLite databases are migrated on the spot."""
     db = make_engine(config.database_url)
@@ -99,24 +69,26 @@ def build(config: Config, upgrade_sqlite: bool = True, platforms: bool = True) -
 
 
 def install_platforms(services: Services) -> None:
-    """Build the enabled platform integrations (adapters are imported only when used)."""
+    """Build every enabled platform's parts (each package is imported only when used)."""
     config = services.config
-    if config.sandbox.enabled and (config.uses_sandbox("slack") or config.uses_sandbox("telegram")):
-        from bridge.sandbox import Sandbox
+    if any(config.uses_sandbox(name) for name in config.enabled()):
+        from bridge.sandbox import Sandbox, stand_in
 
-        plays = frozenset(p for p in ("slack", "telegram") if config.uses_sandbox(p))
-        services.sandbox = Sandbox(telegram_bot_username=config.telegram.bot_username, plays=plays,
-                                   public_url=config.http.public_url)
+        services.sandbox = Sandbox.for_config(config)
         if config.sandbox.allow_network and not is_loopback(config.http.host):
             log.warning("the sandbox is served to the network on %s: anyone who reaches it can act as anyone",
                         config.http.host)
-        services.config = sandboxed(config)
+        services.config = stand_in(config, services.sandbox.plays)
         protect(services.config)
-    if services.config.slack.enabled:
-        from bridge import slack_setup  # imported only when used: slack_bolt is heavy
+    host = host_of(services)
+    described = services.config.descriptions()
+    for name in services.config.enabled():
+        services.platforms[name] = described[name].install(services.config.sections[name], host)
 
-        services.platforms["slack"] = slack_setup.install(services)
-    if services.config.telegram.enabled:
-        from bridge import telegram_setup
 
-        services.platforms["telegram"] = telegram_setup.install(services)
+def host_of(services: Services) -> Host:
+    """What a platform gets from this process when it is installed."""
+    config = services.config
+    return Host(engine=services.engine, db=services.db, public_url=config.http.public_url,
+                max_group_size=config.messaging.max_group_size, sending_threads=config.delivery.threads,
+                heartbeats=services.heartbeats)

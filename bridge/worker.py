@@ -22,7 +22,7 @@ from datetime import datetime
 from bridge.health import Backoff
 from bridge.logs import redactor
 from bridge.metrics import Metrics
-from bridge.pacing import Pacing, RateGate
+from bridge.pacing import UNPACED, Pacing, RateGate
 from core import deliveries, outgoing, recording
 from core.clock import utcnow
 from core.db import transaction
@@ -38,7 +38,7 @@ class DeliveryWorker:
 
     def __init__(
         self, sessions, settings: CoreSettings, senders: dict[str, Sender], *, threads: int = 16,
-        in_flight: int = 0, batch_size: int = 100, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = Pacing(),
+        in_flight: int = 0, batch_size: int = 100, lease_seconds: int = 120, max_attempts: int = 8, pacing: Pacing = UNPACED,
         metrics: Metrics | None = None, now: Callable[[], datetime] = utcnow, idle_sleep: float = 0.5,
         heartbeat: Callable[[], None] = lambda: None, max_backoff: float = 30.0,
     ):
@@ -48,9 +48,9 @@ class DeliveryWorker:
         self.lease_seconds, self.max_attempts = lease_seconds, max_attempts
         self.pacing, self.metrics, self.now, self.idle_sleep = pacing, metrics, now, idle_sleep
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.gates: dict[str, RateGate | None] = {p: pacing.gate(p) for p in ("slack", "telegram")}
+        self.gates: dict[str, RateGate | None] = {p: pacing.gate(p) for p in senders}
         # Digests paid for as a broadcast have their own budget; otherwise they share the bot-wide gate.
-        self.bulk_gates = {p: pacing.broadcast_gate(p) or self.gates[p] for p in ("slack", "telegram")}
+        self.bulk_gates = {p: pacing.broadcast_gate(p) or self.gates[p] for p in senders}
         self.heartbeat, self.max_backoff = heartbeat, max_backoff
         self._unrecorded: list[tuple[Outgoing, int, SendResult]] = []
         self._held: deque[tuple[Outgoing, int]] = deque()  # claimed digests waiting for an idle thread

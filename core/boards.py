@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
+from core.text import Command, rich
 from core.inserts import insert_if_absent
 from core.models import Board, BoardPin, Person, Pin
 
@@ -96,7 +97,8 @@ def save(session: Session, person: Person, pin: Pin, board_name: str | None = No
     if board_name:
         board = find(session, person, board_name)
         if board is None:
-            raise NotFound(f"You have no board called “{board_name.strip()[:MAX_NAME]}” — `board new {board_name.strip()[:MAX_NAME]}` makes one.")
+            name = board_name.strip()[:MAX_NAME]
+            raise NotFound(rich(f"You have no board called “{name}” — ", Command(f"board new {name}"), " makes one."))
     else:
         board = default_board(session, person)
     added = insert_if_absent(session, BoardPin, {"board_id": board.id, "pin_id": pin.id, "saved_at": utcnow()})

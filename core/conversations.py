@@ -15,6 +15,7 @@ from core.grammar import clean_text
 from core.inserts import insert_if_absent
 from core.models import Block, Conversation, Follow, Invite, Message, Participant, Person, WithheldMessage
 from core.settings import CoreSettings
+from core.text import Command, Mention, rich
 from core.visibility import unread_by, visible_to
 
 
@@ -111,7 +112,7 @@ def _refuse_blocked(session: Session, sender: Person, others: list[Person]) -> N
         other_id = row.blocked_id if row.blocker_id == sender.id else row.blocker_id
         other = next(p for p in others if p.id == other_id)
         if row.blocker_id == sender.id:
-            raise Forbidden(f"You have blocked @{other.handle} — `unblock @{other.handle}` first.")
+            raise Forbidden(rich("You have blocked ", Mention(other.handle), " — ", Command(f"unblock @{other.handle}"), " first."))
         raise Forbidden(f"You can't message @{other.handle}.")
 
 
@@ -134,7 +135,7 @@ def _require_mutual(session: Session, sender: Person, others: list[Person]) -> N
                 "(Pinbridge connects people who follow each other)."
             )
         if person.id not in you_follow:
-            raise Forbidden(f"Follow @{person.handle} back first: `follow @{person.handle}`.")
+            raise Forbidden(rich("Follow ", Mention(person.handle), " back first: ", Command(f"follow @{person.handle}"), "."))
 
 
 def membership(session: Session, person: Person, reference: str) -> tuple[Conversation, Participant]:

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from core import outbox, refs, schedules
+from core import outbox, refs, schedules, views
 from core.visibility import unread_by
 from core.inserts import insert_returning
-from core.models import DigestSend, Message, Participant, Person, Pin
+from core.models import DigestSend, Message, Participant, Person
 from core.views import handles_of
 
 LINES_PER_CONVERSATION = 3
@@ -106,7 +106,8 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
     inner = (
         select(
             Participant.person_id.label("reader"), Message.conversation_id, Message.id, Message.kind,
-            Message.text, Message.sender_id, Message.pin_id, newest.label("rank"), total.label("total"),
+            Message.text, Message.sender_id, Message.pin_id, Message.board_id, Message.profile_id,
+            newest.label("rank"), total.label("total"),
         )
         .join(Message, and_(
             Message.conversation_id == Participant.conversation_id,
@@ -117,7 +118,7 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
     )
     rows = session.execute(select(inner).where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)).all()
     names = handles_of(session, list({r.sender_id for r in rows}))
-    titles = dict(session.execute(select(Pin.id, Pin.title).where(Pin.id.in_({r.pin_id for r in rows if r.pin_id}))).all())
+    loaded = views.attachments(session, rows, owners=False)
     summaries: dict[int, dict] = {}
     for r in rows:
         person = summaries.setdefault(r.reader, {"total": 0, "conversations": {}})
@@ -128,8 +129,8 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
         if not conversation["lines"]:
             person["total"] += r.total
         conversation["lines"].append({
-            "sender": names.get(r.sender_id, "?"), "kind": r.kind, "text": r.text,
-            "pin_ref": refs.pin_ref(r.pin_id) if r.pin_id else None, "pin_title": titles.get(r.pin_id),
+            "sender": names.get(r.sender_id, "?"), "kind": r.kind, "summary": views.summary_of(r, loaded),
+            "pin_ref": refs.pin_ref(r.pin_id) if r.pin_id else None,
         })
     for person in summaries.values():
         person["conversations"] = list(person["conversations"].values())

@@ -19,11 +19,11 @@ from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
 from core.db import reading, transaction
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.grammar import parse, person_ref
 from core.inserts import insert_if_absent
 from core.models import RemoteMessage
-from core.results import BoardRow, PersonRow, Reply, error
+from core.results import BoardRow, Digest, PersonRow, Reply, error
 from core.settings import CoreSettings
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class Engine:
         for attempt in (1, 2):
             try:
                 with transaction(self.sessions) as session:
+                    self._known_platform(identity)
                     person = people.resolve(session, identity)
                     for other in others:  # people the platform told us about (mentions), known before parsing
                         people.resolve(session, other, speaking=False)
@@ -52,18 +53,31 @@ class Engine:
                 log.info("retrying after a unique-key race")
         raise AssertionError("unreachable")
 
+    def _known_platform(self, identity: people.Identity) -> None:
+        if self.settings.platforms and identity.platform not in self.settings.platform_names:
+            raise InvalidInput(f"Unknown platform {identity.platform!r}.")
+
     def run(self, identity: people.Identity, text: str, mentioned: Sequence[people.Identity] = ()) -> Reply:
         """Run one command line of SPEC §2 for this person; `mentioned` people are registered in the same transaction."""
         return self._guarded(
-            identity, lambda ctx: dispatch(ctx, parse(text, self.settings.max_command_length)), mentioned,
+            identity, lambda ctx: dispatch(ctx, parse(text, self.settings.max_command_length, self.settings.platforms)),
+            mentioned,
         )
 
     def send(self, identity: people.Identity, pin: str, recipients: list[str], message: str = "") -> Reply:
-        """`send` from a form's separate fields (e.g. a Slack modal): the message is never read as people."""
-        found = [person_ref(r) for r in recipients]
+        """`send` from a form's separate fields (a modal, a picker): the message is never read as people."""
+        found = [person_ref(r, self.settings.platforms) for r in recipients]
         if not found or any(r is None for r in found):
             return error("Name the people as @handle, like @bob.")
         return self._guarded(identity, lambda ctx: messaging.send(ctx, pin, found, message))
+
+    def save(self, identity: people.Identity, pin: str, board: str | None = None) -> Reply:
+        """A Save button or picker: a pin to the default board, or to the one named; never parsed as a command."""
+        return self._guarded(identity, lambda ctx: pinning.save(ctx, pin, board or None))
+
+    def open_conversation(self, identity: people.Identity, conversation_ref: str) -> Reply:
+        """An Open button: the conversation's latest messages, which are then read."""
+        return self._guarded(identity, lambda ctx: messaging.read(ctx, conversation_ref))
 
     def ensure(self, identity: people.Identity) -> str:
         """Register (or refresh) a platform account; returns the person's handle."""
@@ -75,7 +89,7 @@ class Engine:
         try:
             return self._unit(identity, work, others)
         except DomainError as exc:
-            return error(exc.message)
+            return error(exc.text)
 
     def first_time(self, source: str, key: str) -> bool:
         """Record an inbound event id (own transaction); False for a platform retry."""
@@ -97,7 +111,7 @@ class Engine:
             return deliveries.mark_unreachable(session, platform, team_id, utcnow())
 
     def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
-        """A chat got a new id (a Telegram group became a supergroup): everything kept for it follows."""
+        """A chat got a new id (a group that became a bigger kind of group): everything kept for it follows."""
         with transaction(self.sessions) as session:
             deliveries.move_chat(session, platform, str(old_chat_id), str(new_chat_id), utcnow())
 
@@ -151,7 +165,7 @@ class Engine:
             found, _ = conversations.membership(ctx.session, ctx.person, conversation_ref)
             gestures.await_reply(ctx.session, identity.platform, identity.external_id, found.id, ttl_seconds)
             ref = refs.conversation_ref(found.id)
-            return Reply(text=f"Type your reply to {ref} (or /cancel).", conversation_ref=ref)
+            return Reply(f"Type your reply to {ref} (or /cancel).", conversation_ref=ref)
 
         return self._guarded(identity, work)
 
@@ -182,7 +196,7 @@ class Engine:
 
         def work(ctx: Context) -> Reply:
             found = search_service.search(ctx.session, ctx.person, words, limit=limit, offset=offset)
-            return Reply(text=f"{len(found)} pins", items=tuple(views.pin_card(ctx.settings, p) for p in found))
+            return Reply(f"{len(found)} pins", items=tuple(views.pin_card(ctx.settings, p) for p in found))
 
         return self._guarded(identity, work)
 
@@ -194,15 +208,16 @@ class Engine:
             for conversation in found:
                 conversations.mark_read(ctx.session, ctx.person, conversation)
             refs_text = ", ".join(refs.conversation_ref(c.id) for c in found)
-            return Reply(text=f"Marked {refs_text} read." if found else "Nothing to mark read.")
+            return Reply(f"Marked {refs_text} read." if found else "Nothing to mark read.")
 
         return self._guarded(identity, work)
 
-    def digest_preview(self, handle: str) -> dict | None:
+    def digest_preview(self, handle: str) -> Digest | None:
         """What a person's digest would hold right now (None when nothing is unread)."""
         with reading(self.sessions) as session:
             person = people.by_handle(session, handle)
-            return digests.unread_summaries(session, [person.id]).get(person.id)
+            summary = digests.unread_summaries(session, [person.id]).get(person.id)
+        return Digest.from_payload({"handle": person.handle, "period": "now", **summary}) if summary else None
 
     def confirm_link(self, identity: people.Identity, token: str) -> Reply:
         """The Confirm button of a link prompt, pressed by the account that typed the code."""
@@ -218,6 +233,6 @@ class Engine:
         def work(ctx: Context) -> Reply:
             found, _ = conversations.membership(ctx.session, ctx.person, conversation_ref)
             count = conversations.mark_read(ctx.session, ctx.person, found)
-            return Reply(text=f"Marked {refs.conversation_ref(found.id)} read ({count} message{'s' * (count != 1)}).")
+            return Reply(f"Marked {refs.conversation_ref(found.id)} read ({count} message{'s' * (count != 1)}).")
 
         return self._guarded(identity, work)

@@ -1,12 +1,16 @@
 """Domain errors: each carries a short message meant for the user who caused it."""
 
 
-class DomainError(Exception):
-    """A rule of Pinbridge said no; `message` is safe to show to the user."""
+from core.text import Text, rich
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+
+class DomainError(Exception):
+    """A rule of Pinbridge said no; `text` (rich) is safe to show to the user, `message` is its plain reading."""
+
+    def __init__(self, message: Text | str):
+        self.text = rich(message)
+        self.message = str(self.text)
+        super().__init__(self.message)
 
 
 class InvalidInput(DomainError):

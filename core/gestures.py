@@ -13,12 +13,17 @@ from core.clock import utcnow
 from core.inserts import upsert
 from core.models import ActionKey, PendingReply
 
-ACTION_KEY_BYTES = 12  # 16 url-safe characters: far inside Telegram's 64-byte limit
+ACTION_KEY_BYTES = 12  # 16 url-safe characters: far inside a 64-byte button
+
+
+def new_action_key() -> str:
+    """A fresh opaque key for a button's action (stored with it later: see `Sent.actions`)."""
+    return secrets.token_urlsafe(ACTION_KEY_BYTES)
 
 
 def store_action(session: Session, payload: dict) -> str:
     """Keep a button's action; returns the opaque key to put in the button."""
-    key = secrets.token_urlsafe(ACTION_KEY_BYTES)
+    key = new_action_key()
     session.add(ActionKey(key=key, payload=payload))
     return key
 

@@ -1,7 +1,8 @@
 """The command grammar of SPEC §2, as a pure parser: text in, a Command out.
 
-The same words arrive from Slack (after the slash command) and Telegram (the bot
-command is the first word). Parsing never touches the database.
+The same words arrive from every platform (after a slash command, or as the bot command
+itself). Parsing never touches the database. People are `@handle`s, or a platform's own
+mentions, read with the patterns the deployed platforms describe (`PlatformInfo.mention`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
+from core.platforms import PlatformInfo
+from core.text import Command as Typed, rich
+
+Mentions = tuple[PlatformInfo, ...]  # the deployed platforms: their mention patterns name people
 
 MAX_COMMAND_LENGTH = 42_000  # the default bound: above any configured messaging.max_text_length (≤ 40,000)
 WORDS = (
@@ -17,17 +22,16 @@ WORDS = (
     "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
     "handle", "join", "start",
 )
-# Slack escapes links and mentions as <…|label>; the label may hold spaces but never < or > (Slack
-# sends those as &lt; &gt;). Every pattern here stops at the next "<", so no input makes one
-# rescan the rest of the text: matching is linear in the input's length.
+# Chat markup wraps links and mentions as <…|label>; the label may hold spaces but never < or >
+# (those arrive as &lt; &gt;). The pattern stops at the next "<", so no input makes it rescan the
+# rest of the text: matching is linear in the input's length.
 _TOKEN = re.compile(r"<[^<>\s][^<>]*>|\S+")
-SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^<>]*)?>")  # <@U123> or <@U123|name>
 _HANDLE_TOKEN = re.compile(r"^@[A-Za-z0-9_.]+$")
 
 
 @dataclass(frozen=True)
 class PersonRef:
-    """A person as typed: `@handle`, or a platform mention like Slack's `<@U123>`."""
+    """A person as typed: `@handle`, or a platform's own mention of one of its accounts."""
 
     handle: str | None = None
     platform: str | None = None
@@ -43,12 +47,13 @@ class Command:
     args: dict = field(default_factory=dict)
 
 
-def person_ref(token: str) -> PersonRef | None:
+def person_ref(token: str, mentions: Mentions = ()) -> PersonRef | None:
     """A token read as a person, or None when it is not one."""
     token = token.strip().strip(",")
-    mention = SLACK_MENTION.fullmatch(token)
-    if mention:
-        return PersonRef(platform="slack", external_id=mention.group(1))
+    for platform in mentions:
+        found = platform.mention.fullmatch(token) if platform.mention else None
+        if found:
+            return PersonRef(platform=platform.name, external_id=found.group(1))
     if _HANDLE_TOKEN.match(token):
         return PersonRef(handle=token[1:].lower())
     return None
@@ -58,12 +63,12 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def split_people(text: str, start: int) -> tuple[list[PersonRef], str]:
+def split_people(text: str, start: int, mentions: Mentions = ()) -> tuple[list[PersonRef], str]:
     """People from `start` on (spaces or commas between), then the message after the last one."""
     people, end = [], start
     for token, _, token_end in _tokens(text[start:]):
         parts = [token] if token.startswith("<") else [p for p in token.split(",") if p]
-        refs = [person_ref(p) for p in parts]
+        refs = [person_ref(p, mentions) for p in parts]
         if any(r is None for r in refs):
             break
         people.extend(refs)
@@ -82,7 +87,7 @@ def too_long(length: int, limit: int) -> InvalidInput:
     return InvalidInput(f"That command is too long ({length:,} characters; the limit is {limit:,}).")
 
 
-def parse(text: str, limit: int = MAX_COMMAND_LENGTH) -> Command:
+def parse(text: str, limit: int = MAX_COMMAND_LENGTH, mentions: Mentions = ()) -> Command:
     """Parse one command line of at most `limit` characters; unknown words come back as `help` with the word noted."""
     if len(text or "") > limit:
         raise too_long(len(text), limit)
@@ -94,12 +99,12 @@ def parse(text: str, limit: int = MAX_COMMAND_LENGTH) -> Command:
     if word not in WORDS:
         return Command("help", {"unknown": tokens[0][0][:40]})
     rest = text[tokens[0][2]:].strip()
-    return _PARSERS.get(word, _no_args)(word, rest)
+    return _PARSERS.get(word, _no_args)(word, rest, mentions)
 
 
-def _no_args(word: str, rest: str) -> Command:
+def _no_args(word: str, rest: str, mentions: Mentions = ()) -> Command:
     if rest:
-        raise InvalidInput(f"`{word}` takes nothing after it.")
+        raise InvalidInput(rich(Typed(word), " takes nothing after it."))
     return Command(word)
 
 
@@ -110,51 +115,52 @@ def _one(word: str, rest: str, what: str) -> str:
     return parts[0]
 
 
-def _send(word: str, rest: str) -> Command:
+def _send(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if len(tokens) < 3 or tokens[1][0].lower() != "to":
         raise InvalidInput("Usage: send <pin or link> to @person [@more…] [message]")
-    people, message = split_people(rest, tokens[1][2])
+    people, message = split_people(rest, tokens[1][2], mentions)
     if not people:
-        raise InvalidInput("Send it to whom? Name people as @handle, like `send p12 to @bob`.")
+        raise InvalidInput(rich("Send it to whom? Name people as @handle, like ", Typed("send p12 to @bob"), "."))
     return Command("send", {"pin": tokens[0][0], "people": people, "message": message})
 
 
-def _share(word: str, rest: str) -> Command:
+def _share(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if len(tokens) < 4 or tokens[0][0].lower() not in ("board", "profile"):
         raise InvalidInput("Usage: share board <name> to @person [message] · share profile @person to @person [message]")
     kind = tokens[0][0].lower()
     # The subject runs up to the first "to" that is followed by a person.
     for index in range(2, len(tokens) - 1):
-        if tokens[index][0].lower() == "to" and person_ref(tokens[index + 1][0].split(",")[0] or ","):
+        if tokens[index][0].lower() == "to" and person_ref(tokens[index + 1][0].split(",")[0] or ",", mentions):
             subject = rest[tokens[1][1]:tokens[index][1]].strip()
-            people, message = split_people(rest, tokens[index][2])
-            if kind == "profile" and person_ref(subject) is None:
-                raise InvalidInput("Name the profile as @handle, like `share profile @ana to @bob`.")
+            people, message = split_people(rest, tokens[index][2], mentions)
+            if kind == "profile" and person_ref(subject, mentions) is None:
+                raise InvalidInput(rich("Name the profile as @handle, like ", Typed("share profile @ana to @bob"), "."))
             return Command("share", {"kind": kind, "subject": subject, "people": people, "message": message})
-    raise InvalidInput(f"Share it to whom? Like `share {kind} {'Trips' if kind == 'board' else '@ana'} to @bob`.")
+    example = f"share {kind} {'Trips' if kind == 'board' else '@ana'} to @bob"
+    raise InvalidInput(rich("Share it to whom? Like ", Typed(example), "."))
 
 
-def _reply(word: str, rest: str) -> Command:
+def _reply(word: str, rest: str, mentions: Mentions = ()) -> Command:
     parts = rest.split(None, 1)
     if len(parts) < 2:
         raise InvalidInput("Usage: reply <conversation, like c3> <text>")
     return Command("reply", {"conversation": parts[0], "text": parts[1]})
 
 
-def _conversation(word: str, rest: str) -> Command:
+def _conversation(word: str, rest: str, mentions: Mentions = ()) -> Command:
     return Command(word, {"conversation": _one(word, rest, "conversation, like c3")})
 
 
-def _new(word: str, rest: str) -> Command:
+def _new(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
         raise InvalidInput("Usage: new <link> [title]")
     return Command("new", {"url": tokens[0][0], "title": rest[tokens[0][2]:].strip()})
 
 
-def _save(word: str, rest: str) -> Command:
+def _save(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
         raise InvalidInput("Usage: save <pin> [to <board>]")
@@ -166,7 +172,7 @@ def _save(word: str, rest: str) -> Command:
     return Command("save", {"pin": tokens[0][0], "board": board})
 
 
-def _board(word: str, rest: str) -> Command:
+def _board(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
         raise InvalidInput("Usage: board <name> · board new <name> [secret]")
@@ -174,25 +180,25 @@ def _board(word: str, rest: str) -> Command:
         secret = tokens[-1][0].lower() == "secret" and len(tokens) > 2
         end = tokens[-1][1] if secret else len(rest)
         return Command("board_new", {"name": rest[tokens[1][1]:end].strip(), "secret": secret})
-    owner = person_ref(tokens[0][0]) if len(tokens) > 1 else None
+    owner = person_ref(tokens[0][0], mentions) if len(tokens) > 1 else None
     name = rest[tokens[1][1]:].strip() if owner else rest
     return Command("board", {"owner": owner, "name": name})
 
 
-def _search(word: str, rest: str) -> Command:
+def _search(word: str, rest: str, mentions: Mentions = ()) -> Command:
     if not rest:
-        raise InvalidInput("Search for what? Try `search hiking boots`.")
+        raise InvalidInput(rich("Search for what? Try ", Typed("search hiking boots"), "."))
     return Command("search", {"words": rest})
 
 
-def _person(word: str, rest: str) -> Command:
-    ref = person_ref(_one(word, rest, "@person"))
+def _person(word: str, rest: str, mentions: Mentions = ()) -> Command:
+    ref = person_ref(_one(word, rest, "@person"), mentions)
     if ref is None:
-        raise InvalidInput(f"Name the person as @handle, like `{word} @bob`.")
+        raise InvalidInput(rich("Name the person as @handle, like ", Typed(f"{word} @bob"), "."))
     return Command(word, {"person": ref})
 
 
-def _optional(word: str, rest: str) -> Command:
+def _optional(word: str, rest: str, mentions: Mentions = ()) -> Command:
     return Command(word, {"value": rest})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import conversations, refs
+from core import conversations, refs, views
 from core.visibility import unread_by, visible_to
 from core.models import Message, Participant, Person
 from core.results import ConversationRow
@@ -47,13 +47,14 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
     ).all()
     members = conversations.handles_by_conversation(session, [r.conversation_id for r in page])
     last_messages = _last_messages(session, [r.last_id for r in page])
+    loaded = views.attachments(session, [message for message, _ in last_messages.values()])
     result = []
     for row in page:
         message, handle = last_messages[row.last_id]
         result.append(ConversationRow(
             ref=refs.conversation_ref(row.conversation_id), conversation_id=row.conversation_id,
             participants=tuple(h for h in members.get(row.conversation_id, ()) if h != person.handle),
-            last_line=f"@{handle}: {summary(message)}", unread=row.unread or 0, updated_at=message.created_at,
+            last_line=f"@{handle}: {views.summary_of(message, loaded)}", unread=row.unread or 0, updated_at=message.created_at,
         ))
     return result
 
@@ -61,10 +62,3 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
 def _last_messages(session: Session, message_ids: list[int]) -> dict[int, tuple[Message, str]]:
     query = select(Message, Person.handle).join(Person, Person.id == Message.sender_id).where(Message.id.in_(message_ids))
     return {message.id: (message, handle) for message, handle in session.execute(query)}
-
-
-def summary(message: Message) -> str:
-    """One short line describing a message."""
-    label = {"pin": "sent a pin", "board": "sent a board", "profile": "sent a profile", "join": "joined"}
-    line = message.text if message.kind == "text" else (label.get(message.kind, message.kind) + (f" — {message.text}" if message.text else ""))
-    return line if len(line) <= 80 else line[:79] + "…"

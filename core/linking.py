@@ -12,6 +12,7 @@ from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
 from core.merge import merge_people
 from core.models import Account, LinkCode, Person
+from core.text import Command, rich
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: people type these
 CODE_LENGTH = 8
@@ -48,7 +49,7 @@ def ask(session: Session, person: Person, account: Account, code_text: str) -> t
         .with_for_update()
     )
     if code is None:
-        raise NotFound("That link code is unknown or has expired — ask for a new one with `link`.")
+        raise NotFound(rich("That link code is unknown or has expired — ask for a new one with ", Command("link"), "."))
     if code.person_id == person.id:
         raise InvalidInput("Type this code on your other platform, not here.")
     if code.platform == account.platform:
@@ -64,7 +65,8 @@ def _held(session: Session, account: Account, token: str) -> LinkCode:
         .with_for_update()
     ) if token and len(token) <= 32 else None
     if code is None or code.used_at is not None or code.expires_at <= utcnow():
-        raise NotFound("That link request has expired — ask for a new code with `link` on your other account.")
+        raise NotFound(rich("That link request has expired — ask for a new code with ", Command("link"),
+                            " on your other account."))
     return code
 
 

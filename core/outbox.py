@@ -12,8 +12,9 @@ from core.models import Account, Delivery, Lane, Message, Person
 def destinations(person: Person) -> list[Account]:
     """The accounts a person wants messages on: their preference, else every reachable one."""
     reachable = [a for a in person.accounts if a.chat_id and not a.unreachable]
-    if person.deliver_to in ("slack", "telegram"):
-        preferred = [a for a in reachable if a.platform == person.deliver_to]
+    chosen = set((person.deliver_to or "").split(",")) - {""}
+    if chosen:
+        preferred = [a for a in reachable if a.platform in chosen]
         return preferred or reachable  # an unreachable preference must not swallow messages
     return reachable
 

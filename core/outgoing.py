@@ -9,6 +9,7 @@ from core import conversations, views
 from core.deliveries import Claimed
 from core.models import Account, Message, Person
 from core.ports import Outgoing
+from core.results import Digest
 from core.settings import CoreSettings
 
 
@@ -40,7 +41,8 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
         result.append(Outgoing(
             delivery_id=d.id, idempotency_key=d.idempotency_key, platform=d.platform, chat_id=d.chat_id,
             recipient_handle=readers[d.person_id].handle if d.person_id in readers else "",
-            kind=d.kind, message=view, digest=d.payload, team_id=teams.get(d.account_id),
+            kind=d.kind, message=view, digest=Digest.from_payload(d.payload) if d.payload else None,
+            team_id=teams.get(d.account_id),
         ))
     return result
 

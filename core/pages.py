@@ -44,7 +44,6 @@ class InvitePage:
     pin: PinCard | None  # None once the invite is used: the link no longer shows the conversation
     participants: int
     redeemed: bool
-    slack_join: str
 
 
 def pin_page(session: Session, settings: CoreSettings, pin_id: int) -> PinPage | None:
@@ -114,7 +113,7 @@ def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePa
         link=views.invite_link(settings, invite.invitee_handle, invite.code),
         inviter_handle=inviter.handle, inviter_name=_name(inviter),
         pin=views.pin_card(settings, pin) if pin else None, participants=participants or 0,
-        redeemed=redeemed, slack_join=f"{settings.slack_command} join {invite.code}",
+        redeemed=redeemed,
     )
 
 

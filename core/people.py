@@ -10,14 +10,14 @@ from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from core.clock import utcnow
+from core.platforms import PlatformInfo
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.inserts import insert_if_absent
 from core.models import Account, Block, Follow, Person
 from core.search import like_escape
+from core.text import Command, rich
 
 HANDLE_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
-PLATFORMS = ("slack", "telegram")
-DELIVERY_CHOICES = ("slack", "telegram", "both")
 SEEN_RESOLUTION = timedelta(minutes=5)
 
 
@@ -33,7 +33,7 @@ class Identity:
     avatar_url: str | None = None
     team_id: str | None = None
     timezone: str | None = None
-    # Where to write to them if nothing better is known yet (a Slack user id before their DM's id):
+    # Where to write to them if nothing better is known yet (an account id before the id of its chat):
     # used for a new account only, never to overwrite a chat id the platform gave us.
     fallback_chat_id: str | None = None
 
@@ -80,8 +80,6 @@ def resolve(session: Session, identity: Identity, speaking: bool = True) -> Pers
 
 
 def _create(session: Session, identity: Identity) -> Person:
-    if identity.platform not in PLATFORMS:
-        raise InvalidInput(f"Unknown platform {identity.platform!r}.")
     person = Person(
         handle=unique_handle(session, identity.username or identity.display_name),
         display_name=(identity.display_name or identity.username or "")[:80],
@@ -242,13 +240,30 @@ def contacts(session: Session, person: Person) -> list[Person]:
     return list(session.scalars(query))
 
 
-def set_delivery(person: Person, choice: str) -> str:
-    """Choose where messages are delivered: slack, telegram or both."""
-    choice = choice.strip().lower()
-    if choice not in DELIVERY_CHOICES:
-        raise InvalidInput("Choose where to deliver: slack, telegram or both.")
-    platforms = {account.platform for account in person.accounts}
-    if choice != "both" and choice not in platforms:
-        raise InvalidInput(f"You have no {choice.title()} account linked yet — use `link` first.")
-    person.deliver_to = choice
-    return choice
+def delivery_platforms(person: Person) -> tuple[str, ...]:
+    """The platforms a person chose to receive messages on; () means every linked account."""
+    return tuple(name for name in (person.deliver_to or "").split(",") if name)
+
+
+def set_delivery(person: Person, choice: str, platforms: tuple[PlatformInfo, ...]) -> tuple[str, ...]:
+    """Choose where messages are delivered: some of the person's platforms, or `all` (returns ())."""
+    names = tuple(p.name for p in platforms)
+    words = [w for w in choice.replace(",", " ").lower().split() if w]
+    if words == ["both"] and len(names) == 2:
+        words = ["all"]  # the word of the two-platform grammar this replaced, still understood
+    if words == ["all"]:
+        person.deliver_to = None
+        return ()
+    unknown = [w for w in words if w not in names]
+    if not words or unknown:
+        what = f"“{unknown[0][:40]}” is not a platform here. " if unknown else ""
+        example = " ".join(names[:2]) if len(names) > 1 else "all"
+        raise InvalidInput(rich(f"{what}Say where messages go: ", Command(f"deliver {names[0] if names else 'all'}"),
+                                ", ", Command(f"deliver {example}"), " for several, or ", Command("deliver all"), "."))
+    have = {account.platform for account in person.accounts}
+    missing = [next(p for p in platforms if p.name == w) for w in words if w not in have]
+    if missing:
+        raise InvalidInput(rich(f"You have no {missing[0].title} account linked yet — use ", Command("link"), " first."))
+    chosen = tuple(sorted(set(words)))
+    person.deliver_to = ",".join(chosen)
+    return chosen

@@ -20,7 +20,7 @@ MAX_DESCRIPTION = 2000
 def validate_url(text: str, what: str = "link") -> str:
     """An http(s) URL with a host, or InvalidInput saying why not."""
     url = text.strip().strip("<>")
-    if "|" in url and url.startswith("http"):  # Slack wraps links as <url|label>
+    if "|" in url and url.startswith("http"):  # chat markup wraps links as <url|label>
         url = url.split("|", 1)[0]
     if not url:
         raise InvalidInput(f"The {what} is empty.")

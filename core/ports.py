@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Union
 
-from core.results import MessageView
+from core.results import Digest, MessageView
 
 
 @dataclass(frozen=True)
@@ -23,22 +23,25 @@ class Outgoing:
     recipient_handle: str
     kind: str  # message|digest
     message: MessageView | None = None
-    digest: dict | None = None
-    team_id: str | None = None  # the recipient account's workspace (Slack: picks the bot token in OAuth mode)
+    digest: Digest | None = None
+    team_id: str | None = None  # the recipient account's workspace (picks the bot token where each has its own)
 
 
 @dataclass(frozen=True)
 class Sent:
-    """Delivered; `remote_id` is the platform's id for the message (Slack ts, Telegram message_id).
+    """Delivered; `remote_id` is the platform's id for the message (a timestamp, a message number …).
 
     `earlier_ids`: the ids of the parts before the last, when the message went out in several;
     `chat_id`: where it went, when the platform names the chat differently from the delivery
-    (a Slack DM's D… id for a person's user id). The worker records them all with the outcome.
+    (a DM's own id for a person's account id); `actions`: (key, payload) of each button action
+    too big for the button itself, whose key the message carries. The worker records them all
+    with the outcome, in one transaction: the sender only sends.
     """
 
     remote_id: str
     earlier_ids: tuple[str, ...] = ()
     chat_id: str | None = None
+    actions: tuple[tuple[str, dict], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Failed:
 
 @dataclass(frozen=True)
 class Moved:
-    """The chat has a new id (a Telegram group that became a supergroup): follow it and send again."""
+    """The chat has a new id (a group that became a bigger kind of group): follow it and send again."""
 
     chat_id: str
     error: str = "the chat moved"

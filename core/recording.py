@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.db import is_sqlite
 from core.deliveries import backoff, move_chat
 from core.inserts import insert_ignoring
-from core.models import Account, Delivery, Lane, Message, RemoteMessage
+from core.models import Account, ActionKey, Delivery, Lane, Message, RemoteMessage
 from core.ports import Failed, Moved, RetryLater, SendResult, Sent
 
 Outcome = tuple[int, int, SendResult, float]  # delivery id, lane id, what the sender said, seconds until the chat's next send
@@ -28,6 +28,7 @@ class _Writes:
     lanes: list[dict] = field(default_factory=list)
     deliveries: list[dict] = field(default_factory=list)
     remote: list[dict] = field(default_factory=list)
+    actions: list[dict] = field(default_factory=list)
     unreachable: set[int] = field(default_factory=set)
     moves: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -85,7 +86,8 @@ def _outcome(writes: _Writes, row, change: dict, result: SendResult, now: dateti
         writes.remote += [{"platform": row.platform, "chat_id": chat, "remote_id": remote_id,
                            "conversation_id": row.conversation_id, "message_id": row.message_id, "created_at": now}
                           for remote_id in (*result.earlier_ids, result.remote_id)]
-        if result.chat_id and result.chat_id != row.chat_id:  # the platform's own id of this chat (a Slack DM)
+        writes.actions += [{"key": key, "payload": payload, "created_at": now} for key, payload in result.actions]
+        if result.chat_id and result.chat_id != row.chat_id:  # the platform's own id of this chat (e.g. a DM's id)
             writes.moves.append((row.platform, row.chat_id, result.chat_id))
         return "sent"
     if isinstance(result, RetryLater) and result.maybe_sent:
@@ -115,6 +117,7 @@ def _write(session: Session, writes: _Writes, now: datetime) -> None:
     if writes.deliveries:
         session.execute(update(Delivery), writes.deliveries)
     insert_ignoring(session, RemoteMessage, writes.remote)
+    insert_ignoring(session, ActionKey, writes.actions)
     if writes.unreachable:
         session.execute(update(Account).where(Account.id.in_(writes.unreachable)).values(unreachable=True))
     for platform, old, new in dict.fromkeys(writes.moves):

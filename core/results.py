@@ -1,14 +1,16 @@
 """Platform-neutral results: what the engine returns and adapters render.
 
-Every `Reply` has a plain `text` that reads well on its own (it is the Slack `text`
-fallback and the whole message where a platform cannot show more); `items` carry the
-structure for richer rendering.
+Every `Reply` has a `body` of neutral rich text (core/text.py) that reads well on its own
+(the fallback text, and the whole message where a platform cannot show more); `items` carry
+the structure for richer rendering. `text` is the body's plain reading.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from core.text import Text, rich
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,58 @@ class InviteLink:
     handle: str
     code: str
     page_url: str
-    telegram_url: str
+    openings: tuple[tuple[str, str], ...] = ()  # (platform title, link that opens the bot there with the invite)
+    joins: tuple[tuple[str, str], ...] = ()  # (platform title, the join command as typed there)
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One unread message in a digest: who sent it, and its one-line summary (as the inbox shows it)."""
+
+    sender: str
+    kind: str  # text|pin|board|profile|join
+    summary: str
+    pin_ref: str | None = None
+
+    @classmethod
+    def from_payload(cls, line: dict) -> DigestLine:
+        """A line as stored; digests queued before summaries were stored get theirs from the old fields."""
+        summary = line.get("summary")
+        if summary is None:
+            carried = f"{line['pin_ref']} “{line.get('pin_title') or ''}”" if line.get("pin_ref") else None
+            summary = " ".join(part for part in (carried, str(line.get("text") or "")) if part)
+        return cls(str(line.get("sender") or "?"), str(line.get("kind") or "text"), str(summary), line.get("pin_ref"))
+
+
+@dataclass(frozen=True)
+class DigestConversation:
+    ref: str
+    conversation_id: int
+    count: int  # unread in it (the lines are the latest few)
+    lines: tuple[DigestLine, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a person has not read, grouped by conversation: frozen when queued, rendered by each platform."""
+
+    handle: str
+    period: str
+    total: int
+    conversations: tuple[DigestConversation, ...]
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Digest:
+        """A digest from the JSON it is stored as (tolerant of missing fields)."""
+        return cls(
+            handle=str(payload.get("handle") or ""), period=str(payload.get("period") or ""),
+            total=int(payload.get("total") or 0),
+            conversations=tuple(
+                DigestConversation(str(c.get("ref") or ""), int(c.get("conversation_id") or 0), int(c.get("count") or 0),
+                                   tuple(DigestLine.from_payload(line) for line in c.get("lines") or ()))
+                for c in payload.get("conversations") or ()
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -110,14 +163,27 @@ class LinkPrompt:
 
 @dataclass(frozen=True)
 class Reply:
-    """What a command answers; `ok=False` marks a user error (render it ephemerally)."""
+    """What a command answers.
 
-    text: str
+    `ok=False` marks a user error; `shared` answers are for everyone where the command was typed
+    (a new pin's card, which anyone there may Save or Open) — all others go to the asker alone.
+    """
+
+    body: Text
     items: tuple = field(default_factory=tuple)
     ok: bool = True
     conversation_ref: str | None = None
+    shared: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body", rich(self.body))
+
+    @property
+    def text(self) -> str:
+        """The body read plainly (logs, tests)."""
+        return str(self.body)
 
 
-def error(message: str) -> Reply:
-    """A user-facing error reply."""
-    return Reply(text=message, ok=False)
+def error(message: Text | str) -> Reply:
+    """A user-facing error reply (never shared)."""
+    return Reply(message, ok=False)

@@ -7,9 +7,15 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import InvalidInput
+from core.text import Command, Text, joined, rich
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-USAGE = "Use: digest off | digest hourly | digest daily HH:MM [Area/City] | digest weekly mon..sun HH:MM [Area/City]"
+FORMS = ("digest off", "digest hourly", "digest daily HH:MM [Area/City]", "digest weekly mon..sun HH:MM [Area/City]")
+
+
+def usage() -> Text:
+    """How a schedule is written: the four forms of the digest command."""
+    return rich("Use: ", joined((Command(form) for form in FORMS), " | "))
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def parse(text: str, default_tz: str | None = None) -> Schedule:
     """'daily 09:00 Europe/Paris' -> Schedule; the zone defaults to the person's, else UTC."""
     words = text.split()
     if not words:
-        raise InvalidInput(USAGE)
+        raise InvalidInput(usage())
     kind, rest = words[0].lower(), words[1:]
     if kind == "off" and not rest:
         return Schedule("off")
@@ -67,7 +73,7 @@ def parse(text: str, default_tz: str | None = None) -> Schedule:
         if day not in DAYS:
             raise InvalidInput(f"“{rest[0][:12]}” is not a day — use mon, tue, wed, thu, fri, sat or sun.")
         return Schedule("weekly", tz=_tz_name(rest[2:], default_tz), at=_clock(rest[1]), weekday=DAYS.index(day))
-    raise InvalidInput(USAGE)
+    raise InvalidInput(usage())
 
 
 def _tz_name(rest: list[str], default_tz: str | None) -> str:

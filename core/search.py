@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import InvalidInput
+from core.text import Command, rich
 from core.models import Person, Pin
 from core.pins import public_or_own
 
@@ -22,7 +23,7 @@ def words_of(text: str) -> list[str]:
     """The search words, lower-cased and de-duplicated, or InvalidInput."""
     words = list(dict.fromkeys(w.lower() for w in text.split() if w.strip()))
     if not words:
-        raise InvalidInput("Search for what? Try `search hiking boots`.")
+        raise InvalidInput(rich("Search for what? Try ", Command("search hiking boots"), "."))
     if len(words) > MAX_WORDS:
         raise InvalidInput(f"Use at most {MAX_WORDS} search words.")
     if any(len(w) > 64 for w in words):

@@ -70,13 +70,16 @@ class Attachments:
     people: dict[int, Person]
 
 
-def attachments(session: Session, messages: list[Message]) -> Attachments:
-    """Load what many messages carry in a query per kind, so building their views asks nothing more per message."""
+def attachments(session: Session, messages, owners: bool = True) -> Attachments:
+    """Load what many messages (or rows with their columns) carry in a query per kind, so building their views
+    asks nothing more per message; `owners=False` when only summaries are wanted (no creators or owners)."""
     pin_ids = {m.pin_id for m in messages if m.kind == "pin" and m.pin_id}
     board_ids = {m.board_id for m in messages if m.kind == "board" and m.board_id}
     person_ids = {m.profile_id for m in messages if m.kind == "profile" and m.profile_id}
-    pins = session.scalars(select(Pin).options(selectinload(Pin.creator)).where(Pin.id.in_(pin_ids))) if pin_ids else ()
-    boards = session.scalars(select(Board).options(selectinload(Board.owner)).where(Board.id.in_(board_ids))) if board_ids else ()
+    pin_options = (selectinload(Pin.creator),) if owners else ()
+    board_options = (selectinload(Board.owner),) if owners else ()
+    pins = session.scalars(select(Pin).options(*pin_options).where(Pin.id.in_(pin_ids))) if pin_ids else ()
+    boards = session.scalars(select(Board).options(*board_options).where(Board.id.in_(board_ids))) if board_ids else ()
     people = session.scalars(select(Person).where(Person.id.in_(person_ids))) if person_ids else ()
     return Attachments({p.id: p for p in pins}, {b.id: b for b in boards}, {p.id: p for p in people})
 
@@ -105,14 +108,49 @@ def message_view(
 
 
 def invite_link(settings: CoreSettings, handle: str, code: str) -> InviteLink:
-    """The two ways in for an invited person: a web page and a Telegram deep link."""
-    return InviteLink(
-        handle=handle, code=code, page_url=settings.page_url(f"/i/{code}"),
-        telegram_url=f"https://t.me/{settings.telegram_bot_username}?start=inv_{code}",
-    )
+    """The ways in for an invited person: the web page, each platform's opening link, each platform's join command."""
+    openings = tuple((p.title, p.opening(f"inv_{code}")) for p in settings.platforms if p.deep_link)
+    joins = tuple((p.title, p.typed(f"join {code}")) for p in settings.platforms)
+    return InviteLink(handle=handle, code=code, page_url=settings.page_url(f"/i/{code}"), openings=openings, joins=joins)
 
 
 def handles_of(session: Session, person_ids: list[int]) -> dict[int, str]:
     """Handles for many people in one query."""
     rows = session.execute(select(Person.id, Person.handle).where(Person.id.in_(person_ids)))
     return {pid: handle for pid, handle in rows}
+
+
+SUMMARY_LIMIT = 80
+
+
+def summary(view: MessageView) -> str:
+    """The one line that describes a message everywhere (inbox, history, notifications): what it carries, its text."""
+    carried = None
+    if view.pin:
+        carried = f"{view.pin.ref} “{view.pin.title}”"
+    elif view.board:
+        carried = f"board “{view.board.name}”"
+    elif view.profile:
+        carried = f"@{view.profile.handle}'s profile"
+    elif view.kind == "join":
+        carried = "joined"
+    return _line(carried, view.text)
+
+
+def summary_of(message, loaded: Attachments) -> str:
+    """`summary` from a message row and its batch-loaded attachments (no card is built)."""
+    carried = None
+    if message.kind == "pin" and message.pin_id in loaded.pins:
+        carried = f"{refs.pin_ref(message.pin_id)} “{loaded.pins[message.pin_id].title}”"
+    elif message.kind == "board" and message.board_id in loaded.boards:
+        carried = f"board “{loaded.boards[message.board_id].name}”"
+    elif message.kind == "profile" and message.profile_id in loaded.people:
+        carried = f"@{loaded.people[message.profile_id].handle}'s profile"
+    elif message.kind == "join":
+        carried = "joined"
+    return _line(carried, message.text)
+
+
+def _line(carried: str | None, text: str) -> str:
+    line = " ".join(part for part in (carried, text if carried != "joined" else "") if part) or text
+    return line if len(line) <= SUMMARY_LIMIT else line[: SUMMARY_LIMIT - 1] + "…"

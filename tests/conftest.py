@@ -16,6 +16,7 @@ from core.db import make_engine, make_session_factory
 from core.engine import Engine
 from core.models import Base, Invite, LinkCode
 from core.settings import CoreSettings
+from tests.factories import shipped_settings
 
 POSTGRES_ENV = "BRIDGE_TEST_POSTGRES_URL"
 
@@ -130,8 +131,8 @@ def sessions(db):
 
 @pytest.fixture
 def settings() -> CoreSettings:
-    """The SPEC defaults."""
-    return CoreSettings(public_url="http://pins.test")
+    """The SPEC defaults, with the shipped platforms."""
+    return shipped_settings()
 
 
 @pytest.fixture

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from core.engine import Engine
 from core.people import Identity
 from core.results import Reply
+from core.settings import CoreSettings
 
 _ids = itertools.count(1000)
+
+
+def shipped_settings(**changes) -> CoreSettings:
+    """The SPEC defaults, deployed with the shipped platforms as config describes them (Slack's /pin, @pinbridge_bot)."""
+    from bridge.config import Config
+
+    return dataclasses.replace(CoreSettings(public_url="http://pins.test", platforms=Config().core().platforms), **changes)
 
 
 def slack_user(name: str) -> Identity:

@@ -1,0 +1,3 @@
+from adapters.slack.platform import PLATFORM
+
+__all__ = ["PLATFORM"]

@@ -48,7 +48,7 @@ class ActionListeners:
     def _answer(self, client: WebClient, body: dict, respond, reply: Reply, replace_original: bool = False) -> None:
         """The reply through the response_url, and whatever it cannot carry in the person's DM."""
         elsewhere = self.rt.elsewhere(client, actor_identity(body))
-        respond_with(respond, reply, replace_original=replace_original, elsewhere=elsewhere)
+        respond_with(respond, reply, replace_original=replace_original, elsewhere=elsewhere, command=self.rt.command)
 
     def save(self, body: dict, client: WebClient, respond) -> None:
         """One click saves to the default board; with several boards, a picker opens."""
@@ -58,8 +58,8 @@ class ActionListeners:
         identity = self._identity(client, body)
         boards = self.rt.engine.boards(identity)
         if len(boards) > 1:
-            return open_modal(client, body.get("trigger_id"), modals.save_modal(pins[0], boards), respond)
-        return self._answer(client, body, respond, self.rt.engine.run(identity, f"save {pins[0]}"))
+            return open_modal(client, body.get("trigger_id"), modals.save_modal(pins[0], boards), respond, command=self.rt.command)
+        return self._answer(client, body, respond, self.rt.engine.save(identity, pins[0]))
 
     def reply(self, body: dict, client: WebClient, respond) -> None:
         """Open the Reply modal for the conversation on the card."""
@@ -67,7 +67,7 @@ class ActionListeners:
         if len(refs) != 1:
             return self._answer(client, body, respond, error(BROKEN))
         view = modals.reply_modal(refs[0], self.rt.engine.settings.max_text_length)
-        return open_modal(client, body.get("trigger_id"), view, respond)
+        return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
 
     def send(self, body: dict, client: WebClient, respond) -> None:
         """Open the Send modal with the person's contacts."""
@@ -76,7 +76,7 @@ class ActionListeners:
             return self._answer(client, body, respond, error(BROKEN))
         contacts = self.rt.engine.contacts(self._identity(client, body))
         view = modals.send_modal(pins[0], contacts, self.rt.max_people, self.rt.engine.settings.max_text_length)
-        return open_modal(client, body.get("trigger_id"), view, respond)
+        return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
 
     def mark_read(self, body: dict, client: WebClient, respond) -> None:
         """Clear a conversation's unread messages."""
@@ -87,7 +87,7 @@ class ActionListeners:
     def open_conversation(self, body: dict, client: WebClient, respond) -> None:
         """Show a conversation's latest messages (which marks them read)."""
         refs = refs_in(action_value(body), "c")
-        reply = self.rt.engine.run(self._identity(client, body), f"read {refs[0]}") if len(refs) == 1 else error(BROKEN)
+        reply = self.rt.engine.open_conversation(self._identity(client, body), refs[0]) if len(refs) == 1 else error(BROKEN)
         self._answer(client, body, respond, reply)
 
     def mark_all_read(self, body: dict, client: WebClient, respond) -> None:

@@ -20,6 +20,7 @@ from adapters.slack.messages import reply_message
 from adapters.slack.parts import Rendered, paginate
 from adapters.slack.postman import Refused, post_parts
 from core.results import Reply, error
+from core.text import Command, rich
 
 log = logging.getLogger(__name__)
 # Slash commands and interactivity: "respond to a user's command up to 5 times within 30 minutes".
@@ -53,9 +54,9 @@ def _responder(respond, response_type: str, replace_original: bool) -> Callable[
 
 
 def respond_with(respond, reply: Reply, in_channel: bool = False, replace_original: bool = False,
-                 elsewhere: Elsewhere | None = None) -> None:
+                 elsewhere: Elsewhere | None = None, *, command: str) -> None:
     """A reply through the response_url: ephemeral unless meant for the channel; errors always ephemeral."""
-    parts = paginate(reply_message(reply))
+    parts = paginate(reply_message(reply, command))
     post = _responder(respond, "in_channel" if in_channel and reply.ok else "ephemeral", replace_original)
     through_url = parts if len(parts) <= MAX_RESPONSES else parts[: MAX_RESPONSES - 1]
     progress = post_parts(through_url, post)
@@ -101,12 +102,13 @@ def post_in_dm(client: WebClient, channel: str, user: str, parts: list[Rendered]
     return progress.refusal is None
 
 
-def tell(client: WebClient, channel: str, user: str, reply: Reply, thread_ts: str | None = None) -> bool:
+def tell(client: WebClient, channel: str, user: str, reply: Reply, thread_ts: str | None = None, *,
+         command: str) -> bool:
     """A reply in a DM with the app: a message when it worked, an ephemeral note when it did not."""
-    return post_in_dm(client, channel, user, paginate(reply_message(reply)), reply.ok, thread_ts)
+    return post_in_dm(client, channel, user, paginate(reply_message(reply, command)), reply.ok, thread_ts)
 
 
-def open_modal(client: WebClient, trigger_id: str | None, view, respond) -> None:
+def open_modal(client: WebClient, trigger_id: str | None, view, respond, *, command: str) -> None:
     """Open a modal; when Slack will not, say so privately (a form that never appears must not be silent)."""
     try:
         client.views_open(trigger_id=trigger_id, view=view)
@@ -117,6 +119,6 @@ def open_modal(client: WebClient, trigger_id: str | None, view, respond) -> None
         found = network(type(exc).__name__)
     log.info("views.open refused: %s", found.describe())
     if found.verdict is Verdict.EXPIRED:
-        return respond_with(respond, error(TRIGGER_EXPIRED))
-    return respond_with(respond, error(f"Slack would not open that form ({found.error}) — the command works too: "
-                                       f"try `help`."))
+        return respond_with(respond, error(TRIGGER_EXPIRED), command=command)
+    return respond_with(respond, error(rich(f"Slack would not open that form ({found.error}) — the command works too: "
+                                            "try ", Command("help"), ".")), command=command)

@@ -109,9 +109,10 @@ def profile_blocks(card: ProfileCard) -> list[Block]:
 
 
 def invite_blocks(invite: InviteLink) -> list[Block]:
-    """An invite for someone not on Pinbridge yet: the web page and the Telegram deep link."""
+    """An invite for someone not on Pinbridge yet: the web page and each platform's way in."""
+    openings = "".join(f" or {link(url, f'open in {title}')}" for title, url in invite.openings)
     text = (f"@{escape(invite.handle)} isn't on Pinbridge yet — share this invite: "
-            f"{link(invite.page_url, 'invite page')} or {link(invite.telegram_url, 'open in Telegram')}")
+            f"{link(invite.page_url, 'invite page')}{openings}")
     return sections(text, accessory=open_button(invite.page_url, "Invite page"))
 
 

@@ -20,14 +20,7 @@ from core.results import Reply, error
 
 log = logging.getLogger(__name__)
 EVENT_SOURCE = "slack_event"
-SHARED_WORDS = ("new",)  # a new pin's card goes to the channel, where anyone can Save or Open it
 UNMAPPED_THREAD = "That thread isn't a Pinbridge conversation — reply in the thread of a message from a conversation, or use `{command} reply c3 …`."
-
-
-def in_channel(text: str, reply: Reply) -> bool:
-    """Whether a command's answer is for everyone in the channel (only a new pin's card is)."""
-    words = text.split(None, 1)
-    return reply.ok and bool(words) and words[0].lower() in SHARED_WORDS
 
 
 class Refused(Exception):
@@ -72,8 +65,8 @@ class CommandListeners:
         try:
             text, reply = self.command(client, command_identity(body), command_raw(body))
         except Refused as refused:
-            return respond_with(respond, refused.reply, elsewhere=elsewhere)
-        return respond_with(respond, reply, in_channel(text, reply), elsewhere=elsewhere)
+            return respond_with(respond, refused.reply, elsewhere=elsewhere, command=self.rt.command)
+        return respond_with(respond, reply, reply.shared, elsewhere=elsewhere, command=self.rt.command)
 
     def on_message(self, body: dict, client: WebClient) -> None:
         """A message event, processed once per event_id whatever Slack retries."""
@@ -88,10 +81,10 @@ class CommandListeners:
                 self.thread_reply(client, found)
             elif isinstance(found, DirectMessage) and found.raw.strip():
                 _, reply = self.command(client, found.identity, found.raw)
-                tell(client, found.channel, found.identity.external_id, reply)
+                tell(client, found.channel, found.identity.external_id, reply, command=self.rt.command)
         except Refused as refused:
             thread = found.parent_ts if isinstance(found, ThreadReply) else None
-            tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread)
+            tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread, command=self.rt.command)
 
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
         """A reply in the thread of one of our DMs goes into that message's conversation."""
@@ -105,4 +98,4 @@ class CommandListeners:
         if reply is None:
             reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
         if not reply.ok:
-            tell(client, found.channel, identity.external_id, reply, thread_ts=found.parent_ts)
+            tell(client, found.channel, identity.external_id, reply, thread_ts=found.parent_ts, command=self.rt.command)

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.expiring import DEFAULT_LIMIT, ExpiringCache
+from adapters.slack.mrkdwn import MENTION
 from adapters.slack.payloads import profile_identity
-from core.grammar import SLACK_MENTION
 from core.people import Identity
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ DEFAULT_TTL = 3600.0
 
 def mentioned_ids(text: str) -> list[str]:
     """User ids mentioned in Slack text, first mention first, each once."""
-    return list(dict.fromkeys(m.group(1) for m in SLACK_MENTION.finditer(text or "")))
+    return list(dict.fromkeys(m.group(1) for m in MENTION.finditer(text or "")))
 
 
 class Directory:

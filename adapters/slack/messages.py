@@ -12,6 +12,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
 from adapters.slack.parts import MAX_BLOCKS, Rendered, as_dict
+from adapters.slack.rich import mrkdwn
+from core.views import summary
 from core.results import (
     BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
@@ -34,15 +36,15 @@ def grouped(text: str, groups: list[list[Block]]) -> Rendered:
     return Rendered(text, blocks, tuple(starts))
 
 
-def reply_message(reply: Reply) -> Rendered:
+def reply_message(reply: Reply, command: str) -> Rendered:
     """A command's answer: its text (head line when there are cards) and a card per item."""
+    text = mrkdwn(reply.body, command).strip() or " "
     if not reply.items:
         icon = "" if reply.ok else ":warning: "
-        return grouped(fallback(reply.text), [cards.sections(icon + escape(reply.text.strip()))])
-    head = reply.text.split("\n", 1)[0]
+        return grouped(text, [cards.sections(icon + text)])
     large = sum(isinstance(item, PinCard) for item in reply.items) == 1
-    groups = [cards.sections(escape(head))] + [item_blocks(item, large) for item in reply.items]
-    return grouped(fallback(reply.text), groups)
+    groups = [cards.sections(mrkdwn(reply.body.first_line(), command))] + [item_blocks(item, large) for item in reply.items]
+    return grouped(text, groups)
 
 
 def item_blocks(item, large: bool = True) -> list[Block]:
@@ -101,18 +103,8 @@ def conversation_message(view: MessageView, reader: str = "") -> Rendered:
         elif view.profile:
             card = cards.profile_blocks(view.profile)
         card.append(ActionsBlock(elements=[cards.button("Reply", cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
-    text = fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {_summary(view)}")
+    text = fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {summary(view)}")
     return grouped(text, [blocks, card])
-
-
-def _summary(view: MessageView) -> str:
-    if view.pin:
-        return f"{view.pin.ref} “{view.pin.title}” {view.text}".strip()
-    if view.board:
-        return f"board “{view.board.name}” {view.text}".strip()
-    if view.profile:
-        return f"@{view.profile.handle}'s profile {view.text}".strip()
-    return view.text
 
 
 def buttons_of(rendered: Rendered) -> list[dict]:

@@ -113,8 +113,8 @@ def save_modal(pin_ref: str, boards: list[BoardRow]) -> View:
 
 
 def done_view(title: str, text: str) -> View:
-    """What a modal turns into after a submission: the engine's answer, whole (a modal holds 100 blocks)."""
-    blocks = cards.sections(escape(text.strip())) or cards.sections("Done.")
+    """What a modal turns into after a submission: the engine's answer (mrkdwn), whole (a modal holds 100 blocks)."""
+    blocks = cards.sections(text.strip()) or cards.sections("Done.")
     if len(blocks) > MAX_VIEW_BLOCKS:  # 300,000 characters: far past any answer; the rest is in the inbox
         blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], *cards.context("…the rest is in your `inbox`.")]
     return _modal("done", title, blocks)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from core.grammar import SLACK_MENTION
 
 ELLIPSIS = "…"
 # Slack's own markup arrives inside <…>: links, user and channel mentions, special words. Inside
 # <…> Slack never sends a raw < or > (they arrive as &lt; &gt;), so every pattern stops at the
 # next "<": no input makes one rescan the rest of the text, and matching stays linear.
 _LINK = re.compile(r"<((?:https?|mailto):[^|<>\s]+)(?:\|([^<>]*))?>")
-# User mentions: core.grammar.SLACK_MENTION, so a message shows as a name exactly what a command reads as a person.
+# A person: <@U123> or <@U123|name>. The core reads commands with this same pattern (PlatformInfo.mention),
+# so a message shows as a name exactly what a command reads as a person.
+MENTION = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^<>]*)?>")
 _CHANNEL = re.compile(r"<#(C[A-Z0-9]{1,20})(?:\|([^<>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^<>]*)?>")
 # Slack escapes &, < and > as entities, so raw text is at most this many times its decoded length.
@@ -55,7 +56,7 @@ def _mention_name(mention: re.Match) -> str:
 def message_text(text: str) -> str:
     """Free text a person wrote, as plain text another platform can show."""
     plain = _LINK.sub(lambda m: m.group(1) if not m.group(2) or m.group(2) in m.group(1) else f"{m.group(2)} ({m.group(1)})", text or "")
-    plain = SLACK_MENTION.sub(_mention_name, plain)
+    plain = MENTION.sub(_mention_name, plain)
     plain = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), plain)
     plain = _SPECIAL.sub(lambda m: "@" + m.group(1), plain)
     return unescape(plain).strip()

@@ -42,10 +42,10 @@ class Unfinished:
     remaining: tuple[Rendered, ...]
 
 
-def render(outgoing: Outgoing) -> Rendered | None:
+def render(outgoing: Outgoing, command: str = "/pin") -> Rendered | None:
     """The Slack message for one delivery; None when there is nothing to show."""
     if outgoing.kind == "digest" and outgoing.digest is not None:
-        return digest_message(outgoing.digest)
+        return digest_message(outgoing.digest, command)
     if outgoing.kind == "message" and outgoing.message is not None:
         return conversation_message(outgoing.message, outgoing.recipient_handle)
     return None
@@ -70,13 +70,14 @@ class SlackSender:
     platform = "slack"
 
     def __init__(self, client: WebClient, tokens: BotTokens | None = None, dms: DirectMessages | None = None,
-                 uninstalled: Callable[[str | None], None] = lambda team_id: None):
+                 uninstalled: Callable[[str | None], None] = lambda team_id: None, command: str = "/pin"):
         self.client, self.tokens, self.dms, self.uninstalled = client, tokens, dms or DirectMessages(), uninstalled
+        self.command = command  # the deployment's slash command, for the commands a digest mentions
         self.unfinished: ExpiringCache[str, Unfinished] = ExpiringCache(RESUME_TTL, RESUME_LIMIT)
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Render and post one delivery."""
-        rendered = render(outgoing)
+        rendered = render(outgoing, self.command)
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         if self.tokens is None:

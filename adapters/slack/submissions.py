@@ -15,17 +15,18 @@ from adapters.slack.mrkdwn import clip
 from adapters.slack.payloads import actor_identity
 from adapters.slack.runtime import Runtime
 from core.refs import looks_like
+from adapters.slack.rich import mrkdwn, plain
 from core.results import Reply
 
 ERROR_LIMIT = 300
 
 
-def answer(ack, reply: Reply, block_id: str, title: str) -> None:
+def answer(ack, reply: Reply, block_id: str, title: str, command: str) -> None:
     """Close the form into the engine's answer, or show the refusal under `block_id`."""
     if reply.ok:
-        ack(response_action="update", view=modals.done_view(title, reply.text))
+        ack(response_action="update", view=modals.done_view(title, mrkdwn(reply.body, command)))
     else:
-        ack(response_action="errors", errors={block_id: clip(reply.text, ERROR_LIMIT)})
+        ack(response_action="errors", errors={block_id: clip(plain(reply.body, command), ERROR_LIMIT)})
 
 
 def refuse(ack, block_id: str, message: str) -> None:
@@ -65,7 +66,7 @@ class SubmissionListeners:
             return refuse(ack, modals.MESSAGE_BLOCK, "Write something to send.")
         # Straight to the conversation: the text is never read as a command, only the message limit applies.
         reply = self.rt.engine.reply(self.rt.settled(actor_identity(body)), ref, text)
-        return answer(ack, reply, modals.MESSAGE_BLOCK, "Replied")
+        return answer(ack, reply, modals.MESSAGE_BLOCK, "Replied", self.rt.command)
 
     def send(self, ack, body: dict, view: dict) -> None:
         """Send the pin to the chosen people."""
@@ -80,7 +81,7 @@ class SubmissionListeners:
         if not looks_like(form.pin, "p"):
             return refuse(ack, modals.MORE_BLOCK, "This form is broken — open it again.")
         reply = self.rt.engine.send(self.rt.settled(actor_identity(body)), form.pin, form.people, form.message)
-        return answer(ack, reply, modals.MORE_BLOCK, "Sent")
+        return answer(ack, reply, modals.MORE_BLOCK, "Sent", self.rt.command)
 
     def save(self, ack, body: dict, view: dict) -> None:
         """Save the pin to the chosen board."""
@@ -92,6 +93,6 @@ class SubmissionListeners:
             return refuse(ack, modals.BOARD_BLOCK, "This form is broken — open it again.")
         if not looks_like(pin, "p") or not board:
             return refuse(ack, modals.BOARD_BLOCK, "Choose a board.")
-        command = f"save {pin}" if board == modals.DEFAULT_CHOICE else f"save {pin} to {board}"
-        reply = self.rt.engine.run(self.rt.settled(actor_identity(body)), command)
-        return answer(ack, reply, modals.BOARD_BLOCK, "Saved")
+        chosen = None if board == modals.DEFAULT_CHOICE else board
+        reply = self.rt.engine.save(self.rt.settled(actor_identity(body)), pin, chosen)
+        return answer(ack, reply, modals.BOARD_BLOCK, "Saved", self.rt.command)

@@ -1,0 +1,3 @@
+from adapters.telegram.platform import PLATFORM
+
+__all__ = ["PLATFORM"]

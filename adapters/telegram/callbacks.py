@@ -17,9 +17,10 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from adapters.telegram import keyboard, outbound
 from adapters.telegram.accounts import identity_of
-from adapters.telegram.cards import esc, shorten
+from adapters.telegram.cards import shorten
 from adapters.telegram.chunks import TEXT_LIMIT, split_first
 from adapters.telegram.errors import Kind, classify
+from adapters.telegram.rich import html, plain
 from adapters.telegram.render import (
     Outbound,
     picker_outbound,
@@ -114,13 +115,13 @@ class Buttons:
             raise
 
     async def save(self, press: Press) -> Toast:
-        reply = await asyncio.to_thread(self.engine.run, press.identity, f"save {press.action['pin']}")
-        return Toast(reply.text, alert=not reply.ok)
+        reply = await asyncio.to_thread(self.engine.save, press.identity, press.action["pin"])
+        return Toast(plain(reply.body), alert=not reply.ok)
 
     async def reply(self, press: Press) -> Toast:
         reply = await asyncio.to_thread(self.engine.await_reply, press.identity, str(press.action["c"]))
         if not reply.ok:
-            return Toast(reply.text, alert=True)
+            return Toast(plain(reply.body), alert=True)
         await self._private(press, prompt_outbound(reply))
         return Toast(f"Type your reply to {reply.conversation_ref}.")
 
@@ -149,9 +150,9 @@ class Buttons:
         recipients = ["@" + handle for handle in handles]
         reply = await asyncio.to_thread(self.engine.send, press.identity, str(press.action["pin"]), recipients)
         if not reply.ok:
-            return Toast(reply.text, alert=True)
-        html, _ = split_first(f"✅ {esc(reply.text)}", TEXT_LIMIT)
-        await outbound.edit_text(press.query, html)
+            return Toast(plain(reply.body), alert=True)
+        shown, _ = split_first(f"✅ {html(reply.body)}", TEXT_LIMIT)
+        await outbound.edit_text(press.query, shown)
         if reply.conversation_ref:
             await asyncio.to_thread(outbound.remember, self.engine, [message], reply.conversation_ref)
         return Toast("Sent!")
@@ -163,17 +164,17 @@ class Buttons:
 
     async def seen(self, press: Press) -> Toast:
         reply = await asyncio.to_thread(self.engine.mark_read, press.identity, str(press.action["c"]))
-        return Toast(reply.text, alert=not reply.ok)
+        return Toast(plain(reply.body), alert=not reply.ok)
 
     async def seen_all(self, press: Press) -> Toast:
         refs = [str(ref) for ref in press.action.get("cs") or ()]
         reply = await asyncio.to_thread(self.engine.mark_all_read, press.identity, refs)
-        return Toast(reply.text, alert=not reply.ok)
+        return Toast(plain(reply.body), alert=not reply.ok)
 
     async def open(self, press: Press) -> Toast:
-        reply = await asyncio.to_thread(self.engine.run, press.identity, f"read {press.action['c']}")
+        reply = await asyncio.to_thread(self.engine.open_conversation, press.identity, press.action["c"])
         if not reply.ok:
-            return Toast(reply.text, alert=True)
+            return Toast(plain(reply.body), alert=True)
         await self._private(press, reply_outbound(reply))
         return Toast()
 
@@ -183,10 +184,10 @@ class Buttons:
         reply = await asyncio.to_thread(decide, press.identity, str(press.action["token"]))
         message = press.query.message
         if reply.ok and message is not None and message.is_accessible:
-            html, _ = split_first(esc(reply.text), TEXT_LIMIT)
-            await outbound.edit_text(press.query, html)
+            shown, _ = split_first(html(reply.body), TEXT_LIMIT)
+            await outbound.edit_text(press.query, shown)
             return Toast()
-        return Toast(reply.text, alert=not reply.ok)
+        return Toast(plain(reply.body), alert=not reply.ok)
 
 
 ROUTES = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlsplit
 
-from core.results import BoardCard, MessageView, PinCard, ProfileCard
+from core.results import BoardCard, Digest, MessageView, PinCard, ProfileCard
 
 DESCRIPTION_CHARS = 300
 BOARD_PINS = 5
@@ -75,18 +75,11 @@ def message_html(view: MessageView) -> str:
     return "\n".join(parts)
 
 
-def digest_html(digest: dict) -> str:
+def digest_html(digest: Digest) -> str:
     """A digest: unread messages grouped by conversation."""
-    total = int(digest.get("total") or 0)
-    lines = [f"📬 <b>{total} unread message{'s' * (total != 1)}</b> for @{esc(digest.get('handle', ''))}"]
-    for conversation in digest.get("conversations") or ():
-        lines.append(f"\n<b>{esc(conversation.get('ref'))}</b> — {int(conversation.get('count') or 0)} unread")
-        lines += [f"@{esc(line.get('sender'))}: {esc(_digest_line(line))}" for line in conversation.get("lines") or ()]
+    total = digest.total
+    lines = [f"📬 <b>{total} unread message{'s' * (total != 1)}</b> for @{esc(digest.handle)}"]
+    for conversation in digest.conversations:
+        lines.append(f"\n<b>{esc(conversation.ref)}</b> — {conversation.count} unread")
+        lines += [f"@{esc(line.sender)}: {esc(line.summary)}" for line in conversation.lines]
     return "\n".join(lines)
-
-
-def _digest_line(line: dict) -> str:
-    text = shorten(line.get("text") or "", 200)
-    if line.get("pin_ref"):
-        return f"[{line['pin_ref']} {line.get('pin_title') or ''}] {text}".strip()
-    return text or f"({line.get('kind') or 'message'})"

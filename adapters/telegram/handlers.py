@@ -26,9 +26,6 @@ from core.engine import Engine
 from core.grammar import WORDS
 
 log = logging.getLogger(__name__)
-# In a group only these answers are posted there; the rest could show a conversation or a
-# secret board to the whole group, so they go to the asker's private chat.
-GROUP_PUBLIC = frozenset({"help", "new"})
 HINT = ("To talk in a conversation, reply to one of my messages or tap its ↩️ Reply button. "
         "Commands start with / — try /help.")
 NOT_TEXT = "I only read text messages. Try /help to see what I can do."
@@ -75,7 +72,7 @@ class Commands:
             return  # an unknown /command in a group is probably another bot's
         identity = identity_of(user, message.chat)
         reply = await asyncio.to_thread(self.engine.run, identity, f"{word} {rest}".strip())
-        await self.answer(message, context, reply_outbound(reply), public=word in GROUP_PUBLIC)
+        await self.answer(message, context, reply_outbound(reply), public=reply.shared)  # the rest could show a group something private
 
     async def cancel(self, update: Update, context: Context) -> None:
         """/cancel: forget a pending Reply."""

@@ -26,6 +26,7 @@ from adapters.telegram.cards import host_of, pin_html, shorten
 from adapters.telegram.chunks import CAPTION_LIMIT, TEXT_LIMIT, plain, split_first
 from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import pin_buttons
+from adapters.telegram.rich import plain as plain_text
 from core.engine import Engine
 from core.results import PinCard
 
@@ -114,7 +115,7 @@ class InlineSearch:
         identity = identity_of(query.from_user)
         reply = await asyncio.to_thread(self.engine.search_pins, identity, words, offset, PAGE)
         if not reply.ok:
-            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(reply.text))
+            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(plain_text(reply.body)))
             return
         cards = list(reply.items)
         page = {"cache_time": CACHE_SECONDS, "is_personal": True, "next_offset": next_offset(offset, len(cards))}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from telegram import BotCommand
 
-from core.commands.help import LINES
+from core.commands.help import described
 from core.grammar import WORDS
+from core.settings import CoreSettings
 
 HIDDEN = frozenset({"start"})  # Telegram's Start button covers it
 OWN = {  # where the help line reads badly on its own in the menu
@@ -20,11 +21,11 @@ OWN = {  # where the help line reads badly on its own in the menu
 }
 
 
-def bot_commands(max_group_size: int = 10) -> list[BotCommand]:
+def bot_commands(settings: CoreSettings) -> list[BotCommand]:
     """One menu entry per grammar word (plus /cancel), described as in the help text."""
-    described = {}
-    for usage, what in LINES:
-        described.setdefault(usage.split()[0], what.format(others=max_group_size - 1))
-    described.update(OWN)
+    menu: dict[str, str] = {}
+    for usage, what in described(settings):
+        menu.setdefault(usage.split()[0], what)
+    menu.update(OWN)
     words = [w for w in WORDS if w not in HIDDEN] + ["cancel"]
-    return [BotCommand(word, described.get(word, word)[:256]) for word in words]
+    return [BotCommand(word, menu.get(word, word)[:256]) for word in words]

@@ -20,10 +20,15 @@ from core.engine import Engine
 log = logging.getLogger(__name__)
 
 
+def prepare_reply(outbound: Outbound) -> ForceReply:
+    """The markup that opens the reply field (the Reply button's prompt)."""
+    return ForceReply(selective=True, input_field_placeholder=outbound.force_reply[:64])
+
+
 def prepare(engine: Engine, outbound: Outbound) -> Markup:
     """The message's reply markup; writes to the database only for an action too big for a button."""
     if outbound.force_reply:
-        return ForceReply(selective=True, input_field_placeholder=outbound.force_reply[:64])
+        return prepare_reply(outbound)
     stored = keyboard.stored_actions(outbound.rows)
     key = engine.action_key({"buttons": stored}) if stored else None
     return keyboard.markup(outbound.rows, key)

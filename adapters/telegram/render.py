@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.telegram.rich import html
 from adapters.telegram.cards import (
     board_html,
     digest_html,
@@ -18,6 +19,7 @@ from adapters.telegram.cards import (
 )
 from core.results import (
     BoardCard,
+    Digest,
     ConversationRow,
     LinkPrompt,
     MessageView,
@@ -94,7 +96,7 @@ def _listing_rows(items: tuple) -> Rows:
 
 
 def _single_card(reply: Reply, card: PinCard | BoardCard | ProfileCard) -> Outbound:
-    text = esc(reply.text)
+    text = html(reply.body)
     ref = reply.conversation_ref
     reply_row = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),) if ref else ()
     if isinstance(card, PinCard):
@@ -115,11 +117,11 @@ def reply_outbound(reply: Reply) -> Outbound:
     """A command's answer: its text, with the buttons its items call for."""
     prompts = [i for i in reply.items if isinstance(i, LinkPrompt)]
     if prompts and reply.ok:
-        return Outbound(esc(reply.text), link_prompt_rows(prompts[0]))
+        return Outbound(html(reply.body), link_prompt_rows(prompts[0]))
     cards = [i for i in reply.items if isinstance(i, (PinCard, BoardCard, ProfileCard))]
     if len(cards) == 1 and reply.ok:
         return _single_card(reply, cards[0])
-    text = esc(reply.text) if reply.ok else f"⚠️ {esc(reply.text)}"
+    text = html(reply.body) if reply.ok else f"⚠️ {html(reply.body)}"
     rows = _listing_rows(reply.items)
     ref = reply.conversation_ref
     if not rows and ref:
@@ -140,9 +142,9 @@ def message_outbound(view: MessageView) -> Outbound:
     return Outbound(message_html(view), tuple(rows), photo=photo, conversation_ref=view.conversation_ref)
 
 
-def digest_outbound(digest: dict) -> Outbound:
+def digest_outbound(digest: Digest) -> Outbound:
     """A digest with an Open button per conversation and Mark all read."""
-    refs = [str(c.get("ref")) for c in digest.get("conversations") or () if c.get("ref")]
+    refs = [c.ref for c in digest.conversations if c.ref]
     rows = [(Button(f"💬 Open {ref}", {"a": "open", "c": ref}),) for ref in refs[:MAX_LISTED_BUTTONS]]
     if refs:
         rows.append((Button("✓ Mark all read", {"a": "seen_all", "cs": refs}),))
@@ -162,7 +164,7 @@ def picker_outbound(pin_ref: str, contacts: list[PersonRow]) -> Outbound:
 def prompt_outbound(reply: Reply) -> Outbound:
     """After Reply: ask for the text, as a message the client answers with a reply."""
     ref = reply.conversation_ref
-    return Outbound(esc(reply.text), conversation_ref=ref, force_reply=f"Reply in {ref}" if ref else None)
+    return Outbound(html(reply.body), conversation_ref=ref, force_reply=f"Reply in {ref}" if ref else None)
 
 
 def text_outbound(text: str, ok: bool = True) -> Outbound:

@@ -12,12 +12,12 @@ import logging
 from telegram import Bot, Message
 from telegram.error import TelegramError
 
-from adapters.telegram import outbound, parts
+from adapters.telegram import keyboard, outbound, parts
 from adapters.telegram.accounts import PLATFORM
 from adapters.telegram.errors import Kind, Verdict, classify
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.render import Outbound, digest_outbound, message_outbound
-from core.engine import Engine
+from core.gestures import new_action_key
 from core.ports import Failed, Moved, Outgoing, RetryLater, SendResult, Sent
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,22 @@ def outcome_of(verdict: Verdict) -> SendResult:
     return Failed(verdict.message)  # refused even after splitting or plain text: sending it again cannot help
 
 
-def sent(outgoing: Outgoing, messages: list[Message]) -> Sent:
-    """Every part's id for the worker to record; replies to any of them route to the conversation."""
+def sent(outgoing: Outgoing, messages: list[Message], actions: tuple[tuple[str, dict], ...] = ()) -> Sent:
+    """Every part's id (and any stored button action) for the worker to record with the outcome."""
     chat_id = str(messages[-1].chat_id)
     return Sent(
         str(messages[-1].message_id), tuple(str(m.message_id) for m in messages[:-1]),
-        chat_id if chat_id != outgoing.chat_id else None,
+        chat_id if chat_id != outgoing.chat_id else None, actions,
     )
+
+
+def prepared(rendered: Outbound) -> tuple[parts.Markup, tuple[tuple[str, dict], ...]]:
+    """The reply markup, and the actions too big for a button that its key stands for (not yet stored)."""
+    if rendered.force_reply:
+        return outbound.prepare_reply(rendered), ()
+    stored = keyboard.stored_actions(rendered.rows)
+    key = new_action_key() if stored else None
+    return keyboard.markup(rendered.rows, key), (((key, {"buttons": stored}),) if key else ())
 
 
 class TelegramSender:
@@ -76,11 +85,9 @@ class TelegramSender:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, loop: LoopThread, engine: Engine, timeout: float = SEND_TIMEOUT,
-                 paid_broadcast: bool = False) -> None:
+    def __init__(self, bot: Bot, loop: LoopThread, timeout: float = SEND_TIMEOUT, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self.loop = loop
-        self.engine = engine
         self.timeout = timeout
         self.paid_broadcast = paid_broadcast  # digests go as paid broadcasts (the worker paces them apart)
 
@@ -89,7 +96,7 @@ class TelegramSender:
         rendered = render(outgoing)
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
-        markup = outbound.prepare(self.engine, rendered)
+        markup, actions = prepared(rendered)  # nothing is written here: the worker records it all
         progress = parts.Progress(label=f"delivery {outgoing.delivery_id}",
                                   paid_broadcast=self.paid_broadcast and outgoing.kind == "digest")
         try:
@@ -105,7 +112,7 @@ class TelegramSender:
         messages = list(progress.sent)
         if not messages:
             return Failed(f"a {outgoing.kind} delivery rendered to no visible text")
-        return sent(outgoing, messages)
+        return sent(outgoing, messages, actions)
 
     async def _send(self, chat_id: str, rendered: Outbound, markup: parts.Markup, progress: parts.Progress) -> None:
         await self.bot.initialize()  # once; later calls return at once

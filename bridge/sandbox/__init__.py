@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 from dataclasses import dataclass, field
 
@@ -16,6 +18,23 @@ from bridge.sandbox.telegram_state import TelegramStandin
 
 SLACK_PREFIX = "/sandbox/slack"
 TELEGRAM_PREFIX = "/sandbox/telegram"
+STAND_INS = ("slack", "telegram")  # the platforms this sandbox has local stand-ins for
+
+
+def stand_in(config, plays: frozenset[str]):
+    """The config with each played platform pointed at its in-process stand-in (fresh random secrets)."""
+    base = config.http.public_url.rstrip("/")
+    if "slack" in plays:
+        config = config.with_section("slack", dataclasses.replace(
+            config.slack, bot_token="xoxb-sandbox", signing_secret=secrets.token_hex(16),
+            api_base_url=f"{base}{SLACK_PREFIX}/api/", install_mode="single",
+        ))
+    if "telegram" in plays:
+        config = config.with_section("telegram", dataclasses.replace(
+            config.telegram, bot_token="123456:SANDBOX", webhook_secret=secrets.token_hex(16),
+            api_base_url=f"{base}{TELEGRAM_PREFIX}/bot",
+        ))
+    return config
 
 
 @dataclass
@@ -35,6 +54,13 @@ class Sandbox:
             # must not hand out ids an earlier one already used, or its updates would be dropped.
             first = int(time.time()) * 1000
             self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username, first_update_id=first)
+
+    @classmethod
+    def for_config(cls, config) -> "Sandbox":
+        """The sandbox of a config whose platforms have no real token: it plays those it has stand-ins for."""
+        plays = frozenset(name for name in config.enabled() if name in STAND_INS and config.uses_sandbox(name))
+        return cls(telegram_bot_username=config.telegram.bot_username if "telegram" in config.sections else "pinbridge_bot",
+                   plays=plays, public_url=config.http.public_url)
 
     def mount(self, app: Flask) -> None:
         """Serve the stand-ins from the main app."""

@@ -14,6 +14,7 @@ from core.errors import LimitExceeded, NotFound
 from core.grammar import PersonRef
 from core.models import Account, Person
 from core.results import Reply, error
+from core.platforms import PlatformInfo
 from core.settings import CoreSettings
 
 T = TypeVar("T")
@@ -28,9 +29,9 @@ class Context:
     external_id: str = ""  # the speaking account's id on `platform`
 
     @property
-    def prefix(self) -> str:
-        """How commands are typed on this platform: `/pin send` on Slack, `/send` on Telegram."""
-        return f"{self.settings.slack_command} " if self.platform == "slack" else "/"
+    def elsewhere(self) -> tuple[PlatformInfo, ...]:
+        """The deployed platforms other than the one the person is speaking on."""
+        return tuple(p for p in self.settings.platforms if p.name != self.platform)
 
     @property
     def account(self) -> Account:
@@ -66,4 +67,4 @@ class Context:
             return redeem()
         except NotFound as exc:
             attempts.record_failure(self.session, key, now)
-            return error(exc.message)
+            return error(exc.text)

@@ -1,9 +1,11 @@
-"""The help text, written once and shown with each platform's prefix."""
+"""The help text, written once: each line a command (every platform spells it its own way) and what it does."""
 
 from __future__ import annotations
 
 from core.commands.context import Context
 from core.results import Reply
+from core.settings import CoreSettings
+from core.text import Command, Text, lines, rich
 
 LINES = (
     ("new <link> [title]", "create a pin"),
@@ -21,22 +23,31 @@ LINES = (
     ("search <words>", "find pins"),
     ("follow @person · unfollow · block · unblock", "who you connect with"),
     ("contacts", "people you can message (you follow each other)"),
-    ("link · link <code>", "join your Slack and Telegram accounts"),
-    ("deliver slack|telegram|both", "where your messages arrive"),
+    ("link · link <code>", "join your accounts on {platforms}"),
+    ("deliver <platforms>|all", "where your messages arrive"),
     ("digest [off|hourly|daily HH:MM [Area/City]|weekly <day> HH:MM [Area/City]]", "your unread digest"),
     ("handle <new-handle>", "rename yourself"),
     ("join <invite-code>", "accept an invite"),
 )
 
 
-def help_text(prefix: str, max_group_size: int = 10) -> str:
-    """Every command, one per line, as typed on the platform."""
-    others = max_group_size - 1
-    return "\n".join(f"{prefix}{usage} — {what.format(others=others)}" for usage, what in LINES)
+def described(settings: CoreSettings) -> list[tuple[str, str]]:
+    """(usage, what it does) for every command, filled in for this deployment (group size, platforms)."""
+    names = "|".join(settings.platform_names) or "<platform>"
+    titles = " and ".join(p.title for p in settings.platforms) or "several platforms"
+    return [
+        (usage.replace("<platforms>", names), what.format(others=settings.max_group_size - 1, platforms=titles))
+        for usage, what in LINES
+    ]
+
+
+def help_text(settings: CoreSettings) -> Text:
+    """Every command, one per line."""
+    return lines(rich(Command(usage), f" — {what}") for usage, what in described(settings))
 
 
 def help_reply(ctx: Context, unknown: str | None = None, value: str = "") -> Reply:
-    """The help text; an unknown word gets a line saying so first."""
+    """The help text; an unknown word gets a line saying so first. Nothing in it is private: it is shared."""
     head = f"I don't know “{unknown}”. " if unknown else ""
     intro = f"{head}Here is what you can do, @{ctx.person.handle}:\n"
-    return Reply(text=intro + help_text(ctx.prefix, ctx.settings.max_group_size), ok=unknown is None)
+    return Reply(intro + help_text(ctx.settings), ok=unknown is None, shared=unknown is None)

@@ -11,6 +11,7 @@ from core.errors import Forbidden, InvalidInput
 from core.grammar import PersonRef, person_ref
 from core.models import Person
 from core.results import Reply
+from core.text import Command, Link, Mention, Text, rich
 
 HISTORY = 20
 
@@ -46,11 +47,13 @@ def _deliver(ctx: Context, refs_: list[PersonRef], message: str, kind: str, **at
     return conversation, posted, links, names
 
 
-def _invite_lines(links) -> str:
-    return "".join(
-        f"\n@{link.handle} isn't on Pinbridge yet — share this invite: {link.page_url} (Telegram: {link.telegram_url})"
-        for link in links
-    )
+def _invite_lines(links) -> Text:
+    found = Text()
+    for link in links:
+        openings = "".join(f" ({title}: {url})" for title, url in link.openings)
+        found = found + rich("\n", Mention(link.handle), " isn't on Pinbridge yet — share this invite: ",
+                             Link(link.page_url, link.page_url), openings)
+    return found
 
 
 def send(ctx: Context, pin: str, people: list[PersonRef], message: str = "") -> Reply:
@@ -65,8 +68,8 @@ def send(ctx: Context, pin: str, people: list[PersonRef], message: str = "") -> 
     conversation, _, links, names = _deliver(ctx, people, message, "pin", pin_id=found.id)
     card = views.pin_card(ctx.settings, found, conversation.id)
     ref = refs.conversation_ref(conversation.id)
-    text = f"Sent {card.ref} “{found.title}” to {names} in {ref}." + _invite_lines(links)
-    return Reply(text=text, items=(card, *links), conversation_ref=ref)
+    text = rich(f"Sent {card.ref} “{found.title}” to {names} in {ref}.", _invite_lines(links))
+    return Reply(text, items=(card, *links), conversation_ref=ref)
 
 
 def share(ctx: Context, kind: str, subject: str, people: list[PersonRef], message: str = "") -> Reply:
@@ -82,7 +85,7 @@ def share(ctx: Context, kind: str, subject: str, people: list[PersonRef], messag
         conversation, _, links, names = _deliver(ctx, people, message, "profile", profile_id=profile.id)
         card, what = views.profile_card(ctx.session, ctx.settings, profile, ctx.person), f"@{profile.handle}'s profile"
     ref = refs.conversation_ref(conversation.id)
-    return Reply(text=f"Sent {what} to {names} in {ref}." + _invite_lines(links), items=(card, *links), conversation_ref=ref)
+    return Reply(rich(f"Sent {what} to {names} in {ref}.", _invite_lines(links)), items=(card, *links), conversation_ref=ref)
 
 
 def reply(ctx: Context, conversation: str, text: str) -> Reply:
@@ -90,20 +93,20 @@ def reply(ctx: Context, conversation: str, text: str) -> Reply:
     found, _ = conversations.membership(ctx.session, ctx.person, conversation)
     conversations.post(ctx.session, ctx.settings, found, ctx.person, kind="text", text=text)
     ref = refs.conversation_ref(found.id)
-    return Reply(text=f"Replied in {ref}.", conversation_ref=ref)
+    return Reply(f"Replied in {ref}.", conversation_ref=ref)
 
 
 def inbox(ctx: Context) -> Reply:
     """Your conversations, newest first, with unread counts."""
     rows = inbox_service.rows(ctx.session, ctx.person)
     if not rows:
-        return Reply(text=f"Your inbox is empty. Send a pin: `{ctx.prefix}send p1 to @friend`.")
+        return Reply(rich("Your inbox is empty. Send a pin: ", Command("send p1 to @friend"), "."))
     lines = [
         f"{r.ref} with {', '.join('@' + h for h in r.participants if h != ctx.person.handle) or 'just you'}"
         f"{f' — {r.unread} unread' if r.unread else ''}: {r.last_line}"
         for r in rows
     ]
-    return Reply(text="Your conversations:\n" + "\n".join(lines), items=tuple(rows))
+    return Reply("Your conversations:\n" + "\n".join(lines), items=tuple(rows))
 
 
 def read(ctx: Context, conversation: str) -> Reply:
@@ -113,27 +116,17 @@ def read(ctx: Context, conversation: str) -> Reply:
     loaded = views.attachments(ctx.session, messages)
     handles = tuple(p.handle for p in conversations.participants(ctx.session, found))
     items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person, loaded) for m in messages)
-    lines = [f"@{v.sender_handle}: {_line(v)}" for v in items]
+    lines = [f"@{v.sender_handle}: {views.summary(v)}" for v in items]
     ref = refs.conversation_ref(found.id)
     head = f"{ref} with {', '.join('@' + h for h in handles if h != ctx.person.handle) or 'just you'}"
-    return Reply(text=head + "\n" + ("\n".join(lines) or "(no messages yet)"), items=items, conversation_ref=ref)
-
-
-def _line(view) -> str:
-    if view.pin:
-        return f"[{view.pin.ref} {view.pin.title}] {view.text}".strip()
-    if view.board:
-        return f"[board {view.board.name}] {view.text}".strip()
-    if view.profile:
-        return f"[profile @{view.profile.handle}] {view.text}".strip()
-    return view.text
+    return Reply(head + "\n" + ("\n".join(lines) or "(no messages yet)"), items=items, conversation_ref=ref)
 
 
 def dismiss(ctx: Context, conversation: str) -> Reply:
     """Clear a conversation's notifications (the "x")."""
     found, _ = conversations.membership(ctx.session, ctx.person, conversation)
     conversations.dismiss(ctx.session, ctx.person, found)
-    return Reply(text=f"Dismissed {refs.conversation_ref(found.id)}; it comes back when someone writes.")
+    return Reply(f"Dismissed {refs.conversation_ref(found.id)}; it comes back when someone writes.")
 
 
 def join(ctx: Context, value: str = "") -> Reply:
@@ -154,4 +147,4 @@ def join(ctx: Context, value: str = "") -> Reply:
         items = (card,) if card else ()
         what = f"{view.pin.ref}: “{view.pin.title}”" if view.pin else {"board": "a board", "profile": "a profile"}.get(view.kind, "a message")
         text += f" @{view.sender_handle} sent you {what}."
-    return Reply(text=text, items=items, conversation_ref=ref)
+    return Reply(text, items=items, conversation_ref=ref)

@@ -9,6 +9,7 @@ from core import views
 from core.commands.context import Context
 from core.grammar import PersonRef
 from core.results import BoardRow, Reply
+from core.text import Command, rich
 
 SEARCH_PAGE = 10
 
@@ -19,7 +20,7 @@ def new(ctx: Context, url: str, title: str = "") -> Reply:
     board_service.save(ctx.session, ctx.person, pin)
     card = views.pin_card(ctx.settings, pin)
     verb = "Pinned" if created else "You already pinned that as"
-    return Reply(text=f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,))
+    return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
 
 
 def save(ctx: Context, pin: str, board: str | None = None) -> Reply:
@@ -28,17 +29,17 @@ def save(ctx: Context, pin: str, board: str | None = None) -> Reply:
     saved_to, added = board_service.save(ctx.session, ctx.person, found, board)
     where = f"your board “{saved_to.name}”"
     text = f"Saved p{found.id} to {where}." if added else f"p{found.id} is already on {where}."
-    return Reply(text=text, items=(views.pin_card(ctx.settings, found),))
+    return Reply(text, items=(views.pin_card(ctx.settings, found),))
 
 
 def boards(ctx: Context) -> Reply:
     """Your boards with their pin counts."""
     listing = board_service.listing(ctx.session, ctx.person, ctx.person)
     if not listing:
-        return Reply(text=f"You have no boards yet — `{ctx.prefix}board new Trips` makes one.")
+        return Reply(rich("You have no boards yet — ", Command("board new Trips"), " makes one."))
     rows = tuple(BoardRow(b.name, n, b.secret, b.is_default, views.board_url(ctx.settings, b)) for b, n in listing)
     lines = [f"• {r.name} — {r.pin_count} pin{'s' * (r.pin_count != 1)}{' (secret)' if r.secret else ''}" for r in rows]
-    return Reply(text="Your boards:\n" + "\n".join(lines), items=rows)
+    return Reply("Your boards:\n" + "\n".join(lines), items=rows)
 
 
 def board(ctx: Context, name: str, owner: PersonRef | None = None) -> Reply:
@@ -48,22 +49,22 @@ def board(ctx: Context, name: str, owner: PersonRef | None = None) -> Reply:
     card = views.board_card(ctx.session, ctx.settings, found)
     lines = [f"{p.ref} {p.title}" for p in card.pins] or ["(no pins yet)"]
     head = f"@{card.owner_handle}/{card.name} — {card.pin_count} pin{'s' * (card.pin_count != 1)}"
-    return Reply(text=head + "\n" + "\n".join(lines), items=(card,))
+    return Reply(head + "\n" + "\n".join(lines), items=(card,))
 
 
 def board_new(ctx: Context, name: str, secret: bool = False) -> Reply:
     """Create a board, optionally secret."""
     created = board_service.create(ctx.session, ctx.person, name, secret)
     kind = "secret board" if secret else "board"
-    return Reply(text=f"Created your {kind} “{created.name}”.")
+    return Reply(f"Created your {kind} “{created.name}”.")
 
 
 def search(ctx: Context, words: str) -> Reply:
     """Pins matching every word, best first."""
     found = search_service.search(ctx.session, ctx.person, words, limit=SEARCH_PAGE)
     if not found:
-        return Reply(text=f"No pins match “{words.strip()[:60]}”.")
+        return Reply(f"No pins match “{words.strip()[:60]}”.")
     cards = tuple(views.pin_card(ctx.settings, p) for p in found)
     lines = [f"{c.ref} {c.title} — {c.url}" for c in cards]
-    return Reply(text=f"Pins matching “{words.strip()[:60]}”:\n" + "\n".join(lines), items=cards)
+    return Reply(f"Pins matching “{words.strip()[:60]}”:\n" + "\n".join(lines), items=cards)
 

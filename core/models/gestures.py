@@ -10,7 +10,7 @@ from core.models.base import Base
 
 
 class ActionKey(Base):
-    """A short opaque key standing for a button's action (Telegram allows 64 bytes of callback data)."""
+    """A short opaque key standing for a button's action (buttons may carry as little as 64 bytes)."""
 
     __tablename__ = "action_keys"
 

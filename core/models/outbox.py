@@ -73,7 +73,7 @@ class RemoteMessage(Base):
 
 
 class InboundEvent(Base):
-    """Seen Slack event ids and Telegram update ids; the unique key does the dedup."""
+    """Seen inbound event and update ids of every platform; the unique key does the dedup."""
 
     __tablename__ = "inbound_events"
     __table_args__ = (UniqueConstraint("source", "event_key"),)

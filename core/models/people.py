@@ -16,7 +16,7 @@ class Person(Base):
     handle: Mapped[str] = mapped_column(String(32), unique=True)  # stored lower-case
     display_name: Mapped[str] = mapped_column(String(80), default="")
     avatar_url: Mapped[str | None] = mapped_column(String(500))
-    deliver_to: Mapped[str | None] = mapped_column(String(10))  # slack|telegram|both; None = every account
+    deliver_to: Mapped[str | None] = mapped_column(String(200))  # chosen platforms, "a,b"; None = every account
     timezone: Mapped[str | None] = mapped_column(String(64))
     digest_schedule: Mapped[str | None] = mapped_column(String(64), index=True)  # None = config default
     digest_anchor: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -31,7 +31,7 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    platform: Mapped[str] = mapped_column(String(16))  # slack|telegram
+    platform: Mapped[str] = mapped_column(String(16))  # a platform's name
     external_id: Mapped[str] = mapped_column(String(64))
     team_id: Mapped[str | None] = mapped_column(String(32))
     chat_id: Mapped[str | None] = mapped_column(String(64))  # where the bot reaches them

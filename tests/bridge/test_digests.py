@@ -49,8 +49,7 @@ def test_one_digest_per_period_however_often_it_runs(engine, sessions):
     assert digest.payload["total"] == 2
     (convo,) = digest.payload["conversations"]
     assert convo["ref"] == "c1" and convo["count"] == 2
-    assert [line["text"] for line in convo["lines"]] == ["Look!", "Aren't they great?"]
-    assert convo["lines"][0]["pin_title"] == "Hiking boots"
+    assert [line["summary"] for line in convo["lines"]] == ["p1 “Hiking boots” Look!", "Aren't they great?"]
 
 
 def test_nothing_unread_means_no_digest(engine, sessions):
@@ -157,7 +156,7 @@ def test_cli_runs_and_previews_digests(engine, sessions, tmp_path, db_url):
     config.write_text(f"database_url: {db_url}\n")
     runner = CliRunner()
     preview = runner.invoke(main, ["digests", "preview", "@bob", "--config", str(config)])
-    assert "bob: 2 unread" in preview.output and "[p1 Hiking boots] Look!" in preview.output
+    assert "bob: 2 unread" in preview.output and "@alice: p1 “Hiking boots” Look!" in preview.output
     first = runner.invoke(main, ["digests", "run", "--now", "2026-11-23T09:05:00Z", "--config", str(config)])
     again = runner.invoke(main, ["digests", "run", "--now", "2026-11-23T09:05:00Z", "--config", str(config)])
     assert first.output.strip() == "1 digests queued" and again.output.strip() == "0 digests queued"

@@ -8,7 +8,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 

@@ -1,6 +1,6 @@
 """The bot-wide gate: evenly spaced, and never more than the limit inside any window."""
 
-from bridge.pacing import Pacing, RateGate
+from bridge.pacing import RateGate
 from tests.bridge.clock import FakeClock
 
 
@@ -30,8 +30,11 @@ def test_slow_sends_count_until_a_window_after_they_complete():
     assert gate.try_acquire() == 0.0
 
 
-def test_pacing_per_chat_kind():
-    pacing = Pacing()
+def test_pacing_per_chat_kind_follows_each_platforms_description():
+    from bridge.config import Config
+    from bridge.server import pacing_of
+
+    pacing = pacing_of(Config())
     assert pacing.spacing("telegram", "42") == 1.0
     assert pacing.spacing("telegram", "-100123") == 3.0, "groups: 20 per minute"
     assert pacing.spacing("slack", "U1") == 1.0

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from bridge.config import from_dict
 from bridge.pages import blueprint, landing_view
 from bridge.wiring import build
+from core.results import InviteLink
 from core.db import transaction
 from core.models import Pin
 from tests.factories import friends, say, slack_user, telegram_user
@@ -221,7 +222,7 @@ def _invite(engine) -> str:
     friends(engine, alice, bob)
     say(engine, alice, BOOTS)
     reply = say(engine, alice, "send p1 to @bob @newperson Look!")
-    (link,) = [item for item in reply.items if hasattr(item, "telegram_url")]
+    (link,) = [item for item in reply.items if isinstance(item, InviteLink)]
     return link.code
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 from bridge import logs
-from bridge.config import Config, SlackConfig, TelegramConfig
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
+from bridge.config import Config
 
 
 def _logged(caplog, *args, **kwargs) -> str:
@@ -38,8 +40,10 @@ def test_codes_are_masked_by_their_shape_even_when_this_process_never_issued_the
 def test_every_secret_of_a_config_is_known_to_the_redactor():
     config = Config(
         database_url="postgresql+psycopg://pinbridge:dbpassword123@db/pinbridge",
-        slack=SlackConfig(bot_token="xoxb-real-token", signing_secret="signing-secret-1", client_secret="client-secret-1"),
-        telegram=TelegramConfig(bot_token="42:telegram-token", webhook_secret="webhook-secret-1"),
+        sections={
+            "slack": SlackSettings(bot_token="xoxb-real-token", signing_secret="signing-secret-1", client_secret="client-secret-1"),
+            "telegram": TelegramSettings(bot_token="42:telegram-token", webhook_secret="webhook-secret-1"),
+        },
     )
     assert set(config.secrets()) == {
         "dbpassword123", "xoxb-real-token", "signing-secret-1", "client-secret-1", "42:telegram-token", "webhook-secret-1",

@@ -14,6 +14,7 @@ from bridge.sandbox.telegram_api import TelegramStandin, create_app
 from bridge.worker import DeliveryWorker
 from core.db import transaction
 from core.models import Account, Delivery, RemoteMessage
+from core.platforms import Limits
 from core.ports import Sent
 from tests.bridge.clock import FakeClock
 from tests.bridge.standin_sender import StandinSender
@@ -40,8 +41,11 @@ def sender(standin, clock):
         sender.close()
 
 
+CHAT_LIMITS = Limits(per_chat=1.0, per_group=3.0, group_prefix="-")  # Telegram's, without the bot-wide gate
+
+
 def make_worker(sessions, settings, sender, clock, **kwargs) -> DeliveryWorker:
-    pacing = kwargs.pop("pacing", Pacing(telegram_per_second=0))
+    pacing = kwargs.pop("pacing", Pacing({"telegram": CHAT_LIMITS}))
     return DeliveryWorker(sessions, settings, {"telegram": sender}, pacing=pacing, now=clock.now, **kwargs)
 
 
@@ -260,7 +264,7 @@ def test_a_chat_that_moved_is_followed_with_its_lane_pending_messages_and_messag
     with transaction(sessions) as session:
         session.add(RemoteMessage(platform="telegram", chat_id=bob.chat_id, remote_id="5", conversation_id=1))
     sender = _ScriptedSender(Moved("-100777", "the group became a supergroup"), Sent("8"), Sent("9"))
-    worker = make_worker(sessions, settings, sender, clock, pacing=Pacing(telegram_per_second=0, telegram_per_chat=0))
+    worker = make_worker(sessions, settings, sender, clock, pacing=Pacing({"telegram": Limits(per_chat=0, per_group=3.0, group_prefix="-")}))
     for _ in range(3):
         worker.run_once()
         clock.advance(5)  # past a group's 3 s spacing
@@ -279,7 +283,7 @@ def test_every_part_of_a_long_message_and_the_chat_it_went_to_are_recorded(sessi
     say(engine, alice, "send p1 to @bob long")
     sender = _ScriptedSender(Sent("1.3", earlier_ids=("1.1", "1.2"), chat_id="D0BOB"))
     sender.platform = "slack"
-    DeliveryWorker(sessions, settings, {"slack": sender}, pacing=Pacing(telegram_per_second=0), now=clock.now).run_once()
+    DeliveryWorker(sessions, settings, {"slack": sender}, pacing=Pacing({"telegram": CHAT_LIMITS}), now=clock.now).run_once()
     for ts in ("1.1", "1.2", "1.3"):
         assert engine.conversation_of("slack", "D0BOB", ts) == "c1"
     with transaction(sessions) as session:
@@ -316,7 +320,7 @@ def test_a_live_message_does_not_queue_behind_digests_already_claimed(engine, se
     run_due(sessions, "daily 09:00 UTC", everyone=True)
     sender = _SlowRecordingSender(0.2)
     worker = DeliveryWorker(sessions, settings, {"telegram": sender}, threads=2, in_flight=12,
-                            pacing=Pacing(telegram_per_second=0, telegram_per_chat=0), idle_sleep=0.05)
+                            pacing=Pacing({"telegram": Limits(per_chat=0, per_group=3.0, group_prefix="-")}), idle_sleep=0.05)
     running = threading.Thread(target=worker.run)
     running.start()
     while len(sender.kinds) < 2:  # the digests are claimed (all twelve fit in flight) and going out

@@ -180,10 +180,11 @@ def test_the_digest_groups_unread_messages_by_conversation(engine, sessions):
     by_ref = {c["ref"]: c for c in payload["conversations"]}
     assert set(by_ref) == {"c1", "c2"}
     assert by_ref["c1"]["count"] == 4
-    assert [line["text"] for line in by_ref["c1"]["lines"]] == ["one", "two", "three"], "the latest lines, in order"
+    assert [line["summary"] for line in by_ref["c1"]["lines"]] == ["one", "two", "three"], "the latest lines, in order"
     assert {line["sender"] for line in by_ref["c1"]["lines"]} == {"alice"}
     (tent,) = by_ref["c2"]["lines"]
-    assert (by_ref["c2"]["count"], tent["kind"], tent["pin_ref"], tent["pin_title"]) == (1, "pin", "p2", "Tent")
+    assert (by_ref["c2"]["count"], tent["kind"], tent["pin_ref"]) == (1, "pin", "p2")
+    assert tent["summary"].startswith("p2 “Tent”"), "the same line the inbox shows"
 
 
 def test_a_digest_is_queued_for_each_destination(engine, sessions):

@@ -10,9 +10,20 @@ from hypothesis import strategies as st
 
 from core.commands.dispatch import HANDLERS
 from core.errors import InvalidInput
-from core.grammar import MAX_COMMAND_LENGTH, WORDS, PersonRef, parse, split_people
+from core import grammar
+from core.grammar import MAX_COMMAND_LENGTH, WORDS, PersonRef
 from core.results import Reply
-from tests.factories import friends, refuse, say, slack_user, telegram_user
+from tests.factories import friends, refuse, say, shipped_settings, slack_user, telegram_user
+
+MENTIONS = shipped_settings().platforms  # Slack's <@U…> mentions name people by account
+
+
+def parse(text: str, limit: int = MAX_COMMAND_LENGTH):
+    return grammar.parse(text, limit, MENTIONS)
+
+
+def split_people(text: str, start: int):
+    return grammar.split_people(text, start, MENTIONS)
 
 # Pure parsing --------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from core.results import InviteLink
 from core.clock import utcnow
 from core.db import transaction
 from core.engine import Engine
@@ -18,8 +19,8 @@ from core.models import (
     Participant,
     Person,
 )
-from core.settings import CoreSettings
 from tests.factories import (
+    shipped_settings,
     connect,
     count_rows,
     friends,
@@ -40,7 +41,7 @@ def _invite(engine, alice, bob):
     friends(engine, alice, bob)
     say(engine, alice, BOOTS)
     reply = say(engine, alice, "send p1 to @bob @newperson Look!")
-    (invite,) = [item for item in reply.items if hasattr(item, "telegram_url")]
+    (invite,) = [item for item in reply.items if isinstance(item, InviteLink)]
     return reply, invite.code
 
 
@@ -130,10 +131,10 @@ def test_a_bad_invite_code_is_refused(engine):
 
 
 def test_the_group_limit_still_applies_when_redeeming(sessions):
-    roomy = Engine(sessions, CoreSettings(public_url="http://pins.test"))
+    roomy = Engine(sessions, shipped_settings(public_url="http://pins.test"))
     alice, bob, newcomer = slack_user("alice"), telegram_user("bob"), telegram_user("newperson")
     _, code = _invite(roomy, alice, bob)
-    strict = Engine(sessions, CoreSettings(public_url="http://pins.test", max_group_size=2))
+    strict = Engine(sessions, shipped_settings(max_group_size=2))
     assert "at most 2 people" in refuse(strict, newcomer, f"join {code}").text
     assert count_rows(sessions, Participant) == 2
     assert say(roomy, newcomer, f"join {code}").ok, "a refused redeem leaves the invite usable"
@@ -162,7 +163,7 @@ def test_link_gives_a_code_and_says_where_to_type_it(engine):
     code = link_code(reply)
     assert f"https://t.me/pinbridge_bot?start=link_{code}" in reply.text and f"/link {code}" in reply.text
     on_telegram = say(engine, telegram_user("bob"), "link")
-    assert f"type `/pin link {link_code(on_telegram)}` in Slack" in on_telegram.text
+    assert f"type /pin link {link_code(on_telegram)} on Slack" in on_telegram.text
 
 
 def test_linking_makes_one_person_on_both_platforms(engine, sessions):
@@ -218,7 +219,7 @@ def test_a_code_works_once_and_a_newer_one_replaces_it(engine, sessions):
 
 
 def test_the_code_lifetime_follows_the_setting(sessions):
-    brief = Engine(sessions, CoreSettings(link_code_ttl_seconds=120))
+    brief = Engine(sessions, shipped_settings(link_code_ttl_seconds=120))
     alice = slack_user("alice")
     assert "Within 2 minutes" in say(brief, alice, "link").text
     with transaction(sessions) as session:

@@ -101,8 +101,9 @@ def test_linking_does_not_expose_the_pins_of_a_secret_board(engine):
 def test_deliver_refuses_a_platform_you_have_no_account_on(engine):
     alice = slack_user("alice")
     assert "no Telegram account" in refuse(engine, alice, "deliver telegram").text
-    assert "slack, telegram or both" in refuse(engine, alice, "deliver pigeon").text
-    assert say(engine, alice, "deliver SLACK").text == "Messages will be delivered to slack."
+    refused = refuse(engine, alice, "deliver pigeon").text
+    assert "“pigeon” is not a platform here" in refused and "deliver slack telegram" in refused
+    assert say(engine, alice, "deliver SLACK").text == "Messages will be delivered to Slack."
     assert "slack" in say(engine, alice, "deliver").text
 
 
@@ -115,7 +116,7 @@ def test_deliver_choices_after_linking(engine, sessions):
     say(engine, bob, "send p1 to @alice")
     say(engine, alice_tg, "deliver telegram")
     say(engine, bob, "send p1 to @alice again")
-    say(engine, alice, "deliver both")
+    assert say(engine, alice, "deliver telegram, slack").text == "Messages will be delivered to Slack and Telegram."
     say(engine, bob, "send p1 to @alice and again")
     with transaction(sessions) as session:
         by_text = {}
@@ -124,4 +125,5 @@ def test_deliver_choices_after_linking(engine, sessions):
     assert sorted(by_text[""]) == ["slack", "telegram"]
     assert by_text["again"] == ["telegram"]
     assert sorted(by_text["and again"]) == ["slack", "telegram"]
-    assert "Slack and Telegram" in say(engine, alice, "deliver both").text
+    assert "Slack and Telegram" in say(engine, alice, "deliver all").text
+    assert "Slack and Telegram" in say(engine, alice, "deliver both").text, "the old word for all, with two platforms"

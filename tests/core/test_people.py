@@ -8,8 +8,8 @@ from core.db import transaction
 from core.engine import Engine
 from core.models import Delivery, Follow, Message, Person
 from core.people import Identity
-from core.settings import CoreSettings
 from tests.factories import (
+    shipped_settings,
     connect,
     count_rows,
     friends,
@@ -151,7 +151,7 @@ def test_one_non_mutual_recipient_stops_the_whole_group(engine, sessions):
 
 
 def test_without_the_mutual_follow_rule_anyone_can_message(sessions):
-    open_engine = Engine(sessions, CoreSettings(public_url="http://pins.test", require_mutual_follow=False))
+    open_engine = Engine(sessions, shipped_settings(require_mutual_follow=False))
     alice, bob = slack_user("alice"), telegram_user("bob")
     open_engine.ensure(bob)
     say(open_engine, alice, "new https://example.com/boots Boots")
@@ -192,7 +192,7 @@ def test_the_blocker_cannot_start_a_conversation_with_the_blocked_either(engine)
 
 
 def test_blocks_hold_even_when_mutual_follows_are_not_required(sessions):
-    open_engine = Engine(sessions, CoreSettings(require_mutual_follow=False))
+    open_engine = Engine(sessions, shipped_settings(require_mutual_follow=False))
     alice, bob = slack_user("alice"), telegram_user("bob")
     open_engine.ensure(alice)
     say(open_engine, bob, "block @alice")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from core import pages
+from core.results import InviteLink
 from core.db import transaction
 from sqlalchemy import select
 
 from core.models import Delivery, Invite, Message, Person
-from tests.factories import connect, count_rows, friends, refuse, say, slack_user, telegram_user
+from tests.factories import connect, count_rows, friends, say, slack_user, telegram_user
 
 
 def _invite_code(reply) -> str:
-    (invite,) = [item for item in reply.items if hasattr(item, "telegram_url")]
+    (invite,) = [item for item in reply.items if isinstance(item, InviteLink)]
     return invite.code
 
 
@@ -93,7 +94,7 @@ def test_a_blocked_persons_new_messages_are_not_in_the_inbox_history_or_unread(e
     inbox = say(engine, bob, "inbox")
     assert "during the block" not in inbox.text
     (row,) = inbox.items
-    assert row.unread == 1 and row.last_line == "@alice: sent a pin — trip?"
+    assert row.unread == 1 and row.last_line == "@alice: p1 “Boots” trip?"
     history = say(engine, bob, "read c1").text
     assert "during the block" not in history and "before the block" not in history
     assert "during the block" in say(engine, alice, "read c1").text  # the others still see it
@@ -102,7 +103,7 @@ def test_a_blocked_persons_new_messages_are_not_in_the_inbox_history_or_unread(e
 def test_after_an_unblock_what_was_written_during_the_block_stays_unseen(engine):
     alice, bob, carol = _group_with_a_block(engine)
     say(engine, bob, "unblock @carol")
-    assert engine.digest_preview("bob")["total"] == 2  # alice's pin and carol's earlier reply, not the blocked one
+    assert engine.digest_preview("bob").total == 2  # alice's pin and carol's earlier reply, not the blocked one
     history = say(engine, bob, "read c1").text
     assert "before the block" in history and "during the block" not in history
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bridge import slack_setup
+from adapters.slack import wiring as slack_wiring
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
 from bridge.app import create_app
-from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
+from bridge.config import Config, HttpConfig, SandboxConfig
 from bridge.sandbox.serving import serve
 from bridge.sandbox.slack_api import SlackStandin, create_app as create_standin_app
-from bridge.wiring import Services
+from bridge.wiring import Services, host_of
 from core.engine import Engine
 from tests.adapters.slack.workspace import Workspace
 
@@ -35,20 +37,27 @@ def slack_api(standin):
 
 
 def slack_config(api_url: str, **changes) -> Config:
-    """Pinbridge's config with Slack pointed at the stand-in (sandbox off, Telegram off)."""
+    """Pinbridge's config with Slack pointed at the stand-in (sandbox off; Telegram is deployed but not run here,
+    so its people, made through the engine, can link and talk with Slack's)."""
     fields = {"bot_token": "xoxb-test-token", "signing_secret": SECRET, "api_base_url": api_url + "/api/", **changes}
-    slack = SlackConfig(**fields)
     return Config(
-        http=HttpConfig(public_url="http://pins.test"), sandbox=SandboxConfig(enabled=False), slack=slack,
-        telegram=TelegramConfig(enabled=False),
+        http=HttpConfig(public_url="http://pins.test"), sandbox=SandboxConfig(enabled=False),
+        sections={"slack": SlackSettings(**fields), "telegram": TelegramSettings()},
     )
+
+
+def install_slack(services: Services):
+    """Slack's parts in this test's process, as `bridge.wiring` installs them."""
+    installed = slack_wiring.install(services.config.slack, host_of(services))
+    services.platforms["slack"] = installed
+    return installed
 
 
 @pytest.fixture
 def services(db, sessions, slack_api):
     config = slack_config(slack_api.url)
     services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
-    services.platforms["slack"] = slack_setup.install(services)
+    install_slack(services)
     yield services
     services.platforms["slack"].stop()
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from adapters.slack.mrkdwn import escape
 from core.ports import Outgoing
 from core.results import (
+    Digest,
     BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
 
@@ -66,14 +67,15 @@ def view(kind: str, size: int) -> MessageView:
                        hostile(size, 5), WHEN, HANDLES + ("bob",), **extra)
 
 
-def digest(conversations: int, size: int) -> dict:
+def digest(conversations: int, size: int) -> Digest:
     lines = [{"sender": HANDLES[1], "kind": k, "text": hostile(size, i), "pin_ref": "p1" if k == "pin" else None,
               "pin_title": hostile(min(size, TITLE)) if k == "pin" else None} for i, k in enumerate(("pin", "text", "board"))]
     found = [{"ref": f"c{i}", "conversation_id": i, "count": 3, "lines": lines} for i in range(conversations)]
-    return {"handle": "bob", "period": "daily:2026-11-22", "total": 3 * conversations, "conversations": found}
+    return Digest.from_payload(
+        {"handle": "bob", "period": "daily:2026-11-22", "total": 3 * conversations, "conversations": found})
 
 
-def outgoing(chat_id: str, message: MessageView | None = None, digest_payload: dict | None = None, key: str = "k") -> Outgoing:
+def outgoing(chat_id: str, message: MessageView | None = None, digest_payload: Digest | None = None, key: str = "k") -> Outgoing:
     kind = "message" if message is not None else "digest"
     return Outgoing(7, key, "slack", chat_id, "bob", kind, message=message, digest=digest_payload)
 
@@ -88,7 +90,7 @@ def replies(size: int) -> dict[str, Reply]:
         "search hits": Reply(f"Pins matching “{text[:40]}”", items=tuple(pin(size, n) for n in range(1, 13))),
         "board": Reply("Board", items=(board(size, 5),)),
         "profile": Reply("Profile", items=(profile(size, 100),)),
-        "invite": Reply(text or "invite", items=(InviteLink(HANDLES[2], "K1", "http://pins.test/i/K1", "https://t.me/b?start=inv_K1"),)),
+        "invite": Reply(text or "invite", items=(InviteLink(HANDLES[2], "K1", "http://pins.test/i/K1", (("Telegram", "https://t.me/b?start=inv_K1"),), (("Slack", "/pin join K1"),)),)),
         "boards": Reply("Your boards:", items=tuple(board_row(size, n) for n in range(120))),
         "contacts": Reply("Contacts:", items=tuple(PersonRow(HANDLES[n % 3], hostile(min(size, NAME), n), ("slack", "telegram"))
                                                    for n in range(60))),

@@ -112,7 +112,7 @@ def test_send_modal_lists_contacts_and_sends_the_message_as_typed(slack, service
     shown = str(response.json["view"])
     assert "Sent p1 “Tent” to @bob, @newbie (invited) in c1." in shown
     history = engine.run(identity_of(ALICE), "read c1").text
-    assert "@alice: [p1 Tent] @carol would like this too" in history  # the message was not read as people
+    assert "@alice: p1 “Tent” @carol would like this too" in history  # the message was not read as people
     assert count_rows(services.sessions, Message) == 1
 
 
@@ -135,7 +135,7 @@ def test_mark_read_and_open_conversation(slack, engine):
     slack.command(ALICE, "reply c1 and another")
     marked = slack.click_and_answer(BOB, "conv_read", "c1")
 
-    assert "@alice: [p1 Tent] Look!" in opened["text"]
+    assert "@alice: p1 “Tent” Look!" in opened["text"]
     assert "Marked c1 read (1 message)." in marked["text"]
     assert "unread" not in slack.command(BOB, "inbox")["text"]
 

@@ -166,7 +166,7 @@ def test_link_deliver_digest_handle(slack):
 
     assert re.search(r"Your link code is [A-Z0-9]+", text_of(link))
     assert link["response_type"] == "ephemeral"  # a link code is a secret
-    assert "Messages will be delivered to slack." in text_of(deliver)
+    assert "Messages will be delivered to Slack." in text_of(deliver)
     assert "daily 08:30 Europe/Berlin" in text_of(digest)  # alice's Slack time zone, from users.info
     assert "daily 08:30 Europe/Berlin" in text_of(digest_show)
     assert "You are now @alice_l." in text_of(handle)

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import event, text
 
 from adapters.slack.tokens import BotTokens
-from bridge import migrate, slack_setup
+from bridge import migrate
 from bridge.app import create_app
 from bridge.wiring import Services
 from core.engine import Engine
 from core.ports import Sent
-from tests.adapters.slack.conftest import ALICE, BOB, SECRET, slack_config
+from tests.adapters.slack.conftest import install_slack, ALICE, BOB, SECRET, slack_config
 from tests.adapters.slack.test_commands import friends
 from tests.adapters.slack.workspace import Workspace, deliver_all
 
@@ -34,7 +34,7 @@ def oauth_services(db, sessions, slack_api):
         connection.execute(text("DELETE FROM slack_installations"))
     config = slack_config(slack_api.url, install_mode="oauth", client_id="111.222", client_secret="oauth-secret", bot_token="")
     services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
-    services.platforms["slack"] = slack_setup.install(services)
+    install_slack(services)
     yield services
     services.platforms["slack"].stop()
 

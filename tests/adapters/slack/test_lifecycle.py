@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.db import transaction
-from core.models import Delivery
-
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bridge.sandbox import slack_requests as requests
 from core.db import transaction
@@ -86,6 +81,18 @@ def test_with_one_bot_token_an_uninstall_is_acknowledged_and_the_dead_token_fail
     slack.command(ALICE, "send p1 to @bob Look!")
 
     assert slack.event(requests.app_uninstalled_event(), event_id="Ev0SINGLE").status_code == 200
+    eventually(lambda: bob_unreachable(services), what="the workspace's accounts to be marked unreachable")
+    standin.fail_next("chat.postMessage", status=200, error="token_revoked")
+
+    assert deliver_all(services) == [], "the waiting delivery failed with the uninstall: the dead token is not tried"
+    with transaction(services.sessions) as session:
+        assert session.query(Delivery).one().status == "failed"
+
+
+def test_with_one_bot_token_a_revoked_token_fails_each_delivery_once(slack, services, standin):
+    friends(slack, ALICE, BOB)
+    slack.command(ALICE, "new https://example.com/tent Tent")
+    slack.command(ALICE, "send p1 to @bob Look!")
     standin.fail_next("chat.postMessage", status=200, error="token_revoked")
 
     assert deliver_all(services) == [Failed("slack: token_revoked")]

@@ -7,7 +7,6 @@ import dataclasses
 import pytest
 
 from adapters.slack.payloads import identity_of
-from bridge import slack_setup
 from bridge.app import create_app
 from bridge.config import MessagingConfig
 from bridge.wiring import Services
@@ -17,7 +16,7 @@ from core.engine import Engine
 from core.models import Delivery, Lane, Message, RemoteMessage
 from core.ports import RetryLater, Sent
 from tests.adapters.slack import hostile as h
-from tests.adapters.slack.conftest import ALICE, BOB, slack_config
+from tests.adapters.slack.conftest import install_slack, ALICE, BOB, slack_config
 from tests.adapters.slack.test_commands import friends
 from tests.adapters.slack.test_renderers import mrkdwn_texts
 from tests.adapters.slack.workspace import Workspace, deliver_all, eventually
@@ -31,7 +30,7 @@ def services(db, sessions, slack_api):
     config = slack_config(slack_api.url)
     config = dataclasses.replace(config, messaging=MessagingConfig(max_text_length=40_000))
     services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
-    services.platforms["slack"] = slack_setup.install(services)
+    install_slack(services)
     yield services
     services.platforms["slack"].stop()
 

@@ -8,6 +8,8 @@ from slack_sdk import WebClient
 from adapters.slack.mentions import Directory, mentioned_ids
 from adapters.slack.mrkdwn import message_text
 from core.db import transaction
+from adapters.slack import PLATFORM
+from adapters.slack.settings import SlackSettings
 from core.grammar import person_ref
 from core.models import Account, Person
 from tests.adapters.slack.conftest import ALICE, BOB, CAROL, DAN
@@ -58,7 +60,7 @@ def test_a_message_shows_as_names_exactly_the_mentions_a_command_reads_as_people
 
     text = " ".join(["hi", *mentions, *not_mentions])
 
-    assert [person_ref(m).external_id for m in mentions] == mentioned_ids(text) == ["U1", "W2", "U3"]
+    assert [person_ref(m, (PLATFORM.info(SlackSettings()),)).external_id for m in mentions] == mentioned_ids(text) == ["U1", "W2", "U3"]
     assert all(person_ref(m) is None for m in not_mentions)
     assert message_text(text) == "hi @bob @W2 @U3 " + " ".join(not_mentions)
 

@@ -13,6 +13,7 @@ from adapters.slack.mrkdwn import command_text, escape, link, message_text
 from adapters.slack.parts import paginate
 from adapters.slack.payloads import DirectMessage, ThreadReply, command_identity, dm_message, profile_identity
 from core.results import (
+    Digest,
     BoardCard, BoardRow, ConversationRow, InviteLink, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
 
@@ -33,14 +34,14 @@ def images(blocks) -> list:
 def every_item_reply() -> Reply:
     board = BoardCard(1, "Trips & <fun>", "ana", 1, False, (PIN,), "http://pins.test/b/1")
     profile = ProfileCard("ana", "Ana <A>", "https://img.test/ana.png", (BoardRow("Trips", 1, False, True, "http://pins.test/b/1"),), "http://pins.test/u/ana")
-    items = (PIN, board, profile, InviteLink("zed", "K1", "http://pins.test/i/K1", "https://t.me/bot?start=inv_K1"),
+    items = (PIN, board, profile, InviteLink("zed", "K1", "http://pins.test/i/K1", (("Telegram", "https://t.me/bot?start=inv_K1"),), (("Slack", "/pin join K1"),)),
              BoardRow("Trips", 1, False, True, "http://pins.test/b/1"), PersonRow("bob", "Bob", ("slack",)),
              ConversationRow("c2", 2, ("ana", "bob"), "hi <there>", 1, datetime(2026, 1, 1)))
-    return Reply(text="Head line\nmore", items=items)
+    return Reply("Head line\nmore", items=items)
 
 
 def test_every_block_validates_and_every_message_has_a_text_fallback():
-    rendered = reply_message(every_item_reply())
+    rendered = reply_message(every_item_reply(), "/pin")
 
     assert rendered.text.startswith("Head line")
     dicts = [block.to_dict() for block in rendered.blocks]  # slack_sdk validates lengths and shapes here
@@ -48,14 +49,14 @@ def test_every_block_validates_and_every_message_has_a_text_fallback():
 
 
 def test_every_image_has_alt_text():
-    found = images(reply_message(every_item_reply()).blocks)
+    found = images(reply_message(every_item_reply(), "/pin").blocks)
 
     assert len(found) >= 3
     assert all(image.alt_text for image in found)
 
 
 def test_the_open_button_carries_the_source_url():
-    opens = [b for b in buttons_of(reply_message(Reply("x", items=(PIN,)))) if b["action_id"] == "open_url"]
+    opens = [b for b in buttons_of(reply_message(Reply("x", items=(PIN,)), "/pin")) if b["action_id"] == "open_url"]
 
     assert [b["url"] for b in opens] == ["https://shop.test/boots?a=1&b=2"]
 
@@ -71,7 +72,7 @@ def mrkdwn_texts(value) -> list[str]:
 
 
 def test_hostile_titles_are_escaped_for_mrkdwn():
-    rendered = reply_message(Reply(f"Pinned p3: {HOSTILE}", items=(PIN,)))
+    rendered = reply_message(Reply(f"Pinned p3: {HOSTILE}", items=(PIN,)), "/pin")
     text = " ".join(mrkdwn_texts([b.to_dict() for b in rendered.blocks]))
 
     assert "<!channel>" not in text and "<https://evil.test|click>" not in text
@@ -85,14 +86,14 @@ def test_links_cannot_break_out_of_their_angle_brackets():
 
 
 def test_an_error_reply_is_a_warning_section():
-    rendered = reply_message(Reply("Nope <x>", ok=False))
+    rendered = reply_message(Reply("Nope <x>", ok=False), "/pin")
     assert rendered.blocks[0].to_dict()["text"]["text"] == ":warning: Nope &lt;x&gt;"
 
 
 def test_a_long_listing_is_posted_in_as_many_messages_as_it_takes_and_loses_no_row():
     rows = tuple(ConversationRow(f"c{i}", i, ("a", "b"), "x", 0, datetime(2026, 1, 1)) for i in range(80))
 
-    parts = paginate(reply_message(Reply("Your conversations:", items=rows)))
+    parts = paginate(reply_message(Reply("Your conversations:", items=rows), "/pin"))
 
     assert [len(part.blocks) for part in parts] == [MAX_BLOCKS, 81 - MAX_BLOCKS]
     shown = [b.to_dict()["accessory"]["value"] for part in parts for b in part.blocks if b.accessory]
@@ -103,7 +104,7 @@ def test_an_inbox_row_names_the_others_or_just_you():
     with_others = ConversationRow("c2", 2, ("ana", "bob"), "hi", 1, datetime(2026, 1, 1))
     alone = ConversationRow("c3", 3, (), "note to self", 0, datetime(2026, 1, 1))
 
-    rendered = reply_message(Reply("Your conversations:", items=(with_others, alone)))
+    rendered = reply_message(Reply("Your conversations:", items=(with_others, alone)), "/pin")
 
     texts = [b.to_dict()["text"]["text"] for b in rendered.blocks[1:]]
     assert texts[0].startswith("*c2* with @ana, @bob — *1 unread*")
@@ -127,7 +128,7 @@ def test_a_digest_caps_its_conversations_and_escapes_lines():
                       "lines": [{"sender": "x", "kind": "text", "text": "<@U1> hi", "pin_ref": None, "pin_title": None}]}
                      for i in range(30)]
 
-    rendered = digest_message({"handle": "b", "period": "p", "total": 30, "conversations": conversations})
+    rendered = digest_message(Digest.from_payload({"handle": "b", "period": "p", "total": 30, "conversations": conversations}), "/pin")
 
     dicts = [b.to_dict() for b in rendered.blocks]
     assert len(dicts) <= MAX_BLOCKS and "…and 10 more" in str(dicts)

@@ -12,20 +12,20 @@ from core.clock import utcnow
 from core.db import transaction
 from core.models import Account, Delivery
 from core.ports import Failed, Outgoing, RetryLater, Sent
-from core.results import MessageView, PinCard
+from core.results import Digest, MessageView, PinCard
 from tests.adapters.slack.conftest import ALICE, BOB
 from tests.adapters.slack.test_commands import friends
 from tests.adapters.slack.workspace import deliver_all
 
 PIN = PinCard("p1", 1, "Tent <b>", "https://example.com/tent", "", "https://img.test/tent.png", "alice", "http://pins.test/p/1", "c1",
               image_type="image/png")
-DIGEST = {"handle": "bob", "period": "daily:2026-11-22", "total": 3, "conversations": [
+DIGEST = Digest.from_payload({"handle": "bob", "period": "daily:2026-11-22", "total": 3, "conversations": [
     {"ref": "c1", "conversation_id": 1, "count": 2, "lines": [
         {"sender": "alice", "kind": "pin", "text": "Look!", "pin_ref": "p1", "pin_title": "Tent"},
         {"sender": "alice", "kind": "text", "text": "hello?", "pin_ref": None, "pin_title": None}]},
     {"ref": "c4", "conversation_id": 4, "count": 1, "lines": [
         {"sender": "carol", "kind": "text", "text": "hi", "pin_ref": None, "pin_title": None}]},
-]}
+]})
 
 
 def outgoing(kind: str = "message", chat_id: str = BOB, **extra) -> Outgoing:
@@ -96,7 +96,7 @@ def test_a_digest_is_rendered_with_open_and_mark_all_read(sender, standin):
     buttons = [e for b in posted["blocks"] for e in (b.get("elements") or [b.get("accessory")]) if e and e.get("type") == "button"]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("conv_open", "c1"), ("conv_open", "c4"), ("digest_read_all", "c1 c4")]
-    assert "*@alice* sent *p1* “Tent” Look!" in str(posted["blocks"])
+    assert "*@alice*: p1 “Tent” Look!" in str(posted["blocks"])
 
 
 def test_the_worker_holds_a_rate_limited_delivery_for_retry_after(slack, services, standin):

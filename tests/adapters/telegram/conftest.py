@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
+from bridge.config import Config, HttpConfig, SandboxConfig
 from bridge.pacing import UNPACED
 from bridge.sandbox.serving import serve
 from bridge.sandbox.telegram_api import create_app
 from bridge.sandbox.telegram_state import TelegramStandin
-from bridge.telegram_setup import assemble
 from bridge.wiring import Services
 from bridge.worker import DeliveryWorker
 from core.engine import Engine
@@ -24,6 +25,7 @@ from tests.adapters.telegram.harness import (
     TOKEN,
     WAIT_SECONDS,
     Harness,
+    assemble_bot,
 )
 
 
@@ -44,19 +46,26 @@ def api(standin):
         yield served
 
 
-@pytest.fixture(params=["webhook", "polling"])
+@pytest.fixture(params=["webhook"])
 def mode(request) -> str:
+    """How updates reach the bot. Behaviour is tested once, by webhook; what differs by mode (how updates
+    arrive, restarts, chat migrations) is parametrized over both in its own tests."""
     return request.param
 
 
 @pytest.fixture
 def config(db_url, api, mode) -> Config:
-    telegram = TelegramConfig(
-        bot_token=TOKEN, webhook_secret=SECRET, api_base_url=api.url + "/bot", mode=mode, bot_username=BOT_USERNAME,
-    )
+    return telegram_config(db_url, api.url, mode=mode)
+
+
+def telegram_config(db_url: str, api_url: str, **changes) -> Config:
+    """Pinbridge's config with Telegram pointed at the stand-in (sandbox off; Slack is deployed but not run here,
+    so its people, made through the engine, can link and talk with Telegram's)."""
+    telegram = TelegramSettings(**{"bot_token": TOKEN, "webhook_secret": SECRET, "api_base_url": api_url + "/bot",
+                                   "bot_username": BOT_USERNAME, **changes})
     return Config(
         database_url=db_url, http=HttpConfig(public_url="http://pins.test"), sandbox=SandboxConfig(enabled=False),
-        slack=SlackConfig(enabled=False), telegram=telegram,
+        sections={"slack": SlackSettings(), "telegram": telegram},
     )
 
 
@@ -67,7 +76,7 @@ def services(config, db, sessions) -> Services:
 
 @pytest.fixture
 def telegram(services):
-    telegram = assemble(services)
+    telegram = assemble_bot(services)
     yield telegram
     telegram.stop()
 

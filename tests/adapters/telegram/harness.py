@@ -16,7 +16,8 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from adapters.telegram.webhook import SECRET_HEADER
 from bridge.sandbox.telegram_state import TelegramStandin
-from bridge.telegram_setup import Telegram
+from adapters.telegram.wiring import Telegram, assemble, install
+from bridge.wiring import Services, host_of
 from core.engine import Engine
 from core.people import Identity
 
@@ -28,6 +29,16 @@ GROUP = -100
 WAIT_SECONDS = 20.0  # a bound on waiting, never an assertion about speed
 
 Json = dict[str, Any]
+
+
+def assemble_bot(services: Services) -> Telegram:
+    """The Telegram integration for this test's process (not started)."""
+    return assemble(services.config.telegram, host_of(services))
+
+
+def install_bot(services: Services):
+    """Telegram's parts as `bridge.wiring` installs them in a process."""
+    return install(services.config.telegram, host_of(services))
 
 
 def identity(user_id: int, username: str) -> Identity:

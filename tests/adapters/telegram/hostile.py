@@ -13,7 +13,7 @@ from itertools import cycle, islice
 
 from adapters.telegram.cards import message_html
 from adapters.telegram.chunks import units
-from core.results import BoardCard, BoardRow, ConversationRow, MessageView, PersonRow, PinCard, ProfileCard
+from core.results import BoardCard, BoardRow, ConversationRow, Digest, MessageView, PersonRow, PinCard, ProfileCard
 
 # Tags, entities real and fake, both quotes, a ZWJ family emoji, astral letters, zero-width and RTL marks.
 HOSTILE = "<b>x</b> &amp; &lt; &bogus; < > & \" ' 🥾👩‍👩‍👧 𝕏 \u200b\u200c\u200d\ufeff \u202eRTL\u202c שלום مرحبا"
@@ -83,9 +83,9 @@ def sized_view(target: int, photo: bool = False) -> MessageView:
     return replace(base, text="a" + "🥾" * (missing // 2) + "a" * (missing % 2))
 
 
-def digest(size: str) -> dict:
+def digest(size: str) -> Digest:
     count = {"empty": 0, "typical": 2, "limit": 10, "over": 120}[size]
     line = {"sender": HANDLE, "kind": "pin", "text": text(size, "line"), "pin_ref": f"p{BIG}",
             "pin_title": text(size, "title")}
-    return {"handle": HANDLE, "period": "2024-01-01", "total": count * 3, "conversations": [
-        {"ref": f"c{BIG - n}", "conversation_id": BIG - n, "count": 3, "lines": [line] * 3} for n in range(count)]}
+    return Digest.from_payload({"handle": HANDLE, "period": "2024-01-01", "total": count * 3, "conversations": [
+        {"ref": f"c{BIG - n}", "conversation_id": BIG - n, "count": 3, "lines": [line] * 3} for n in range(count)]})

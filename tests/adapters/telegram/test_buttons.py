@@ -9,6 +9,7 @@ from core.clock import utcnow
 from core.db import transaction
 from core.models import ActionKey, Person
 from core.ports import Outgoing, Sent
+from core.results import Digest
 from tests.adapters.telegram.harness import (
     ALICE,
     BOB,
@@ -154,13 +155,13 @@ def test_a_digest_has_open_and_mark_all_read_buttons_that_work(bot, worker, serv
     with transaction(services.sessions) as session:
         bob_id = session.query(Person.id).filter(Person.handle == "bob").scalar()
         payload = {"handle": "bob", "period": "2024-01-01", **digests.unread_summaries(session, [bob_id])[bob_id]}
-    outgoing = Outgoing(0, "digest-test", "telegram", str(BOB), "bob", "digest", digest=payload)
+    outgoing = Outgoing(0, "digest-test", "telegram", str(BOB), "bob", "digest", digest=Digest.from_payload(payload))
     assert isinstance(telegram.sender.send(outgoing), Sent)
     digest = standin.last_message(BOB)
     assert "2 unread messages" in text_of(digest) and "@alice: And these too" in text_of(digest)
     assert [b["text"] for b in buttons(digest)] == ["💬 Open c1", "✓ Mark all read"]
     bot.press(BOB, digest, "💬 Open c1")
-    assert text_of(standin.last_message(BOB)).startswith("c1 with @alice\n@alice: [p1 Trail boots] Look at these")
+    assert text_of(standin.last_message(BOB)).startswith("c1 with @alice\n@alice: p1 “Trail boots” Look at these")
     assert bot.press(BOB, digest, "✓ Mark all read")["text"] == "Marked c1 read."
 
 
@@ -180,12 +181,11 @@ def test_buttons_keep_working_after_stored_button_keys_are_pruned(bot, worker, s
 
 def test_a_button_from_a_restarted_process_still_works(bot, worker, services, standin):
     """Keys live in the database: a fresh Application (another process) understands old buttons."""
-    from bridge.telegram_setup import assemble
-    from tests.adapters.telegram.harness import WAIT_SECONDS, Harness
+    from tests.adapters.telegram.harness import WAIT_SECONDS, Harness, assemble_bot
 
     received = conversation(bot, worker)
     bot.telegram.stop()
-    other = assemble(services)
+    other = assemble_bot(services)
     try:
         second = Harness(standin, other, services.engine, bot.mode)
         other.runner.start()

@@ -28,24 +28,24 @@ pytestmark = pytest.mark.parametrize("mode", ["webhook"])
 
 def listing(cards: tuple) -> Reply:
     lines = [f"{c.ref} {c.title}" for c in cards] or ["Nothing found."]
-    return Reply(text="\n".join(lines), items=cards)
+    return Reply("\n".join(lines), items=cards)
 
 
 ANSWERS = {  # what a command answers, by size
-    "pin card": lambda s: reply_outbound(Reply(text="Pinned", items=(hostile.pin(s),))),
-    "pin card with a png": lambda s: reply_outbound(Reply(text="Pinned", items=(hostile.pin(s, image_type="image/png"),))),
+    "pin card": lambda s: reply_outbound(Reply("Pinned", items=(hostile.pin(s),))),
+    "pin card with a png": lambda s: reply_outbound(Reply("Pinned", items=(hostile.pin(s, image_type="image/png"),))),
     "pin card of an intranet link": lambda s: reply_outbound(
-        Reply(text="Pinned", items=(hostile.pin(s, url=hostile.INTRANET),))),
-    "board card": lambda s: reply_outbound(Reply(text=f"Board {hostile.text(s, 'board')}", items=(hostile.board(s),))),
-    "profile card": lambda s: reply_outbound(Reply(text="Profile", items=(hostile.profile(s),))),
+        Reply("Pinned", items=(hostile.pin(s, url=hostile.INTRANET),))),
+    "board card": lambda s: reply_outbound(Reply(f"Board {hostile.text(s, 'board')}", items=(hostile.board(s),))),
+    "profile card": lambda s: reply_outbound(Reply("Profile", items=(hostile.profile(s),))),
     "pin listing": lambda s: reply_outbound(listing(tuple(hostile.pin(s, n) for n in range(hostile.board(s).pin_count)))),
-    "inbox": lambda s: reply_outbound(Reply(text="\n".join(r.last_line for r in hostile.conversations(s)) or "Empty",
+    "inbox": lambda s: reply_outbound(Reply("\n".join(r.last_line for r in hostile.conversations(s)) or "Empty",
                                             items=hostile.conversations(s))),
     "contact picker": lambda s: picker_outbound(f"p{hostile.BIG}", hostile.contacts(s)),
-    "link question": lambda s: reply_outbound(Reply(text=f"Join {hostile.text(s, 'name')}?", items=(
+    "link question": lambda s: reply_outbound(Reply(f"Join {hostile.text(s, 'name')}?", items=(
         LinkPrompt("A" * 16, hostile.HANDLE, "telegram", "slack"),))),
     "reply prompt": lambda s: prompt_outbound(
-        Reply(text=f"Type your reply {hostile.text(s, 'text')}", conversation_ref="c1")),
+        Reply(f"Type your reply {hostile.text(s, 'text')}", conversation_ref="c1")),
     "error": lambda s: text_outbound(f"Not that: {hostile.text(s, 'text')}", ok=False),
     "long answer": lambda s: text_outbound(hostile.text(s, "text") * 20 or "."),
 }

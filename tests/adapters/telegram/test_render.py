@@ -17,7 +17,7 @@ from adapters.telegram.render import (
     picker_outbound,
     reply_outbound,
 )
-from core.results import ConversationRow, MessageView, PersonRow, PinCard, Reply
+from core.results import ConversationRow, Digest, MessageView, PersonRow, PinCard, Reply
 
 HOSTILE = '<b>Boots</b> & <script>alert("x")</script>'
 
@@ -51,7 +51,7 @@ def test_hostile_titles_are_escaped_in_cards():
 
 
 def test_a_pin_card_has_save_send_and_open_to_its_source():
-    outbound = reply_outbound(Reply(text="Pinned p3", items=(pin(),)))
+    outbound = reply_outbound(Reply("Pinned p3", items=(pin(),)))
     assert labels(outbound) == ["💾 Save", "📤 Send", "🔗 Open"]
     open_button = outbound.rows[0][2]
     assert open_button.url == "https://example.com/boots?a=1&b=2" and open_button.action is None
@@ -64,10 +64,10 @@ def test_a_pin_card_has_save_send_and_open_to_its_source():
 ])
 def test_only_a_jpeg_or_png_picture_goes_as_a_photo(image_type, photo):
     card = pin(image="https://img.test/b", image_type=image_type)
-    for outbound in (reply_outbound(Reply(text="Pinned", items=(card,))), message_outbound(view(pin=card))):
+    for outbound in (reply_outbound(Reply("Pinned", items=(card,))), message_outbound(view(pin=card))):
         assert outbound.photo == ("https://img.test/b" if photo else None)
         assert "📌 <b>" in outbound.html, "the card itself is always there"
-    assert reply_outbound(Reply(text="Pinned", items=(pin(),))).photo is None
+    assert reply_outbound(Reply("Pinned", items=(pin(),))).photo is None
 
 
 def test_a_conversation_message_shows_who_and_where_with_reply_and_mark_read():
@@ -79,7 +79,7 @@ def test_a_conversation_message_shows_who_and_where_with_reply_and_mark_read():
 
 
 def test_errors_are_marked_and_escaped():
-    outbound = reply_outbound(Reply(text="No <pin> here", ok=False))
+    outbound = reply_outbound(Reply("No <pin> here", ok=False))
     assert outbound.html == "⚠️ No &lt;pin&gt; here" and outbound.rows == ()
 
 
@@ -88,12 +88,12 @@ def test_inbox_rows_get_open_and_mark_read_only_when_unread():
         ConversationRow("c1", 1, ("me", "bob"), "hi", 2, datetime(2024, 1, 1)),
         ConversationRow("c2", 2, ("me", "ana"), "yo", 0, datetime(2024, 1, 1)),
     )
-    outbound = reply_outbound(Reply(text="Your conversations", items=rows))
+    outbound = reply_outbound(Reply("Your conversations", items=rows))
     assert labels(outbound) == ["💬 Open c1", "✓ Mark c1 read", "💬 Open c2"]
 
 
 def test_search_results_get_buttons_per_pin():
-    outbound = reply_outbound(Reply(text="Pins matching", items=(pin(ref="p1"), pin(ref="p2"))))
+    outbound = reply_outbound(Reply("Pins matching", items=(pin(ref="p1"), pin(ref="p2"))))
     assert labels(outbound) == ["💾 Save p1", "📤 Send p1", "🔗 Open", "💾 Save p2", "📤 Send p2", "🔗 Open"]
 
 
@@ -104,10 +104,10 @@ def test_digest_has_an_open_button_per_conversation_and_mark_all_read():
         {"ref": "c4", "conversation_id": 4, "count": 1, "lines": [
             {"sender": "cy", "kind": "text", "text": "hey", "pin_ref": None, "pin_title": None}]},
     ]}
-    outbound = digest_outbound(digest)
+    outbound = digest_outbound(Digest.from_payload(digest))
     assert labels(outbound) == ["💬 Open c1", "💬 Open c4", "✓ Mark all read"]
     assert outbound.rows[-1][0].action == {"a": "seen_all", "cs": ["c1", "c4"]}
-    assert "@ana: [p3 Boots &amp; co] &lt;look&gt;" in outbound.html and "3 unread messages" in outbound.html
+    assert "@ana: p3 “Boots &amp; co” &lt;look&gt;" in outbound.html and "3 unread messages" in outbound.html
 
 
 def test_a_button_naming_one_pin_or_conversation_carries_it_in_its_data():
@@ -123,7 +123,7 @@ def test_a_button_naming_one_pin_or_conversation_carries_it_in_its_data():
 
 def test_mark_all_read_is_stored_behind_a_key_and_index():
     digest = {"handle": "bob", "total": 2, "conversations": [{"ref": "c1", "count": 1}, {"ref": "c4", "count": 1}]}
-    outbound = digest_outbound(digest)
+    outbound = digest_outbound(Digest.from_payload(digest))
     assert keyboard.stored_actions(outbound.rows) == [{"a": "seen_all", "cs": ["c1", "c4"]}]
     markup = keyboard.markup(outbound.rows, "K" * 16)
     data = [b.callback_data for row in markup.inline_keyboard for b in row]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.db import transaction
 from core.models import Account, Delivery, RemoteMessage
 from core.ports import Failed, RetryLater, Sent
+from core.results import Digest
 from tests.adapters.telegram.harness import (
     ALICE,
     BOB,
@@ -222,6 +223,35 @@ def test_digests_go_as_paid_broadcasts_only_when_chosen(bot, worker, telegram, s
     digest = {"handle": "bob", "period": "p", "total": 1, "conversations": []}
     for paid in (False, True):
         telegram.sender.paid_broadcast = paid
-        telegram.sender.send(Outgoing(1, "d1", "telegram", str(BOB), "bob", "digest", digest=digest))
+        telegram.sender.send(Outgoing(1, "d1", "telegram", str(BOB), "bob", "digest", digest=Digest.from_payload(digest)))
     calls = [c for c in standin.calls("sendMessage") if c.params.get("chat_id") in (BOB, str(BOB))]
     assert [bool(c.params.get("allow_paid_broadcast")) for c in calls[-2:]] == [False, True]
+
+
+def test_the_sender_only_sends_a_stored_button_action_is_recorded_by_the_worker(bot, worker, services, standin):
+    """Mark all read over many conversations needs a stored key: the sender makes it, the worker stores it."""
+    from bridge.digests import run_due
+    from core.clock import utcnow
+    from core.models import ActionKey
+    from tests.adapters.telegram.harness import identity
+    from tests.factories import friends, say
+
+    bob, friends_of_bob = identity(BOB, "bob"), [identity(900 + n, f"friend{n}") for n in range(12)]
+    friends(services.engine, bob, *friends_of_bob)  # connects each friend with bob
+    for friend in friends_of_bob:  # twelve conversations with something unread for bob
+        say(services.engine, friend, f"send https://example.com/{friend.username} to @bob hi")
+    with transaction(services.sessions) as session:  # the live messages are not what this is about
+        session.execute(Delivery.__table__.update().values(status="sent"))
+    assert run_due(services.sessions, "daily 09:00 UTC", utcnow(), everyone=True) == 1
+
+    claimed = worker.claim(10)
+    (item, lane), = claimed
+    result = worker.senders["telegram"].send(item)
+
+    assert isinstance(result, Sent) and count_rows(services.sessions, ActionKey) == 0, "the send wrote nothing"
+    (key, payload), = result.actions
+    assert payload == {"buttons": [{"a": "seen_all", "cs": [f"c{n}" for n in range(1, 13)]}]}
+    worker.record([(item, lane, result)])
+    assert count_rows(services.sessions, ActionKey) == 1, "stored with the outcome"
+    digest = standin.last_message(BOB)
+    assert bot.press(BOB, digest, "✓ Mark all read")["text"] == f"Marked {', '.join(f'c{n}' for n in range(1, 13))} read."

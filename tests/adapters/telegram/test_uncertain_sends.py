@@ -16,13 +16,9 @@ pytestmark = pytest.mark.parametrize("mode", ["webhook"])
 @pytest.fixture
 def config(db_url, api, mode):
     """Sends give up waiting for an answer after half a second (the shipped default is 30 s)."""
-    from bridge.config import Config, HttpConfig, SandboxConfig, SlackConfig, TelegramConfig
-    from tests.adapters.telegram.harness import BOT_USERNAME, SECRET, TOKEN
+    from tests.adapters.telegram.conftest import telegram_config
 
-    telegram = TelegramConfig(bot_token=TOKEN, webhook_secret=SECRET, api_base_url=api.url + "/bot", mode=mode,
-                              bot_username=BOT_USERNAME, send_read_timeout_seconds=0.5)
-    return Config(database_url=db_url, http=HttpConfig(public_url="http://pins.test"),
-                  sandbox=SandboxConfig(enabled=False), slack=SlackConfig(enabled=False), telegram=telegram)
+    return telegram_config(db_url, api.url, mode=mode, send_read_timeout_seconds=0.5)
 
 
 def _due_now(sessions) -> None:

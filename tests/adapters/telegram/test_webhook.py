@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bridge.telegram_setup import assemble
 from core.grammar import MAX_COMMAND_LENGTH
 from core.models import Pin
 from tests.adapters.telegram.harness import (
@@ -21,6 +20,7 @@ from tests.adapters.telegram.harness import (
     Harness,
     button,
     text_of,
+    assemble_bot,
 )
 from tests.factories import count_rows
 
@@ -70,7 +70,7 @@ def test_an_update_answered_503_is_handled_when_telegram_retries_it(bot, standin
     """Nothing is recorded before the update is queued: the retry (here on another web process) is handled."""
     started, gate = threading.Event(), threading.Event()
     stuck = bot.telegram.loop.submit(_hold(started, gate))
-    replica = assemble(services)
+    replica = assemble_bot(services)
     try:
         assert started.wait(WAIT_SECONDS)
         bot.telegram.runner.feed_timeout = 0.01  # the loop is held: this feed cannot finish in any time

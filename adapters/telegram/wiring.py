@@ -1,4 +1,4 @@
-"""Wiring the Telegram integration into a process: Application, runner, webhook route, sender."""
+"""Telegram in a process: the Application, its runner, the webhook route and the sender, on one event loop."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from adapters.telegram.menu import bot_commands
 from adapters.telegram.runner import TelegramRunner
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import blueprint
-from bridge.wiring import Platform, Services
+from adapters.telegram.settings import TelegramSettings
+from core.platforms import Host, Installed
 
 HEALTH_LIMIT = 30.0  # seconds without a pulse of the bot's event loop before /healthz calls it stale
 
@@ -37,39 +38,36 @@ class Telegram:
         self.loop.stop()
 
 
-def assemble(services: Services) -> Telegram:
+def assemble(config: TelegramSettings, host: Host, pulse=lambda: None) -> Telegram:
     """Build (without any network call) the bot, its runner, the webhook route and the sender."""
-    config = services.config.telegram
     loop = LoopThread("telegram")
     application = build_application(
-        config.bot_token, config.api_base_url, services.engine, polling=config.mode == "polling",
-        follow=lambda old, new: services.engine.move_chat("telegram", old, new),
+        config.bot_token, config.api_base_url, host.engine, polling=config.mode == "polling",
+        follow=lambda old, new: host.engine.move_chat("telegram", old, new),
     )
     runner = TelegramRunner(
         application, loop, mode=config.mode,
-        webhook_url=services.config.http.public_url.rstrip("/") + "/telegram/webhook",
-        secret=config.webhook_secret, commands=bot_commands(services.config.messaging.max_group_size),
-        pulse=lambda: services.heartbeats.beat("telegram"),
+        webhook_url=host.public_url.rstrip("/") + "/telegram/webhook",
+        secret=config.webhook_secret, commands=bot_commands(host.engine.settings), pulse=pulse,
     )
     # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries. Its
     # read timeout is far above Telegram's normal answers: a timeout after sending may mean "delivered".
     request = HTTPXRequest(
         read_timeout=config.send_read_timeout_seconds, write_timeout=10.0, connect_timeout=5.0,
-        connection_pool_size=services.config.delivery.threads,  # one connection per sending thread, none waiting
+        connection_pool_size=host.sending_threads,  # one connection per sending thread, none waiting
     )
     sender = TelegramSender(
-        Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, services.engine,
-        paid_broadcast=config.paid_broadcast,
+        Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, paid_broadcast=config.paid_broadcast,
     )
     return Telegram(loop, application, runner, sender, blueprint(runner, config.webhook_secret))
 
 
-def install(services: Services) -> Platform:
-    """The Telegram platform; `start` boots the bot in the background (webhook or polling)."""
-    telegram = assemble(services)
+def install(config: TelegramSettings, host: Host) -> Installed:
+    """The Telegram parts; `start` boots the bot in the background (webhook or polling)."""
+    telegram = assemble(config, host, pulse=lambda: host.heartbeats.beat("telegram"))
 
     def start() -> None:
-        services.heartbeats.expect("telegram", HEALTH_LIMIT)  # only a process that runs the bot watches it
+        host.heartbeats.expect("telegram", HEALTH_LIMIT)  # only a process that runs the bot watches it
         telegram.runner.start()
 
-    return Platform(name="telegram", sender=telegram.sender, blueprint=telegram.blueprint, start=start, stop=telegram.stop)
+    return Installed(sender=telegram.sender, blueprint=telegram.blueprint, start=start, stop=telegram.stop)

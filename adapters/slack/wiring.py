@@ -1,4 +1,4 @@
-"""Slack in this process: the Bolt app behind POST /slack/events, OAuth install pages, and the sender."""
+"""Slack in a process: the Bolt app behind POST /slack/events, OAuth install pages, and the sender."""
 
 from __future__ import annotations
 
@@ -17,31 +17,29 @@ from adapters.slack.app import build_app
 from adapters.slack.dms import DirectMessages
 from adapters.slack.sender import SlackSender
 from adapters.slack.tokens import BotTokens
-from bridge.wiring import Platform, Services
+from adapters.slack.settings import SlackSettings
+from core.platforms import Host, Installed
 
 LAZY_WORKERS = 8  # threads running the work after each ack (engine, response_url, views.open)
 
 
-def install(services: Services) -> Platform:
-    """Build Slack's Bolt app, Flask blueprint and delivery sender from `services.config.slack`."""
-    config = services.config.slack
+def install(config: SlackSettings, host: Host) -> Installed:
+    """Build Slack's Bolt app, Flask blueprint and delivery sender from the `slack:` section."""
     base_url = config.api_base_url.rstrip("/") + "/"
     oauth = config.install_mode == "oauth"
     token = None if oauth else config.bot_token
-    settings = oauth_settings(services) if oauth else None
+    settings = oauth_settings(config, host) if oauth else None
     store = settings.installation_store if settings is not None else None
     tokens = BotTokens(lambda team_id: _bot_token(store, team_id)) if store is not None else None
     dms = DirectMessages()  # one per process: the listeners and the sender learn each DM id for each other
     executor = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="slack-lazy")
-    app = build_app(services.engine, config, WebClient(token=token, base_url=base_url), executor, settings,
+    app = build_app(host.engine, config, WebClient(token=token, base_url=base_url), executor, settings,
                     dms=dms, tokens=tokens)
     # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
     sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
-    sender = SlackSender(sender_client, tokens, dms, uninstalled=_forgetter(store, tokens))
-    return Platform(
-        name="slack", sender=sender, blueprint=blueprint(app, oauth, config.signing_secret),
-        stop=lambda: executor.shutdown(wait=True),
-    )
+    sender = SlackSender(sender_client, tokens, dms, uninstalled=_forgetter(store, tokens), command=config.command)
+    return Installed(sender=sender, blueprint=blueprint(app, oauth, config.signing_secret),
+                     stop=lambda: executor.shutdown(wait=True))
 
 
 def _forgetter(store: SQLAlchemyInstallationStore | None, tokens: BotTokens | None):
@@ -56,15 +54,14 @@ def _forgetter(store: SQLAlchemyInstallationStore | None, tokens: BotTokens | No
     return forget
 
 
-def oauth_settings(services: Services) -> OAuthSettings:
+def oauth_settings(config: SlackSettings, host: Host) -> OAuthSettings:
     """"Add to Slack": installations and OAuth states kept in Pinbridge's database (migration 0004)."""
-    config = services.config.slack
     return OAuthSettings(
         client_id=config.client_id, client_secret=config.client_secret, scopes=list(slack_install.BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(client_id=config.client_id, engine=services.db),
-        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=slack_install.STATE_TTL_SECONDS, engine=services.db),
+        installation_store=SQLAlchemyInstallationStore(client_id=config.client_id, engine=host.db),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=slack_install.STATE_TTL_SECONDS, engine=host.db),
         install_path=slack_install.INSTALL_PATH, redirect_uri_path=slack_install.REDIRECT_PATH,
-        redirect_uri=services.config.http.public_url.rstrip("/") + slack_install.REDIRECT_PATH,
+        redirect_uri=host.public_url.rstrip("/") + slack_install.REDIRECT_PATH,
     )
 
 
