@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, values
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -118,3 +118,24 @@ class PartAges(Collector):
             stale.add_metric([part], 1.0 if health.stale else 0.0)
         yield ages
         yield stale
+
+
+class WorkQueues(Collector):
+    """The scraped process's platform work queues (Slack's answers after the ack): depth, bound, shed."""
+
+    def __init__(self, read: Callable[[], dict]):
+        self.read = read  # platform -> [core.platforms.QueueFigures]
+
+    def collect(self):
+        labels = ["platform", "queue"]
+        depth = GaugeMetricFamily("pinbridge_work_queue_depth", "Requests admitted and not finished (running or waiting), "
+                                  "in this process.", labels=labels)
+        capacity = GaugeMetricFamily("pinbridge_work_queue_capacity", "Past this depth new requests are shed.", labels=labels)
+        shed = CounterMetricFamily("pinbridge_work_shed", "Requests turned away (told busy, or deferred to the "
+                                   "platform's retry) because the queue was full, in this process.", labels=labels)
+        for platform, queues in sorted(self.read().items()):
+            for queue in queues:
+                depth.add_metric([platform, queue.queue], float(queue.depth))
+                capacity.add_metric([platform, queue.queue], float(queue.capacity))
+                shed.add_metric([platform, queue.queue], float(queue.shed))
+        yield from (depth, capacity, shed)

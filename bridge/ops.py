@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from bridge.metrics import DatabaseFigures, Metrics, PartAges
+from bridge.metrics import DatabaseFigures, Metrics, PartAges, WorkQueues
 from core import operations
 from core.db import reading
 
@@ -69,6 +69,7 @@ def blueprint(services, metrics: Metrics) -> Blueprint:
     enabled = services.config.enabled()
     metrics.watch("database", DatabaseFigures(lambda: snapshot(services), lambda: enabled))
     metrics.watch("parts", PartAges(services.heartbeats.report))
+    metrics.watch("queues", WorkQueues(lambda: {name: part.figures() for name, part in services.platforms.items()}))
 
     @bp.get("/metrics")
     def metrics_page():

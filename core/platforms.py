@@ -56,6 +56,17 @@ class Installed:
     blueprint: object | None = None  # its inbound web routes (a Flask blueprint), mounted by the web role
     start: Callable[[], None] = lambda: None  # begin background work (an event loop, webhook set-up)
     stop: Callable[[], None] = lambda: None
+    figures: Callable[[], list[QueueFigures]] = lambda: []  # its work queues now, for /metrics
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """One of a platform's work queues in this process: what waits or runs, its bound, what was turned away."""
+
+    queue: str
+    depth: int
+    capacity: int
+    shed: int
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ class ActionListeners:
             (MARK_ALL_READ, self.mark_all_read), (cards.LINK_CONFIRM, self.confirm_link),
             (cards.LINK_CANCEL, self.decline_link),
         ):
-            app.action(action_id)(ack=acknowledge, lazy=[once(self.rt, listener)])
+            work = self.rt.work
+            app.action(action_id)(ack=work.ack_click, lazy=[work.gated(once(self.rt, listener))])
         # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
         app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
 

@@ -12,6 +12,7 @@ import http.client
 import logging
 from collections.abc import Callable
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 MAX_RESPONSES = 5
 ELSEWHERE_NOTE = ":arrow_right: The rest of this answer is in your DM with Pinbridge."
 TRIGGER_EXPIRED = "That took too long to open — click the button again."
-NETWORK_ERRORS = (SlackClientError, OSError, http.client.HTTPException)
+NETWORK_ERRORS = (SlackClientError, OSError, http.client.HTTPException, httpx.HTTPError)
 Elsewhere = Callable[[list[Rendered]], None]
 
 

@@ -2,7 +2,8 @@
 
 `process_before_response=True` with lazy listeners: Bolt answers each request as soon
 as the ack function returns, in the request's own thread, and the work (the engine,
-users.info, views.open, the response_url) runs on `executor`. Bolt's default mode
+users.info, views.open, the response_url) runs on `work`'s threads; the ack admits it or
+sheds it when too much is waiting (workqueue.py). Bolt's default mode
 would run the listener on the same pool and poll for its ack every 10 ms, so a busy
 pool would delay acknowledgements; here nothing queues in front of an ack. Modal
 submissions are the exception: they are answered in the ack (see submissions.py).
@@ -11,8 +12,6 @@ submissions are the exception: they are answered in the ack (see submissions.py)
 from __future__ import annotations
 
 import re
-from concurrent.futures import Executor
-
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -25,21 +24,22 @@ from adapters.slack.mentions import Directory
 from adapters.slack.runtime import Runtime, acknowledge
 from adapters.slack.submissions import SubmissionListeners
 from adapters.slack.tokens import BotTokens
+from adapters.slack.workqueue import WorkQueue
 from core.engine import Engine
 
 
 def build_app(
-    engine: Engine, slack_config, client: WebClient, executor: Executor,
+    engine: Engine, slack_config, client: WebClient, work: WorkQueue,
     oauth_settings: OAuthSettings | None = None, directory: Directory | None = None,
     dms: DirectMessages | None = None, tokens: BotTokens | None = None,
 ) -> App:
     """A Bolt App for `slack_config` (signing_secret, command); OAuth mode when settings are given."""
     app = App(
         name="pinbridge", client=client, signing_secret=slack_config.signing_secret, oauth_settings=oauth_settings,
-        process_before_response=True, listener_executor=executor,
+        process_before_response=True, listener_executor=work.executor,
         token_verification_enabled=False,  # auth.test on the first request, not while wiring (the API may not be up yet)
     )
-    runtime = Runtime(engine, directory or Directory(), slack_config.command, dms or DirectMessages())
+    runtime = Runtime(engine, directory or Directory(), slack_config.command, dms or DirectMessages(), work)
     store = oauth_settings.installation_store if oauth_settings is not None else None
     for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime),
                       LifecycleListeners(runtime, store, tokens)):

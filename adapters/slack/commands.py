@@ -13,7 +13,8 @@ from adapters.slack.mrkdwn import ESCAPE_FACTOR, command_text, message_text
 from adapters.slack.payloads import (
     DirectMessage, ThreadReply, command_identity, command_raw, dm_message, event_key,
 )
-from adapters.slack.runtime import Runtime, acknowledge
+from adapters.slack.runtime import Runtime
+from adapters.slack.workqueue import BUSY
 from core.grammar import too_long
 from core.people import Identity
 from core.results import Reply, error
@@ -38,8 +39,9 @@ class CommandListeners:
         self.rt = runtime
 
     def register(self, app: App) -> None:
-        app.command(self.rt.command)(ack=acknowledge, lazy=[self.run_command])
-        app.event("message")(ack=acknowledge, lazy=[self.on_message])
+        work = self.rt.work
+        app.command(self.rt.command)(ack=work.ack_command, lazy=[work.gated(self.run_command)])
+        app.event("message")(ack=work.ack_event(self.tell_busy), lazy=[work.gated(self.on_message)])
 
     def bounded(self, raw: str, limit: int) -> None:
         """Refuse text too long to be a command before any pattern reads it (Slack escapes expand it at most 5×)."""
@@ -85,6 +87,15 @@ class CommandListeners:
         except Refused as refused:
             thread = found.parent_ts if isinstance(found, ThreadReply) else None
             tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread, command=self.rt.command)
+
+    def tell_busy(self, body: dict, client: WebClient, respond=None) -> None:  # noqa: ARG002 - WorkQueue's shape
+        """A DM shed on Slack's last retry: say so where the answer would have gone (bots and edits: nothing)."""
+        found = dm_message(body)
+        key = event_key(body)
+        if found is None or key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
+            return
+        thread = found.parent_ts if isinstance(found, ThreadReply) else None
+        tell(client, found.channel, found.identity.external_id, error(BUSY), thread_ts=thread, command=self.rt.command)
 
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
         """A reply in the thread of one of our DMs goes into that message's conversation."""

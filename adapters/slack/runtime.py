@@ -11,6 +11,7 @@ from adapters.slack.answers import Elsewhere, post_in_dm
 from adapters.slack.dms import DirectMessages
 from adapters.slack.mentions import Directory
 from adapters.slack.parts import Rendered
+from adapters.slack.workqueue import WorkQueue
 from core.engine import Engine
 from core.people import Identity
 
@@ -25,6 +26,7 @@ class Runtime:
     directory: Directory
     command: str = "/pin"
     dms: DirectMessages = field(default_factory=DirectMessages)
+    work: WorkQueue = field(default_factory=lambda: WorkQueue(threads=8, capacity=64))
 
     def replayed(self, body: dict) -> bool:
         """True for a request Slack's signature accepts but that already ran: its trigger_id was seen.

@@ -20,6 +20,8 @@ class SlackSettings:
     client_id: str = ""
     client_secret: str = secret_field()
     install_mode: str = "single"  # single|oauth
+    answer_threads: int = 8  # threads doing the work after each ack (the engine, response_url, views.open)
+    answer_queue: int = 64  # requests admitted and not finished, past which the ack sheds (workqueue.py)
 
     @property
     def oauth(self) -> bool:
@@ -36,6 +38,10 @@ def problems(section: SlackSettings, deployment: Deployment) -> list[str]:
     """Each thing wrong with the section, as "key: why"."""
     found = [*http_url_problems("slack.api_base_url", section.api_base_url),
              *choice_problems("slack.install_mode", section.install_mode, ("single", "oauth"))]
+    for key in ("answer_threads", "answer_queue"):
+        value = getattr(section, key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1024:
+            found.append(f"slack.{key}: must be a whole number from 1 to 1024, got {value!r}")
     if not COMMAND.fullmatch(section.command):
         found.append(f"slack.command: must look like /pin, got {section.command!r}")
     if not section.enabled or deployment.sandboxed:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from flask import Blueprint, Response, request
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -18,9 +16,8 @@ from adapters.slack.dms import DirectMessages
 from adapters.slack.sender import SlackSender
 from adapters.slack.tokens import BotTokens
 from adapters.slack.settings import SlackSettings
+from adapters.slack.workqueue import WorkQueue
 from core.platforms import Host, Installed
-
-LAZY_WORKERS = 8  # threads running the work after each ack (engine, response_url, views.open)
 
 
 def install(config: SlackSettings, host: Host) -> Installed:
@@ -32,14 +29,14 @@ def install(config: SlackSettings, host: Host) -> Installed:
     store = settings.installation_store if settings is not None else None
     tokens = BotTokens(lambda team_id: _bot_token(store, team_id)) if store is not None else None
     dms = DirectMessages()  # one per process: the listeners and the sender learn each DM id for each other
-    executor = ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="slack-lazy")
-    app = build_app(host.engine, config, WebClient(token=token, base_url=base_url), executor, settings,
+    work = WorkQueue(threads=config.answer_threads, capacity=config.answer_queue)
+    app = build_app(host.engine, config, WebClient(token=token, base_url=base_url), work, settings,
                     dms=dms, tokens=tokens)
     # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
     sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
     sender = SlackSender(sender_client, tokens, dms, uninstalled=_forgetter(store, tokens), command=config.command)
     return Installed(sender=sender, blueprint=blueprint(app, oauth, config.signing_secret),
-                     stop=lambda: executor.shutdown(wait=True))
+                     stop=work.stop, figures=work.figures)
 
 
 def _forgetter(store: SQLAlchemyInstallationStore | None, tokens: BotTokens | None):

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, jsonify, request
 
 from bridge.config import is_loopback
 from bridge.sandbox import slack_api, telegram_api
+from bridge.sandbox.bounded import SANDBOX
 from bridge.sandbox.slack_state import SlackStandin
 from bridge.sandbox.telegram_state import TelegramStandin
 
@@ -44,7 +45,7 @@ class Sandbox:
     telegram_token: str = "123456:SANDBOX"
     telegram_bot_username: str = "pinbridge_bot"
     plays: frozenset[str] = frozenset({"slack", "telegram"})  # the platforms it stands in for
-    slack: SlackStandin = field(default_factory=SlackStandin)
+    slack: SlackStandin = field(default_factory=lambda: SlackStandin(keep=SANDBOX))
     telegram: TelegramStandin = None
     public_url: str = "http://127.0.0.1:8080"  # besides loopback names, the one Host the sandbox answers to
 
@@ -53,7 +54,8 @@ class Sandbox:
             # Handled update ids are kept in the database (dedup) across restarts; a new process
             # must not hand out ids an earlier one already used, or its updates would be dropped.
             first = int(time.time()) * 1000
-            self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username, first_update_id=first)
+            self.telegram = TelegramStandin(self.telegram_token, self.telegram_bot_username, first_update_id=first,
+                                            keep=SANDBOX)
 
     @classmethod
     def for_config(cls, config) -> "Sandbox":

@@ -12,9 +12,11 @@ import json
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from bridge.sandbox import slack_requests as requests
+from bridge.sandbox.bounded import Recent
 from bridge.sandbox.pane import Refused, handle_of, person_name, post
 from bridge.sandbox.slack_state import SlackError, SlackStandin
 
@@ -46,9 +48,10 @@ class SlackPane:
         """Forget every person and everything they did (the stand-in is reset separately)."""
         with self._lock:
             self._people: dict[str, SlackPerson] = {}
-            self._tokens: dict[str, str] = {}  # response_url token -> user id
-            self._said: list[dict] = []  # what people typed: Slack echoes it, the stand-in does not keep it
-            self._closed: set[str] = set()
+            keep = self.standin.keep  # as much as the stand-in keeps (bounded.py)
+            self._tokens: Recent = keep.recent()  # response_url token -> user id
+            self._said: deque[dict] = keep.ring()  # what people typed: Slack echoes it, the stand-in does not keep it
+            self._closed: Recent = keep.recent()  # view ids closed, used as a set
 
     def people(self) -> list[dict]:
         """Everyone on the workspace page, oldest first, with their Pinbridge handle once they have one."""

@@ -7,11 +7,13 @@ import logging
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
@@ -75,8 +77,10 @@ class SlackStandin(FaultInjection):
         bot_id: str = "B0BOT",
         app_id: str = "A0SANDBOX",
         installer_user_id: str = "U0INSTALLER",
+        keep: Keep = EVERYTHING,
     ) -> None:
-        """Create an empty workspace whose only user is the bot."""
+        """Create an empty workspace whose only user is the bot (`keep`: how much history it holds)."""
+        self.keep = keep
         self.team_id, self.team_name, self.team_domain = team_id, team_name, team_domain
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
         self.installer_user_id = installer_user_id
@@ -94,13 +98,15 @@ class SlackStandin(FaultInjection):
         with self._lock:
             self._users: dict[str, dict[str, Any]] = {}
             self._dms: dict[str, str] = {}
-            self._messages: dict[str, list[dict[str, Any]]] = {}
-            self._ephemeral: list[dict[str, Any]] = []
-            self._views: dict[str, dict[str, Any]] = {}
-            self._view_triggers: dict[str, str] = {}
-            self._calls: list[Call] = []
-            self._response_posts: list[ResponsePost] = []
-            self._response_refusals: list[ResponsePost] = []
+            keep = self.keep
+            self._messages: dict[str, deque[dict[str, Any]]] = {}  # a ring per channel
+            self._ephemeral: deque[dict[str, Any]] = keep.ring()
+            self._views: Recent = keep.recent()  # view id -> its latest state
+            self._view_triggers: Recent = keep.recent()  # trigger id -> the view it opened
+            self._calls: deque[Call] = keep.ring()
+            self._response_posts: deque[ResponsePost] = keep.ring()
+            self._response_refusals: deque[ResponsePost] = keep.ring()
+            self._response_uses: Recent = keep.recent()  # token -> posts taken (refused ones count)
             self._images: dict[str, str] = {}
             self.reset_faults()
             self._last_ts_us = 0
@@ -191,7 +197,7 @@ class SlackStandin(FaultInjection):
         """Messages currently in a channel (for tests, a user id means their DM), oldest first."""
         channel = self.dm_channel(channel) if self.is_user_id(channel) else channel
         with self._lock:
-            return copy.deepcopy(self._messages.get(channel, []))
+            return copy.deepcopy(list(self._messages.get(channel, ())))
 
     def ephemeral_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Ephemeral messages posted, optionally only those in `channel`."""
@@ -232,6 +238,7 @@ class SlackStandin(FaultInjection):
         """Remember a refused response_url post (not shown, not announced to listeners)."""
         with self._lock:
             self._response_refusals.append(ResponsePost(token, copy.deepcopy(body), time.time()))
+            self._response_uses[token] = self._response_uses.get(token, 0) + 1
 
     def register_image(self, url: str, content_type: str) -> None:
         """Tell the stand-in what a URL serves (it never fetches it), e.g. ("https://x/p", "image/webp")."""
@@ -252,7 +259,7 @@ class SlackStandin(FaultInjection):
     def response_uses(self, token: str) -> int:
         """How many posts a response_url has taken (refused ones count: Slack counts each use)."""
         with self._lock:
-            return sum(p.token == token for p in [*self._response_posts, *self._response_refusals])
+            return self._response_uses.get(token, 0)
 
     def _next_ts(self) -> str:
         """A unique, increasing Slack message timestamp like '1732233600.000100'."""
@@ -275,7 +282,7 @@ class SlackStandin(FaultInjection):
                 "team": self.team_id,
                 **fields,
             }
-            self._messages.setdefault(channel, []).append(message)
+            self._messages.setdefault(channel, self.keep.chat_ring()).append(message)
             message = copy.deepcopy(message)
         self._listeners.emit({"type": "message", "channel": channel, "message": message})
         return message
@@ -365,6 +372,7 @@ class SlackStandin(FaultInjection):
         post = ResponsePost(token, copy.deepcopy(body), time.time())
         with self._lock:
             self._response_posts.append(post)
+            self._response_uses[post.token] = self._response_uses.get(post.token, 0) + 1
         self._listeners.emit({"type": "response_post", "post": post})
         return post
 

@@ -13,6 +13,7 @@ import threading
 
 from adapters.telegram.webhook import SECRET_HEADER
 from bridge.pages import http_url
+from bridge.sandbox.bounded import Recent
 from bridge.sandbox.pane import Refused, handle_of, person_name, post
 from bridge.sandbox.telegram_rules import MAX_TEXT_LENGTH
 from bridge.sandbox.telegram_state import TelegramStandin
@@ -33,7 +34,7 @@ class TelegramPane:
         """Forget every person and whose button presses were whose (the stand-in is reset separately)."""
         with self._lock:
             self._people: dict[int, dict] = {}
-            self._presses: dict[str, int] = {}  # callback query id -> user id
+            self._presses: Recent = self.standin.keep.recent()  # callback query id -> user id (bounded.py)
 
     def people(self) -> list[dict]:
         """Everyone on the Telegram page, oldest first, with their Pinbridge handle once they have one."""

@@ -10,6 +10,7 @@ import time
 from collections import deque
 from typing import Any, Callable
 
+from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_fates import ChatFates
@@ -38,9 +39,10 @@ class TelegramStandin:
 
     def __init__(
         self, token: str = "123456:SANDBOX", bot_username: str = "pinbridge_bot", *,
-        clock: Callable[[], float] = time.monotonic, first_update_id: int = 1,
+        clock: Callable[[], float] = time.monotonic, first_update_id: int = 1, keep: Keep = EVERYTHING,
     ) -> None:
         self.token = token
+        self.keep = keep  # how much history it holds (bounded.py)
         self.bot_username = bot_username
         self._clock = clock
         self._lock = threading.Lock()
@@ -51,12 +53,13 @@ class TelegramStandin:
     def _reset_state(self) -> None:
         self._users: dict[int, Json] = {}
         self._chats: dict[int, Json] = {}
-        self._messages: dict[int, list[Json]] = {}
+        keep = self.keep
+        self._messages: dict[int, deque[Json]] = {}  # a ring per chat
         self._last_message_id: dict[int, int] = {}
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
-        self._open_queries: set[str] = set()
-        self._answers: dict[str, list[Json]] = {"callback_query": [], "inline_query": []}
-        self._calls: list[Call] = []
+        self._open_queries: Recent = keep.recent()  # a query never answered is forgotten, as it expires on Telegram
+        self._answers: dict[str, deque[Json]] = {"callback_query": keep.ring(), "inline_query": keep.ring()}
+        self._calls: deque[Call] = keep.ring()
         self._faults: dict[str, deque[ApiError | None]] = {}
         self._late: dict[str, deque[float]] = {}
         self._limiter: RateLimiter | None = None
@@ -181,12 +184,12 @@ class TelegramStandin:
     def callback_answers(self) -> list[Json]:
         """Every answerCallbackQuery accepted, oldest first."""
         with self._lock:
-            return copy.deepcopy(self._answers["callback_query"])
+            return copy.deepcopy(list(self._answers["callback_query"]))
 
     def inline_answers(self) -> list[Json]:
         """Every answerInlineQuery accepted, oldest first."""
         with self._lock:
-            return copy.deepcopy(self._answers["inline_query"])
+            return copy.deepcopy(list(self._answers["inline_query"]))
 
     # -- updates (what users do) ---------------------------------------------
 
@@ -208,7 +211,7 @@ class TelegramStandin:
         message = {"message_id": message_id, "from": copy.deepcopy(sender)}
         message.update(chat=copy.deepcopy(self._chats[chat_id]), date=int(time.time()))
         message.update({key: value for key, value in fields.items() if value is not None})
-        self._messages.setdefault(chat_id, []).append(message)
+        self._messages.setdefault(chat_id, self.keep.chat_ring()).append(message)
         return message
 
     def _publish(self, update: Json) -> Json:

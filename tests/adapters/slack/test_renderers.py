@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import ImageBlock, ImageElement
+import pytest
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import SectionBlock
 
 from adapters.slack import modals
 from adapters.slack.digests import digest_message
 from adapters.slack.messages import MAX_BLOCKS, buttons_of, conversation_message, reply_message
 from adapters.slack.mrkdwn import command_text, escape, link, message_text
-from adapters.slack.parts import paginate
+from adapters.slack.parts import Rendered, paginate
 from adapters.slack.payloads import DirectMessage, ThreadReply, command_identity, dm_message, profile_identity
 from core.results import (
     Digest,
@@ -25,9 +27,9 @@ PIN = PinCard("p3", 3, HOSTILE, "https://shop.test/boots?a=1&b=2", "Warm <b>", "
 def images(blocks) -> list:
     found = []
     for block in blocks:
-        found += [block] if isinstance(block, ImageBlock) else []
-        found += [e for e in getattr(block, "elements", None) or [] if isinstance(e, ImageElement)]
-        found += [block.accessory] if isinstance(getattr(block, "accessory", None), ImageElement) else []
+        found += [block] if block.get("type") == "image" else []
+        found += [e for e in block.get("elements") or [] if e.get("type") == "image"]
+        found += [block["accessory"]] if (block.get("accessory") or {}).get("type") == "image" else []
     return found
 
 
@@ -44,15 +46,23 @@ def test_every_block_validates_and_every_message_has_a_text_fallback():
     rendered = reply_message(every_item_reply(), "/pin")
 
     assert rendered.text.startswith("Head line")
-    dicts = [block.to_dict() for block in rendered.blocks]  # slack_sdk validates lengths and shapes here
-    assert len(dicts) <= MAX_BLOCKS
+    dicts = rendered.blocks  # turned into JSON once, as Rendered is made: slack_sdk validated them then
+    assert dicts and all(isinstance(block, dict) for block in dicts) and len(dicts) <= MAX_BLOCKS
+
+
+def test_a_block_is_validated_once_as_the_message_is_made_and_kept_as_json():
+    with pytest.raises(SlackObjectFormationError):
+        Rendered("x", [SectionBlock(text="y" * 3001)])  # a section's text is at most 3,000 characters
+
+    made = Rendered("x", [SectionBlock(text="fine")])
+    assert made.blocks == [{"type": "section", "text": {"type": "mrkdwn", "text": "fine"}}]
 
 
 def test_every_image_has_alt_text():
     found = images(reply_message(every_item_reply(), "/pin").blocks)
 
     assert len(found) >= 3
-    assert all(image.alt_text for image in found)
+    assert all(image["alt_text"] for image in found)
 
 
 def test_the_open_button_carries_the_source_url():
@@ -73,7 +83,7 @@ def mrkdwn_texts(value) -> list[str]:
 
 def test_hostile_titles_are_escaped_for_mrkdwn():
     rendered = reply_message(Reply(f"Pinned p3: {HOSTILE}", items=(PIN,)), "/pin")
-    text = " ".join(mrkdwn_texts([b.to_dict() for b in rendered.blocks]))
+    text = " ".join(mrkdwn_texts(rendered.blocks))
 
     assert "<!channel>" not in text and "<https://evil.test|click>" not in text
     assert "&lt;!channel&gt; Free &amp; &lt;https://evil.test|click&gt; &gt;" in text.replace("¦", "|")
@@ -87,7 +97,7 @@ def test_links_cannot_break_out_of_their_angle_brackets():
 
 def test_an_error_reply_is_a_warning_section():
     rendered = reply_message(Reply("Nope <x>", ok=False), "/pin")
-    assert rendered.blocks[0].to_dict()["text"]["text"] == ":warning: Nope &lt;x&gt;"
+    assert rendered.blocks[0]["text"]["text"] == ":warning: Nope &lt;x&gt;"
 
 
 def test_a_long_listing_is_posted_in_as_many_messages_as_it_takes_and_loses_no_row():
@@ -96,7 +106,7 @@ def test_a_long_listing_is_posted_in_as_many_messages_as_it_takes_and_loses_no_r
     parts = paginate(reply_message(Reply("Your conversations:", items=rows), "/pin"))
 
     assert [len(part.blocks) for part in parts] == [MAX_BLOCKS, 81 - MAX_BLOCKS]
-    shown = [b.to_dict()["accessory"]["value"] for part in parts for b in part.blocks if b.accessory]
+    shown = [b["accessory"]["value"] for part in parts for b in part.blocks if b.get("accessory")]
     assert shown == [f"c{i}" for i in range(80)]
 
 
@@ -106,7 +116,7 @@ def test_an_inbox_row_names_the_others_or_just_you():
 
     rendered = reply_message(Reply("Your conversations:", items=(with_others, alone)), "/pin")
 
-    texts = [b.to_dict()["text"]["text"] for b in rendered.blocks[1:]]
+    texts = [b["text"]["text"] for b in rendered.blocks[1:]]
     assert texts[0].startswith("*c2* with @ana, @bob — *1 unread*")
     assert texts[1].startswith("*c3* with just you\n")
 
@@ -116,7 +126,7 @@ def test_a_conversation_message_shows_who_wrote_it_and_reply_mark_read():
 
     rendered = conversation_message(view, reader="bob")
 
-    context = rendered.blocks[0].to_dict()
+    context = rendered.blocks[0]
     assert context["elements"][0]["alt_text"] == "Ana's avatar"
     assert context["elements"][1]["text"] == "*Ana* (@ana) in *c2* with @cy"
     assert [(b["action_id"], b["value"]) for b in buttons_of(rendered)] == [("conv_reply", "c2"), ("conv_read", "c2")]
@@ -130,7 +140,7 @@ def test_a_digest_caps_its_conversations_and_escapes_lines():
 
     rendered = digest_message(Digest.from_payload({"handle": "b", "period": "p", "total": 30, "conversations": conversations}), "/pin")
 
-    dicts = [b.to_dict() for b in rendered.blocks]
+    dicts = rendered.blocks
     assert len(dicts) <= MAX_BLOCKS and "…and 10 more" in str(dicts)
     assert "<@U1>" not in str(dicts)
     assert dicts[-1]["elements"][0]["value"] == " ".join(f"c{i}" for i in range(20))
