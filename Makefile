@@ -19,12 +19,8 @@ run: setup
 test: setup
 	$(PY) -m pytest tests -q -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: setup  # several minutes; figures go into the README by hand
-	$(PY) -m bench.core_bench
-	$(PY) -m bench.delivery_bench
-	$(PY) -m bench.digest_bench
-	$(PY) -m bench.slack_ack_bench
-	$(PY) -m bench.patterns_bench
+bench: setup  # tens of minutes; prints one table of ratios against their floors (README: Benchmarks)
+	$(PY) -m bench.all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis pinbridge.db pinbridge.db-*

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.report import ratio
+
 ROOT = Path(__file__).resolve().parents[1]
 PLATFORM_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
                       "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "BRIDGE_CONFIG")
@@ -187,6 +189,10 @@ def main() -> None:
         phases = measure(roles, args.commands)
         for role in roles:
             print(f"| `--role {role}` | " + " | ".join(f"{figures[role]:.0f}" for _, figures in phases) + " |", flush=True)
+            idle, first, second = (phases[i][1][role] for i in range(3))
+            ratio(f"RSS `--role {role}`, idle → {args.commands:,} commands → again",
+                  f"{idle:.0f} → {first:.0f} → {second:.0f} MiB", "targets 150 / 250 MiB", max(idle / 150, first / 250),
+                  "≤ 1, second load ≈ first")
 
 
 if __name__ == "__main__":

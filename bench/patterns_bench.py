@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from bench.report import ratio as report
 from adapters.slack.mentions import mentioned_ids
 from adapters.slack.mrkdwn import command_text, message_text
 from core.errors import InvalidInput
@@ -42,11 +43,15 @@ def timed(function, text: str) -> float:
 
 def main() -> None:
     print(f"{'translator':<14} {'input':<9} " + " ".join(f"{n // 1000:>6}k ms" for n in SIZES) + "  ×2 ratio")
+    worst = (0.0, "")
     for name, function in TRANSLATORS.items():
         for kind, unit in INPUTS.items():
             times = [timed(function, (unit * (n // len(unit) + 1))[:n]) for n in SIZES]
             ratio = times[-1] / times[-2] if times[-2] else float("nan")
             print(f"{name:<14} {kind:<9} " + " ".join(f"{t:>9.2f}" for t in times) + f"  {ratio:>8.2f}")
+            worst = max(worst, (ratio, f"{name} on {kind}"))
+    report(f"hostile input, doubling its length ({worst[1]})", "time ×{:.2f}".format(worst[0]), "linear: ×2",
+           worst[0] / 2, "≈ 1 (no backtracking)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,6 +60,14 @@ def is_sqlite(engine_or_session) -> bool:
     """True when the bound database is SQLite."""
     bind = getattr(engine_or_session, "bind", engine_or_session)
     return bind.dialect.name == "sqlite"
+
+
+def among(session: Session, column, values):
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter however many values, so the
+    statement's text (and psycopg's conversion of it, cached by text) is the same for every batch."""
+    if is_sqlite(session):
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from core import outbox, refs, schedules, views
+from core.db import among
 from core.visibility import unread_by
 from core.inserts import insert_returning
-from core.models import DigestSend, Message, Participant, Person
-from core.views import handles_of
+from core.models import Account, DigestSend, Message, Participant, Person
 
 LINES_PER_CONVERSATION = 3
 
@@ -113,11 +113,14 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
             Message.conversation_id == Participant.conversation_id,
             unread_by(Participant.person_id, Participant.last_read_id),
         ))
-        .where(Participant.person_id.in_(person_ids))
+        .where(among(session, Participant.person_id, person_ids))
         .subquery()
     )
-    rows = session.execute(select(inner).where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)).all()
-    names = handles_of(session, list({r.sender_id for r in rows}))
+    rows = session.execute(
+        select(inner, Person.handle.label("sender_handle"))
+        .outerjoin(Person, Person.id == inner.c.sender_id)  # the senders' handles in the same query
+        .where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)
+    ).all()
     loaded = views.attachments(session, rows, owners=False)
     summaries: dict[int, dict] = {}
     for r in rows:
@@ -129,7 +132,7 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
         if not conversation["lines"]:
             person["total"] += r.total
         conversation["lines"].append({
-            "sender": names.get(r.sender_id, "?"), "kind": r.kind, "summary": views.summary_of(r, loaded),
+            "sender": r.sender_handle or "?", "kind": r.kind, "summary": views.summary_of(r, loaded),
             "pin_ref": refs.pin_ref(r.pin_id) if r.pin_id else None,
         })
     for person in summaries.values():
@@ -144,12 +147,49 @@ def claim_and_queue(session: Session, group: DueGroup, person_ids: list[int]) ->
     if not claimable:
         return 0
     claimed = _claim(session, group.period_key, {pid: summaries[pid]["total"] for pid in claimable})
-    people = session.scalars(select(Person).where(Person.id.in_(claimed)).options(selectinload(Person.accounts)))
+    people = _recipients(session, claimed)
     outbox.queue_digests(session, [
         (person, group.period_key, {"handle": person.handle, "period": group.period_key, **summaries[person.id]})
         for person in people
     ])
     return len(claimed)
+
+
+@dataclass
+class _Recipient:
+    """What queueing a digest reads of a person (outbox.destinations): rows, not ORM objects to build."""
+
+    id: int
+    handle: str
+    deliver_to: str | None
+    accounts: list = field(default_factory=list)
+
+
+def _recipients(session: Session, person_ids: list[int]) -> list[_Recipient]:
+    """The people claimed, with their accounts, in one query."""
+    if not person_ids:
+        return []
+    rows = session.execute(
+        select(Person.id, Person.handle, Person.deliver_to, Account.id.label("account_id"), Account.platform,
+               Account.chat_id, Account.unreachable)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .where(among(session, Person.id, person_ids))
+        .order_by(Person.id, Account.id)
+    )
+    found: dict[int, _Recipient] = {}
+    for row in rows:
+        person = found.setdefault(row.id, _Recipient(row.id, row.handle, row.deliver_to))
+        if row.account_id is not None:
+            person.accounts.append(_AccountRow(row.account_id, row.platform, row.chat_id, row.unreachable))
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class _AccountRow:
+    id: int
+    platform: str
+    chat_id: str | None
+    unreachable: bool
 
 
 def _claim(session: Session, period_key: str, totals: dict[int, int]) -> list[int]:

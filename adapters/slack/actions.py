@@ -39,7 +39,7 @@ class ActionListeners:
             (cards.LINK_CANCEL, self.decline_link),
         ):
             work = self.rt.work
-            app.action(action_id)(ack=work.ack_click, lazy=[work.gated(once(self.rt, listener))])
+            app.action(action_id)(work.click(once(self.rt, listener)))
         # URL buttons (Open, pin and board pages) open in the browser; Slack still tells us.
         app.action(re.compile(f"^{cards.OPEN_URL}"))(acknowledge)
 

@@ -1,17 +1,19 @@
 """The Bolt app: every Slack request Pinbridge answers, built at wiring time (never at import).
 
-`process_before_response=True` with lazy listeners: Bolt answers each request as soon
-as the ack function returns, in the request's own thread, and the work (the engine,
-users.info, views.open, the response_url) runs on `work`'s threads; the ack admits it or
-sheds it when too much is waiting (workqueue.py). Bolt's default mode
-would run the listener on the same pool and poll for its ack every 10 ms, so a busy
-pool would delay acknowledgements; here nothing queues in front of an ack. Modal
-submissions are the exception: they are answered in the ack (see submissions.py).
+`process_before_response=True`: Bolt answers each request as soon as its listener returns,
+in the request's own thread. Commands, buttons and DMs have listeners that ack and queue
+the work (the engine, users.info, views.open, the response_url) on `work`'s threads, or
+shed it when too much is waiting (workqueue.py). Bolt's default mode would run the
+listener on a pool and poll for its ack every 10 ms, so a busy pool would delay
+acknowledgements; here nothing queues in front of an ack. Modal submissions are answered
+in the ack (see submissions.py); lifecycle events use Bolt's lazy listeners on the same
+threads, never shed.
 """
 
 from __future__ import annotations
 
 import re
+
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient

@@ -40,8 +40,8 @@ class CommandListeners:
 
     def register(self, app: App) -> None:
         work = self.rt.work
-        app.command(self.rt.command)(ack=work.ack_command, lazy=[work.gated(self.run_command)])
-        app.event("message")(ack=work.ack_event(self.tell_busy), lazy=[work.gated(self.on_message)])
+        app.command(self.rt.command)(work.command(self.run_command))
+        app.event("message")(work.event(self.on_message, tell=self.tell_busy))
 
     def bounded(self, raw: str, limit: int) -> None:
         """Refuse text too long to be a command before any pattern reads it (Slack escapes expand it at most 5×)."""

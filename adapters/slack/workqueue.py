@@ -1,10 +1,11 @@
 """The work after each ack, bounded: a fixed pool of threads and at most `capacity` requests waiting.
 
-Bolt (process_before_response with lazy listeners) acknowledges every request in its own
-thread and hands the work to `listener_executor`, whose queue has no end: at 16 concurrent
-commands the answers fell 20 s behind the acks. Here the ack decides. A request is admitted
-(it gets a ticket, carried to its lazy listener in Bolt's context) while fewer than
-`capacity` admitted requests are unfinished; past that it is shed, and the person is told:
+With Bolt's lazy listeners the work after each ack went to `listener_executor`, whose queue
+has no end: at 16 concurrent commands the answers fell 20 s behind the acks. (Each lazy
+listener also deep-copies the request, WebClient included: a third of an ack's CPU.) Here
+the listener itself acks, in the request's thread, and decides: while fewer than `capacity`
+admitted requests are unfinished, the request is admitted and its work queued on this
+pool's threads; past that it is shed, and the person is told:
 
 - a slash command is acknowledged with the busy text, which Slack shows only to them;
 - a button click is acknowledged, and the busy text goes to its response_url;
@@ -21,6 +22,7 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import BoltResponse
@@ -30,8 +32,8 @@ from core.platforms import QueueFigures
 
 log = logging.getLogger(__name__)
 
-TICKET = "pinbridge_admitted"  # set in Bolt's context by the ack: this request's work may run
 BUSY = "Pinbridge is busy right now, so nothing was done. Please try again in a minute."
+WARN_EVERY_SECONDS = 10.0
 SLACK_LAST_RETRY = 3  # the Events API retries a failed delivery three times (X-Slack-Retry-Num 1..3)
 
 
@@ -47,12 +49,18 @@ class WorkQueue:
         self._shed = 0
         self._notifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-busy")
         self._notices = 0
+        self._warned_at = -WARN_EVERY_SECONDS
 
     def admit(self) -> bool:
         """Take a place for one request's work, or count it shed when every place is taken."""
         with self._lock:
             if self._unfinished >= self.capacity:
                 self._shed += 1
+                now = time.monotonic()
+                if now - self._warned_at >= WARN_EVERY_SECONDS:  # under a flood, one line per interval, not per request
+                    self._warned_at = now
+                    log.warning("slack: the answer queue is full (%d waiting or running); %d requests shed so far",
+                                self.capacity, self._shed)
                 return False
             self._unfinished += 1
             return True
@@ -72,50 +80,60 @@ class WorkQueue:
         self.responses.close()
 
     # Bolt listeners ------------------------------------------------------------------------------
-    def ack_command(self, ack, context) -> None:
-        """A slash command: admitted, or answered at once with the busy text (ephemeral)."""
-        if self._admitted(context):
+    def command(self, listener):
+        """A slash command's listener: acknowledged at once (with the busy text when full), the work queued."""
+        run = self._work(listener)
+
+        def on_command(ack, body, client, respond):
+            if not self.admit():
+                return ack(text=BUSY)
             ack()
-        else:
-            log.warning("slack: answer queue full (%d); a command was shed", self.capacity)
-            ack(text=BUSY)
+            self.executor.submit(run, body, client, respond)
 
-    def ack_click(self, ack, body, respond, context) -> None:
-        """A button: acknowledged either way; a shed click is told so through its response_url."""
-        if not self._admitted(context):
-            log.warning("slack: answer queue full (%d); a click was shed", self.capacity)
-            self._tell(tell_busy, body, None, respond)
-        ack()
+        return on_command
 
-    def ack_event(self, tell):
-        """A message event's ack: admit it, defer it to Slack's retry (503), or on the last retry `tell` the person."""
+    def click(self, listener):
+        """A button's listener: acknowledged either way; a shed click is told so through its response_url."""
+        run = self._work(listener)
 
-        def ack_event(ack, body, client, context, request):
-            if self._admitted(context):
-                return ack()
+        def on_click(ack, body, client, respond):
+            ack()
+            if self.admit():
+                self.executor.submit(run, body, client, respond)
+            else:
+                self._tell(tell_busy, body, client, respond)
+
+        return on_click
+
+    def event(self, listener, tell):
+        """A message event's listener: admitted, deferred to Slack's retry (503), or on the last retry `tell`."""
+        run = self._work(listener)
+
+        def on_event(ack, body, client, request):
+            if self.admit():
+                ack()
+                self.executor.submit(run, body, client, None)
+                return None
             if _retry_number(request.headers) < SLACK_LAST_RETRY:
-                log.warning("slack: answer queue full (%d); an event was deferred to Slack's retry", self.capacity)
                 return BoltResponse(status=503, body="busy: retry later")
-            log.warning("slack: answer queue full (%d) on Slack's last retry; telling the person", self.capacity)
             self._tell(tell, body, client, None)
             return ack()
 
-        return ack_event
+        return on_event
 
-    def gated(self, listener):
-        """`listener` as a lazy function that runs only with a ticket (and frees its place when done)."""
+    def _work(self, listener):
+        """`listener` as the queued work of one admitted request: its place is freed however it ends."""
         wanted = inspect.signature(listener).parameters
 
-        def run(body: dict, client, respond, context) -> None:
-            if not context.get(TICKET):
-                return  # shed at the ack, which told the person
+        def run(body: dict, client, respond) -> None:
             try:
                 given = {"body": body, "client": client, "respond": self.responses.respond_to(body, respond)}
                 listener(**{name: value for name, value in given.items() if name in wanted})
+            except Exception:  # noqa: BLE001 - logged with the listener's name, as Bolt's lazy runner would
+                log.exception("slack: %s failed after its ack", getattr(listener, "__name__", "a listener"))
             finally:
                 self.finish()
 
-        run.__name__ = run.__qualname__ = listener.__name__  # Bolt reads the arguments to inject from this signature
         return run
 
     def _tell(self, tell, body, client, respond) -> None:
@@ -137,11 +155,6 @@ class WorkQueue:
 
         self._notifier.submit(run)
 
-    def _admitted(self, context) -> bool:
-        admitted = self.admit()
-        if admitted:
-            context[TICKET] = True
-        return admitted
 
 
 def _retry_number(headers: dict) -> int:
