@@ -138,11 +138,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=("SQLite", "PostgreSQL"), help="only this one")
     args = parser.parse_args()
     print(f"{args.people} people, {args.messages} messages ({args.messages // 2} unread per side)")
     print(f"{'database':<11} {'digest pass':>12} {'queries':>8} {'queued':>8} {'raw aggregate':>14} "
           f"{'raw writes':>11} {'pass / floor':>13}")
     for name, fresh in backends():
+        if args.database and name != args.database:
+            continue
         with fresh() as url:
             if url is None:
                 continue

@@ -123,17 +123,23 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
     ).all()
     loaded = views.attachments(session, rows, owners=False)
     summaries: dict[int, dict] = {}
-    for r in rows:
-        person = summaries.setdefault(r.reader, {"total": 0, "conversations": {}})
-        conversation = person["conversations"].setdefault(r.conversation_id, {
-            "ref": refs.conversation_ref(r.conversation_id), "conversation_id": r.conversation_id,
-            "count": r.total, "lines": [],
-        })
-        if not conversation["lines"]:
+    conversations: dict[tuple[int, int], dict] = {}
+    summary_of, pin_ref = views.summary_of, refs.pin_ref
+    for r in rows:  # 3 lines × every conversation × every reader of the batch: kept lean
+        key = (r.reader, r.conversation_id)
+        conversation = conversations.get(key)
+        if conversation is None:
+            person = summaries.get(r.reader)
+            if person is None:
+                person = summaries[r.reader] = {"total": 0, "conversations": {}}
+            conversation = conversations[key] = person["conversations"][r.conversation_id] = {
+                "ref": refs.conversation_ref(r.conversation_id), "conversation_id": r.conversation_id,
+                "count": r.total, "lines": [],
+            }
             person["total"] += r.total
         conversation["lines"].append({
-            "sender": r.sender_handle or "?", "kind": r.kind, "summary": views.summary_of(r, loaded),
-            "pin_ref": refs.pin_ref(r.pin_id) if r.pin_id else None,
+            "sender": r.sender_handle or "?", "kind": r.kind, "summary": summary_of(r, loaded),
+            "pin_ref": pin_ref(r.pin_id) if r.pin_id else None,
         })
     for person in summaries.values():
         person["conversations"] = list(person["conversations"].values())
