@@ -69,7 +69,11 @@ def _unread_condition(person_id_column):
 
 
 def due_people(session: Session, group: DueGroup, batch_size: int = 1000) -> Iterator[list[int]]:
-    """Batches of people in a group who are due: unread waiting, nothing sent for the period."""
+    """Batches of people in a group who are due: unread waiting, nothing sent for the period.
+
+    The unread test stays here although the pass reads each person's unread again: a daily
+    group stays due all day, and every tick would otherwise list everyone with nothing unread.
+    """
     after = 0
     while True:
         query = (

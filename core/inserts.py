@@ -12,7 +12,7 @@ multi-VALUES text with thousands of placeholders that psycopg rewrites in Python
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,8 +33,8 @@ def insert_returning(session: Session, model, rows: list[dict], column) -> list:
     """Insert rows, skipping conflicts; returns `column` of the rows that were new."""
     if not rows:
         return []
-    if _in_one_statement(session, rows):
-        return list(session.execute(*_as_recordset(model.__table__, rows, column)).scalars())
+    if _in_one_statement(session, rows) and (statement := _as_recordset(model.__table__, rows, column)):
+        return list(session.execute(*statement).scalars())
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     statement = dialect.insert(model).on_conflict_do_nothing().returning(column)
     # One cached statement run as executemany, not a fresh multi-VALUES compile per call.
@@ -49,8 +49,8 @@ def insert_ignoring(session: Session, model, rows: list[dict]) -> None:
     """
     if not rows:
         return
-    if _in_one_statement(session, rows):
-        session.execute(*_as_recordset(model.__table__, rows))
+    if _in_one_statement(session, rows) and (statement := _as_recordset(model.__table__, rows)):
+        session.execute(*statement)
         return
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     session.connection().execute(dialect.insert(model).on_conflict_do_nothing(), rows)
@@ -65,23 +65,33 @@ def _in_one_statement(session: Session, rows: list[dict]) -> bool:
 
 
 def _as_recordset(table, rows: list[dict], returning=None):
-    """The statement and its one parameter: `rows` as a JSON array that json_to_recordset unpacks."""
+    """The statement and its one parameter (`rows` as a JSON array json_to_recordset unpacks), or None
+    when a row needs what only SQLAlchemy's executemany does: a SQL-expression default, a NUL character."""
     names = list(rows[0])
-    filled = {}
-    for column in table.columns:  # what executemany would fill in: the columns' Python-side defaults
+    defaults = []
+    for column in table.columns:  # what executemany fills in: the columns' Python-side defaults, per row
         default = column.default
-        if column.name in names or default is None or not (default.is_scalar or default.is_callable):
+        if column.name in names or default is None:
             continue
-        filled[column.name] = default.arg(None) if default.is_callable else default.arg  # fn() is wrapped as fn(ctx)
-    names += list(filled)
-    json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
+        if not (default.is_scalar or default.is_callable):
+            return None  # a SQL expression: SQLAlchemy renders it into its own statement
+        defaults.append((column.name, default))
+    full = [{**row, **{name: default.arg(None) if default.is_callable else default.arg  # fn() is wrapped as fn(ctx)
+                       for name, default in defaults}} for row in rows]
+    names += [name for name, _ in defaults]
+    json_columns = [name for name in names if isinstance(table.c[name].type, JSON)]
+    if any(table.c[name].type.none_as_null and any(row[name] is None for row in full) for name in json_columns):
+        return None
     # JSON values travel nested in the document; a batch holding a None among them sends each as its own JSON
     # text instead, cast back, so None stays JSON null as SQLAlchemy binds it (json_to_recordset makes it NULL).
-    as_text = {name for name in json_columns if any(row[name] is None for row in rows)} if json_columns else set()
-    document = json.dumps([
-        {**{name: json.dumps(value) if name in as_text else value for name, value in row.items()}, **filled}
-        for row in rows
-    ], default=_plain, ensure_ascii=False)
+    as_text = {name for name in json_columns if any(row[name] is None for row in full)}
+    document = json.dumps(
+        [{name: json.dumps(row[name], default=_plain) if name in as_text else row[name] for name in names}
+         for row in full],
+        default=_plain, ensure_ascii=False,
+    )
+    if "\\u0000" in document:
+        return None  # PostgreSQL cannot turn an escaped NUL into text; executemany's JSON column keeps it
     shapes = ", ".join(f"{name} {'TEXT' if name in as_text else table.c[name].type.compile(dialect=_PG)}"
                        for name in names)
     picked = ", ".join(f"CAST(r.{name} AS JSON)" if name in as_text else f"r.{name}" for name in names)
@@ -92,6 +102,8 @@ def _as_recordset(table, rows: list[dict], returning=None):
 
 
 def _plain(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)  # as PostgreSQL stores it in a naive column
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a column value")

@@ -129,8 +129,8 @@ def by_handles(session: Session, handles: list[str]) -> dict[str, Person]:
     """Many people by handle in one query; unknown handles are simply absent."""
     if not handles:
         return {}
-    found = session.scalars(select(Person).where(Person.handle.in_(handles)).options(selectinload(Person.accounts)))
-    return {person.handle: person for person in found}
+    found = session.scalars(select(Person).where(Person.handle.in_(handles)).options(joinedload(Person.accounts)))
+    return {person.handle: person for person in found.unique()}  # people and their accounts in one query
 
 
 def by_account(session: Session, platform: str, external_id: str) -> Person | None:

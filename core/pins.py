@@ -96,6 +96,10 @@ def shared_with(viewer_id: int):
 def visible(session: Session, viewer: Person | None, reference: str) -> Pin:
     """The pin behind `p12`, if the viewer may see it; NotFound otherwise."""
     pin_id = refs.parse(reference, "p")
+    if viewer is not None:  # the common case, your own pin: no visibility query to build and run
+        own = session.get(Pin, pin_id)
+        if own is not None and own.creator_id == viewer.id:
+            return own
     condition = public_or_own(viewer.id if viewer else None)
     if viewer is not None:
         condition = or_(condition, shared_with(viewer.id))

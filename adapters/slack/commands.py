@@ -24,6 +24,11 @@ EVENT_SOURCE = "slack_event"
 UNMAPPED_THREAD = "That thread isn't a Pinbridge conversation — reply in the thread of a message from a conversation, or use `{command} reply c3 …`."
 
 
+def _worth_a_place(body: dict) -> bool:
+    """A person's message in the bot's DM, with an event id: the only message events that do any work."""
+    return event_key(body) is not None and dm_message(body) is not None
+
+
 class Refused(Exception):
     """The input was refused before the engine saw it; `reply` says why."""
 
@@ -41,7 +46,7 @@ class CommandListeners:
     def register(self, app: App) -> None:
         work = self.rt.work
         app.command(self.rt.command)(work.command(self.run_command))
-        app.event("message")(work.event(self.on_message, tell=self.tell_busy))
+        app.event("message")(work.event(self.on_message, tell=self.tell_busy, wanted=_worth_a_place))
 
     def bounded(self, raw: str, limit: int) -> None:
         """Refuse text too long to be a command before any pattern reads it (Slack escapes expand it at most 5×)."""

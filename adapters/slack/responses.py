@@ -8,6 +8,8 @@ WebhookResponse back, posted through one httpx connection pool the process share
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 from slack_bolt.context.respond.internals import _build_message
 from slack_bolt.context.respond.respond import Respond
@@ -21,8 +23,12 @@ class Responses:
     """One connection pool for every response_url post of the process (thread-safe)."""
 
     def __init__(self, connections: int = 16, timeout: float = TIMEOUT_SECONDS) -> None:
-        self.http = httpx.Client(timeout=timeout, follow_redirects=False,
-                                 limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
+        # The system's certificate store, as slack_sdk's urllib client uses; one retry of a failed connect, as
+        # its WebhookClient retries connection errors once (a pooled connection the far end closed is replaced).
+        transport = httpx.HTTPTransport(verify=ssl.create_default_context(), retries=1,
+                                        limits=httpx.Limits(max_connections=connections,
+                                                            max_keepalive_connections=connections))
+        self.http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
 
     def respond_to(self, body: dict, bolt_respond):
         """The `respond` for a request: kept-alive when the body carries a response_url, else Bolt's own."""

@@ -10,8 +10,9 @@ pool's threads; past that it is shed, and the person is told:
 - a slash command is acknowledged with the busy text, which Slack shows only to them;
 - a button click is acknowledged, and the busy text goes to its response_url;
 - a DM to the bot is deferred: the ack answers 503, so Slack retries it (api.slack.com/apis/
-  events-api#retries: three retries, after about 1 minute, then 5, then 30). The last
-  retry is never refused: the busy text goes to the DM instead.
+  events-api#retries: three retries, nearly at once, after 1 minute and after 5 minutes).
+  The last retry is never refused: the busy text goes to the DM instead. Message events
+  the listener would ignore (edits, bots, channels) never take a place and are never deferred.
 
 Busy notices go out on a thread of their own, so they never wait behind the work that
 filled the queue. Lifecycle events (uninstall, tokens revoked) are never shed.
@@ -87,8 +88,9 @@ class WorkQueue:
         def on_command(ack, body, client, respond):
             if not self.admit():
                 return ack(text=BUSY)
+            if not self._submit(run, body, client, respond):
+                return ack(text=BUSY)
             ack()
-            self.executor.submit(run, body, client, respond)
 
         return on_command
 
@@ -98,21 +100,24 @@ class WorkQueue:
 
         def on_click(ack, body, client, respond):
             ack()
-            if self.admit():
-                self.executor.submit(run, body, client, respond)
-            else:
+            if not (self.admit() and self._submit(run, body, client, respond)):
                 self._tell(tell_busy, body, client, respond)
 
         return on_click
 
-    def event(self, listener, tell):
-        """A message event's listener: admitted, deferred to Slack's retry (503), or on the last retry `tell`."""
+    def event(self, listener, tell, wanted=lambda body: True):
+        """A message event's listener: admitted, deferred to Slack's retry (503), or on the last retry `tell`.
+
+        Events `wanted` says the listener would ignore anyway (edits, other bots, channels) are
+        acknowledged without taking a place, and never deferred.
+        """
         run = self._work(listener)
 
         def on_event(ack, body, client, request):
-            if self.admit():
+            if not wanted(body):
+                return ack()
+            if self.admit() and self._submit(run, body, client, None):
                 ack()
-                self.executor.submit(run, body, client, None)
                 return None
             if _retry_number(request.headers) < SLACK_LAST_RETRY:
                 return BoltResponse(status=503, body="busy: retry later")
@@ -120,6 +125,15 @@ class WorkQueue:
             return ack()
 
         return on_event
+
+    def _submit(self, run, *args) -> bool:
+        """Queue admitted work; when the pool will not take it (shutting down), free its place and say so."""
+        try:
+            self.executor.submit(run, *args)
+        except RuntimeError:  # "cannot schedule new futures after shutdown"
+            self.finish()
+            return False
+        return True
 
     def _work(self, listener):
         """`listener` as the queued work of one admitted request: its place is freed however it ends."""
@@ -153,7 +167,11 @@ class WorkQueue:
                 with self._lock:
                     self._notices -= 1
 
-        self._notifier.submit(run)
+        try:
+            self._notifier.submit(run)
+        except RuntimeError:  # shutting down: nobody is told, and the count stays true
+            with self._lock:
+                self._notices -= 1
 
 
 

@@ -32,7 +32,7 @@ SANDBOX = Keep(per_chat=200, records=1_000)
 
 
 class Recent(OrderedDict):
-    """A dict that forgets its oldest keys past `limit` (None: never)."""
+    """A dict that forgets the keys written longest ago past `limit` (None: never)."""
 
     def __init__(self, limit: int | None = None) -> None:
         super().__init__()
@@ -40,6 +40,7 @@ class Recent(OrderedDict):
 
     def __setitem__(self, key, value) -> None:
         super().__setitem__(key, value)
+        self.move_to_end(key)  # a key written again is recent again (a view updated, a response_url used)
         if self.limit is not None:
             while len(self) > self.limit:
                 self.popitem(last=False)

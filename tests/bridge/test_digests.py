@@ -59,6 +59,20 @@ def test_nothing_unread_means_no_digest(engine, sessions):
     assert digests_for(sessions, "alice") == [], "your own messages are never unread"
 
 
+def test_batches_of_people_with_nothing_unread_do_not_hide_those_after_them(engine, sessions):
+    """The pass takes candidates in batches and reads their unread itself: empty batches cost nothing else."""
+    quiet = [slack_user(f"quiet{n}") for n in range(5)]
+    for person in quiet:
+        engine.ensure(person)
+    conversation(engine, sessions)  # alice and bob come after the five quiet people
+
+    assert run_due(sessions, DEFAULT, datetime(2026, 11, 23, 9, 5), batch_size=2) == 1
+    assert len(digests_for(sessions, "bob")) == 1
+    with transaction(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(DigestSend)) == 1, "only bob was claimed"
+    assert run_due(sessions, DEFAULT, datetime(2026, 11, 23, 9, 6), batch_size=2) == 0
+
+
 def test_off_means_off(engine, sessions):
     _, bob = conversation(engine, sessions)
     say(engine, bob, "digest off")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 
 import pytest
 from sqlalchemy import select, update
 
-from bridge.pacing import Pacing
+from bridge.pacing import UNPACED, Pacing
 from bridge.sandbox.serving import serve
 from bridge.sandbox.telegram_api import TelegramStandin, create_app
 from bridge.worker import DeliveryWorker
@@ -305,7 +306,6 @@ class _SlowRecordingSender:
 
 
 def test_a_live_message_does_not_queue_behind_digests_already_claimed(engine, sessions, settings):
-    import threading
 
     from bridge.digests import run_due
 
@@ -331,3 +331,46 @@ def test_a_live_message_does_not_queue_behind_digests_already_claimed(engine, se
     worker.stop()
     running.join(30)
     assert sender.kinds.index("message") <= 4, sender.kinds
+
+
+class _CountingSender:
+    """Takes a while per send and remembers the most sends it ever had at once."""
+
+    platform = "telegram"
+
+    def __init__(self, seconds: float):
+        self.seconds, self.now, self.most, self.sent = seconds, 0, 0, 0
+        self.lock = threading.Lock()
+
+    def send(self, outgoing):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(self.seconds)
+        with self.lock:
+            self.now -= 1
+            self.sent += 1
+        return Sent(str(outgoing.delivery_id))
+
+
+@pytest.mark.parametrize("threads, in_flight, most", [(4, 0, 4), (6, 0, 6), (6, 3, 3), (1, 0, 1)])
+def test_a_worker_sends_as_many_at_once_as_its_threads_and_holds_no_more_than_in_flight(
+    engine, sessions, settings, threads, in_flight, most,
+):
+    alice = slack_user("alice")
+    readers = [telegram_user(f"reader{n}") for n in range(12)]
+    friends(engine, alice, *readers)
+    say(engine, alice, "new https://example.com/a A")
+    for reader in readers:  # twelve chats, one delivery each: nothing holds a thread back but the budget
+        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hi")
+    sender = _CountingSender(0.15)
+    worker = DeliveryWorker(sessions, settings, {"telegram": sender}, threads=threads, in_flight=in_flight,
+                            pacing=UNPACED, idle_sleep=0.01)
+    running = threading.Thread(target=worker.run)
+    running.start()
+    while sender.sent < 12:
+        time.sleep(0.02)
+    worker.stop()
+    running.join(30)
+
+    assert sender.most == most

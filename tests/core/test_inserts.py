@@ -86,3 +86,20 @@ def test_a_thousand_rows_in_one_statement_on_postgresql(sessions, db):
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
     if db.dialect.name == "postgresql":
         assert len(inserts) == 1 and "json_to_recordset" in inserts[0] and len(inserts[0]) < 1000, "short, whatever the rows"
+
+
+def test_an_aware_time_and_a_nul_in_json_are_stored_as_the_orm_stores_them(sessions):
+    from datetime import datetime, timedelta, timezone
+
+    at = datetime(2026, 6, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    with transaction(sessions) as session:
+        insert_ignoring(session, ActionKey, [
+            {"key": "t1", "payload": {"x": 1}, "created_at": at},
+            {"key": "t2", "payload": {"x": "a\u0000b"}, "created_at": datetime(2026, 6, 1, 8, 0)},
+        ])
+        session.add(ActionKey(key="orm", payload={"x": 1}, created_at=at))
+
+    with transaction(sessions) as session:
+        stored = {k.key: k for k in session.scalars(select(ActionKey))}
+        assert stored["t1"].created_at == stored["orm"].created_at, "the same instant however it was written"
+        assert stored["t2"].payload == {"x": "a\u0000b"}

@@ -128,6 +128,20 @@ def test_a_deferred_dm_runs_when_slack_retries_it_after_the_queue_drained(slack,
     assert BUSY not in answer["text"] and started[-1] == "boards"
 
 
+def test_message_events_that_do_no_work_take_no_place_and_are_never_deferred(slack, services, held, standin):
+    release, started = held
+    fill(slack, services, started)
+    channel = standin.dm_channel(CAROL)
+    edit = {"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im",
+            "message": {"type": "message", "user": CAROL, "text": "boards!", "ts": "1.2"}, "ts": "1.3"}
+    from_a_bot = {"type": "message", "bot_id": "B0OTHER", "channel": channel, "channel_type": "im", "text": "hi",
+                  "ts": "1.4"}
+
+    assert slack.event(edit).status_code == 200
+    assert slack.event(from_a_bot).status_code == 200
+    assert (queue(services).depth, queue(services).shed) == (2, 0), "acknowledged, not admitted, not shed"
+
+
 def test_lifecycle_events_are_never_shed(slack, services, held, standin):
     release, started = held
     fill(slack, services, started)
