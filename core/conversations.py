@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import bindparam, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from core import outbox, refs
@@ -72,9 +72,7 @@ def open_for(
     check_group_size(settings, 1 + len(others) + len(invited))
     _refuse_blocked(session, sender, others)
     key = members_key([sender.id] + [p.id for p in others], invited)
-    existing = session.scalar(
-        select(Conversation).where(Conversation.members_key == key).order_by(Conversation.id.desc()).limit(1)
-    )
+    existing = session.scalar(_BY_MEMBERS, {"key": key})
     if existing is not None:
         return Opened(existing, False, [sender, *others])
     if settings.require_mutual_follow:
@@ -100,14 +98,7 @@ def _refuse_blocked(session: Session, sender: Person, others: list[Person]) -> N
     ids = [p.id for p in others]
     if not ids:
         return
-    row = session.execute(
-        select(Block.blocker_id, Block.blocked_id).where(
-            or_(
-                and_(Block.blocker_id == sender.id, Block.blocked_id.in_(ids)),
-                and_(Block.blocked_id == sender.id, Block.blocker_id.in_(ids)),
-            )
-        ).limit(1)
-    ).first()
+    row = session.execute(_BLOCK_BETWEEN, {"sender": sender.id, "ids": ids}).first()
     if row is not None:
         other_id = row.blocked_id if row.blocker_id == sender.id else row.blocker_id
         other = next(p for p in others if p.id == other_id)
@@ -203,11 +194,23 @@ def _serialize_posts(session: Session, conversation: Conversation) -> None:
 
 def _advance(session: Session, column, conversation_id: int, person_id: int, message_id: int) -> None:
     # Read positions only move forward, in one conditional UPDATE: concurrent readers cannot undo each other.
-    session.execute(
-        update(Participant)
-        .where(Participant.conversation_id == conversation_id, Participant.person_id == person_id, column < message_id)
-        .values({column.key: message_id})
-    )
+    session.execute(_ADVANCE[column.key], {"conversation": conversation_id, "person": person_id, "position": message_id})
+
+
+# Statements every send runs, built once: SQLAlchemy then only binds their values.
+_BY_MEMBERS = (select(Conversation).where(Conversation.members_key == bindparam("key"))
+               .order_by(Conversation.id.desc()).limit(1))
+_BLOCK_BETWEEN = select(Block.blocker_id, Block.blocked_id).where(or_(
+    and_(Block.blocker_id == bindparam("sender"), Block.blocked_id.in_(bindparam("ids", expanding=True))),
+    and_(Block.blocked_id == bindparam("sender"), Block.blocker_id.in_(bindparam("ids", expanding=True))),
+)).limit(1)
+_ADVANCE = {
+    column.key: update(Participant).where(
+        Participant.conversation_id == bindparam("conversation"), Participant.person_id == bindparam("person"),
+        column < bindparam("position"),
+    ).values({column.key: bindparam("position")})
+    for column in (Participant.last_read_id, Participant.dismissed_id)
+}
 
 
 def _blockers(session: Session, sender: Person, others: list[Person]) -> set[int]:

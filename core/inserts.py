@@ -11,6 +11,7 @@ multi-VALUES text with thousands of placeholders that psycopg rewrites in Python
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime, timezone
 
@@ -35,8 +36,7 @@ def insert_returning(session: Session, model, rows: list[dict], column) -> list:
         return []
     if _in_one_statement(session, rows) and (statement := _as_recordset(model.__table__, rows, column)):
         return list(session.execute(*statement).scalars())
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(model).on_conflict_do_nothing().returning(column)
+    statement = _ignoring(session.get_bind().dialect.name, model, column.key)
     # One cached statement run as executemany, not a fresh multi-VALUES compile per call.
     return list(session.connection().execute(statement, rows).scalars())
 
@@ -52,8 +52,14 @@ def insert_ignoring(session: Session, model, rows: list[dict]) -> None:
     if _in_one_statement(session, rows) and (statement := _as_recordset(model.__table__, rows)):
         session.execute(*statement)
         return
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    session.connection().execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+    session.connection().execute(_ignoring(session.get_bind().dialect.name, model), rows)
+
+
+@functools.cache
+def _ignoring(dialect_name: str, model, returning: str | None = None):
+    """`INSERT … ON CONFLICT DO NOTHING [RETURNING column]` for a model, built once per dialect."""
+    statement = (sqlite if dialect_name == "sqlite" else postgresql).insert(model).on_conflict_do_nothing()
+    return statement if returning is None else statement.returning(model.__table__.c[returning])
 
 
 def _in_one_statement(session: Session, rows: list[dict]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core import refs
@@ -93,11 +93,14 @@ def shared_with(viewer_id: int):
     )
 
 
+_PIN = select(Pin).where(Pin.id == bindparam("id"))  # built once: a send looks its pin up every time
+
+
 def visible(session: Session, viewer: Person | None, reference: str) -> Pin:
     """The pin behind `p12`, if the viewer may see it; NotFound otherwise."""
     pin_id = refs.parse(reference, "p")
     if viewer is not None:  # the common case, your own pin: no visibility query to build and run
-        own = session.get(Pin, pin_id)
+        own = session.scalar(_PIN, {"id": pin_id})
         if own is not None and own.creator_id == viewer.id:
             return own
     condition = public_or_own(viewer.id if viewer else None)
