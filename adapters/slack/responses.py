@@ -40,6 +40,8 @@ class Responses:
 
 
 class KeptAlive(Respond):
+    """Bolt's `respond` for one response_url, posting through the shared pool."""
+
     def __init__(self, response_url: str, http: httpx.Client) -> None:
         super().__init__(response_url=response_url)
         self.http = http

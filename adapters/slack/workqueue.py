@@ -39,11 +39,11 @@ SLACK_LAST_RETRY = 3  # the Events API retries a failed delivery three times (X-
 
 
 class WorkQueue:
-    """The lazy listeners' threads, and how many admitted requests have not finished."""
+    """The answer threads, and how many admitted requests have not finished."""
 
     def __init__(self, threads: int, capacity: int, responses: Responses | None = None) -> None:
         self.responses = responses or Responses(connections=threads)
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack-lazy")
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack-answer")
         self.threads, self.capacity = threads, capacity
         self._lock = threading.Lock()
         self._unfinished = 0
@@ -174,11 +174,11 @@ class WorkQueue:
                 self._notices -= 1
 
 
-
 def _retry_number(headers: dict) -> int:
+    """X-Slack-Retry-Num (1..3); anything else, however long, reads as a first delivery."""
     values = headers.get("x-slack-retry-num") or ["0"]
-    value = values[0] if isinstance(values, (list, tuple)) else values
-    return int(value) if str(value).isdigit() else 0
+    value = str(values[0] if isinstance(values, (list, tuple)) else values)
+    return int(value) if value.isdigit() and len(value) <= 3 else 0
 
 
 def tell_busy(body: dict, client, respond) -> None:
