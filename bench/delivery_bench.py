@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from sqlalchemy import func, select
 from bench.databases import fresh_postgres, fresh_sqlite
 from bench.report import ratio
 from bench.seed import seed_deliveries
-from bridge.config import from_dict
+from bench.telegram_server import limited_telegram, pinbridge_config
 from bridge.pacing import UNPACED
 from bridge.server import pacing_of
 from bridge.wiring import build
@@ -104,17 +103,8 @@ def pipeline(name: str, fresh, workers_list: tuple[int, ...], total: int, latenc
 
 def telegram_limits(total_chats: int, per_chat: int, port: int = 18931) -> None:
     """The real Telegram sender and worker pacing against a stand-in (own process) enforcing Telegram's limits."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.telegram_server", str(port), "5000", str(total_chats)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert server.stdout.readline().strip() == "ready"
-    with fresh_sqlite() as url:
-        config = from_dict({
-            "database_url": url, "sandbox": {"enabled": False}, "slack": {"enabled": False},
-            "telegram": {"bot_token": "123456:SANDBOX", "webhook_secret": "bench-secret",
-                         "api_base_url": f"http://127.0.0.1:{port}/bot"},
-        })
+    with limited_telegram(port, 5000, total_chats) as server, fresh_sqlite() as url:
+        config = pinbridge_config(url, port)
         services = build(config)
         seed_deliveries(services.sessions, chats=total_chats, per_chat=per_chat)
         elapsed = deliver_all(services, DeliveryWorker(
@@ -122,8 +112,7 @@ def telegram_limits(total_chats: int, per_chat: int, port: int = 18931) -> None:
         ))
         services.platforms["telegram"].stop()
         services.close()
-    server.send_signal(signal.SIGTERM)
-    rate_limited = server.communicate(timeout=30)[0].strip()
+    rate_limited = server["rate_limited"]
     rate = total_chats * per_chat / elapsed
     print(f"Telegram limits: {total_chats * per_chat} deliveries to {total_chats} chats in {elapsed:.1f}s "
           f"= {rate:.1f}/s ({rate / 30:.0%} of 30/s); stand-in {rate_limited} (429s sent)")

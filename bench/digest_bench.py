@@ -13,6 +13,7 @@ their JSON payloads), in transactions of the same batch size. Target (issue 16):
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from datetime import datetime, timedelta
 
@@ -130,7 +131,6 @@ def write_floor(db, batch: int = 1000) -> float:
 
 
 def _raw(value):
-    import json
     return json.dumps(value) if isinstance(value, (dict, list)) else value
 
 

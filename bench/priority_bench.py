@@ -12,19 +12,15 @@ sending is measured. Target: under 2 s each; the drain itself stays near 30/s.
 from __future__ import annotations
 
 import argparse
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
 from bench.databases import fresh_sqlite
 from bench.report import ratio
 from bench.seed import seed_deliveries
-from bridge.config import from_dict
+from bench.telegram_server import limited_telegram, pinbridge_config
 from bridge.server import pacing_of
 from bridge.wiring import build
 from bridge.worker import DeliveryWorker
@@ -32,7 +28,6 @@ from core.clock import utcnow
 from core.db import transaction
 from core.models import Account, Delivery, Lane, Message
 
-ROOT = Path(__file__).resolve().parents[1]
 FIRST = 5000
 PORT = 18932
 
@@ -63,15 +58,8 @@ def main() -> None:
     parser.add_argument("--digests", type=int, default=2000)
     args = parser.parse_args()
     chats = args.digests + 1  # the last chat never gets a digest
-    server = subprocess.Popen([sys.executable, "-m", "bench.telegram_server", str(PORT), str(FIRST), str(chats)],
-                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert server.stdout.readline().strip() == "ready"
-    with fresh_sqlite() as url:
-        config = from_dict({
-            "database_url": url, "sandbox": {"enabled": False}, "slack": {"enabled": False},
-            "telegram": {"bot_token": "123456:SANDBOX", "webhook_secret": "bench-secret",
-                         "api_base_url": f"http://127.0.0.1:{PORT}/bot"},
-        })
+    with limited_telegram(PORT, FIRST, chats) as server, fresh_sqlite() as url:
+        config = pinbridge_config(url, PORT)
         services = build(config)
         seed_deliveries(services.sessions, chats=chats, per_chat=1, first_chat=FIRST, kind="digest")
         with transaction(services.sessions) as session:  # the last chat has no digest
@@ -100,8 +88,7 @@ def main() -> None:
         thread.join()
         services.platforms["telegram"].stop()
         services.close()
-    server.send_signal(signal.SIGTERM)
-    rate_limited = server.communicate(timeout=30)[0].strip()
+    rate_limited = server["rate_limited"]
     for name, seconds in results.items():
         print(f"live message to {name:<26} sent after {seconds:5.2f} s")
     worst = max(results.values())

@@ -93,20 +93,20 @@ def shared_with(viewer_id: int):
     )
 
 
-_PIN = select(Pin).where(Pin.id == bindparam("id"))  # built once: a send looks its pin up every time
-
-
 def visible(session: Session, viewer: Person | None, reference: str) -> Pin:
     """The pin behind `p12`, if the viewer may see it; NotFound otherwise."""
     pin_id = refs.parse(reference, "p")
-    if viewer is not None:  # the common case, your own pin: no visibility query to build and run
-        own = session.scalar(_PIN, {"id": pin_id})
-        if own is not None and own.creator_id == viewer.id:
-            return own
-    condition = public_or_own(viewer.id if viewer else None)
-    if viewer is not None:
-        condition = or_(condition, shared_with(viewer.id))
-    pin = session.scalar(select(Pin).where(Pin.id == pin_id, condition))
+    if viewer is None:
+        pin = session.scalar(_VISIBLE_TO_ANYONE, {"id": pin_id})
+    else:
+        pin = session.scalar(_VISIBLE_TO, {"id": pin_id, "viewer": viewer.id})
     if pin is None:
         raise NotFound(f"There is no pin {refs.pin_ref(pin_id)} you can see.")
     return pin
+
+
+# Built once (a send looks its pin up every time): SQLAlchemy then only binds the values.
+_VISIBLE_TO_ANYONE = select(Pin).where(Pin.id == bindparam("id"), public_or_own(None))
+_VISIBLE_TO = select(Pin).where(
+    Pin.id == bindparam("id"), or_(public_or_own(bindparam("viewer")), shared_with(bindparam("viewer"))),
+)

@@ -98,3 +98,14 @@ def link_accounts(engine: Engine, first: Identity, second: Identity) -> Reply:
     confirmed = engine.confirm_link(second, link_prompt(asked).token)
     assert confirmed.ok, confirmed.text
     return confirmed
+
+
+def pin_sent_to_readers(engine: Engine, count: int, message: str = "hi") -> tuple[Identity, list[Identity]]:
+    """Alice on Slack and `count` Telegram readers, friends with her, each sent her pin p1 in a chat of their own."""
+    alice = slack_user("alice")
+    readers = [telegram_user(f"reader{n}") for n in range(count)]
+    friends(engine, alice, *readers)
+    say(engine, alice, "new https://example.com/a A")
+    for reader in readers:
+        say(engine, alice, f"send p1 to @{engine.ensure(reader)} {message}")
+    return alice, readers

@@ -105,7 +105,7 @@ class WorkQueue:
 
         return on_click
 
-    def event(self, listener, tell, wanted=lambda body: True):
+    def event(self, listener, tell, wanted):
         """A message event's listener: admitted, deferred to Slack's retry (503), or on the last retry `tell`.
 
         Events `wanted` says the listener would ignore anyway (edits, other bots, channels) are

@@ -14,16 +14,13 @@ from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_fates import ChatFates
+from bridge.sandbox.telegram_faults import TelegramFaults
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
-    ApiError,
     Call,
-    RateLimiter,
     api_view,
     bad_request,
     command_entities,
-    injected_error,
-    too_many_requests,
 )
 from bridge.sandbox.telegram_updates import UpdateQueue
 
@@ -34,7 +31,7 @@ Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
 
-class TelegramStandin:
+class TelegramStandin(TelegramFaults):
     """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
 
     def __init__(
@@ -60,10 +57,7 @@ class TelegramStandin:
         self._open_queries: Recent = keep.recent()  # a query never answered is forgotten, as it expires on Telegram
         self._answers: dict[str, deque[Json]] = {"callback_query": keep.ring(), "inline_query": keep.ring()}
         self._calls: deque[Call] = keep.ring()
-        self._faults: dict[str, deque[ApiError | None]] = {}
-        self._late: dict[str, deque[float]] = {}
-        self._limiter: RateLimiter | None = None
-        self.rate_limited = 0
+        self._reset_faults()
         self._webhook: Json | None = None
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._menu_buttons: dict[int | None, Json] = {}
@@ -278,15 +272,6 @@ class TelegramStandin:
 
     # -- what the bot does (used by telegram_api.py) ---------------------------
 
-    def _admit(self, chat_id: int | None) -> None:
-        if self._limiter is None:
-            return
-        is_group = chat_id is not None and self._chats[chat_id]["type"] != "private"
-        wait = self._limiter.admit(chat_id, is_group, self._clock())
-        if wait:
-            self.rate_limited += 1
-            raise too_many_requests(wait)
-
     def send(self, chat_id: int, fields: Json, allow_without_reply: bool = False) -> Json:
         """Store a bot message (text or photo fields) after Telegram's checks; returns its API view."""
         with self._lock:
@@ -383,54 +368,6 @@ class TelegramStandin:
         with self._lock:
             registered = self._images.get(url)
         return registered or image_type_by_extension(url)
-
-    # -- faults and limits -----------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        status: int = 429,
-        retry_after: int | None = None,
-        description: str | None = None,
-        times: int = 1,
-        after: int = 0,
-    ) -> None:
-        """Let `after` calls of `method` through, then answer `times` with an error (a 429's retry_after defaults to 1)."""
-        error = injected_error(status, retry_after, description)
-        with self._lock:
-            self._faults.setdefault(method, deque()).extend([None] * after + [error] * times)
-
-    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
-        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Telegram)."""
-        with self._lock:
-            self._late.setdefault(method, deque()).extend([seconds] * times)
-
-    def take_lateness(self, method: str) -> float:
-        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
-        with self._lock:
-            queue = self._late.get(method)
-            return queue.popleft() if queue else 0.0
-
-    def take_fault(self, method: str) -> ApiError | None:
-        """The next injected error for `method`, consumed, or None (also for a call let through)."""
-        with self._lock:
-            queue = self._faults.get(method)
-            return queue.popleft() if queue else None
-
-    def enforce_limits(
-        self,
-        per_chat_per_second: float = 1.0,
-        per_group_per_minute: int = 20,
-        global_per_second: int = 30,
-        *,
-        enabled: bool = True,
-    ) -> None:
-        """Answer sends beyond Telegram's limits with 429 and an honest retry_after (fresh windows)."""
-        limiter = None
-        if enabled:
-            limiter = RateLimiter(per_chat_per_second, per_group_per_minute, global_per_second)
-        with self._lock:
-            self._limiter = limiter
 
     # -- calls and listeners ---------------------------------------------------
 

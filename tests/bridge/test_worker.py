@@ -19,7 +19,7 @@ from core.platforms import Limits
 from core.ports import Sent
 from tests.bridge.clock import FakeClock
 from tests.bridge.standin_sender import StandinSender
-from tests.factories import friends, say, slack_user, telegram_user
+from tests.factories import friends, pin_sent_to_readers, say, slack_user, telegram_user
 
 TOKEN = "123456:SANDBOX"
 
@@ -306,15 +306,9 @@ class _SlowRecordingSender:
 
 
 def test_a_live_message_does_not_queue_behind_digests_already_claimed(engine, sessions, settings):
-
     from bridge.digests import run_due
 
-    alice = slack_user("alice")
-    readers = [telegram_user(f"reader{n}") for n in range(12)]
-    friends(engine, alice, *readers)
-    say(engine, alice, "new https://example.com/a A")
-    for reader in readers:
-        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hi")
+    alice, readers = pin_sent_to_readers(engine, 12)
     with transaction(sessions) as session:
         session.execute(update(Delivery).values(status="sent"))
     run_due(sessions, "daily 09:00 UTC", everyone=True)
@@ -357,12 +351,7 @@ class _CountingSender:
 def test_a_worker_sends_as_many_at_once_as_its_threads_and_holds_no_more_than_in_flight(
     engine, sessions, settings, threads, in_flight, most,
 ):
-    alice = slack_user("alice")
-    readers = [telegram_user(f"reader{n}") for n in range(12)]
-    friends(engine, alice, *readers)
-    say(engine, alice, "new https://example.com/a A")
-    for reader in readers:  # twelve chats, one delivery each: nothing holds a thread back but the budget
-        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hi")
+    pin_sent_to_readers(engine, 12)  # twelve chats, one delivery each: nothing holds a thread back but the budget
     sender = _CountingSender(0.15)
     worker = DeliveryWorker(sessions, settings, {"telegram": sender}, threads=threads, in_flight=in_flight,
                             pacing=UNPACED, idle_sleep=0.01)

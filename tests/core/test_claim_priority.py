@@ -11,16 +11,11 @@ from core import deliveries
 from core.clock import utcnow
 from core.db import transaction
 from core.models import Lane
-from tests.factories import friends, say, slack_user, telegram_user
+from tests.factories import friends, pin_sent_to_readers, say, slack_user, telegram_user
 
 
 def test_a_conversation_message_is_claimed_before_a_wave_of_older_digests(engine, sessions):
-    alice = slack_user("alice")
-    readers = [telegram_user(f"reader{n}") for n in range(12)]
-    friends(engine, alice, *readers)
-    say(engine, alice, "new https://example.com/a A")
-    for reader in readers:
-        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hello")
+    alice, readers = pin_sent_to_readers(engine, 12, "hello")
     with transaction(sessions) as session:  # the hellos are delivered: only digests remain…
         session.execute(update(deliveries.Delivery).values(status="sent"))
     assert run_due(sessions, "daily 09:00 UTC", everyone=True) == 12
@@ -36,12 +31,7 @@ def test_a_conversation_message_is_claimed_before_a_wave_of_older_digests(engine
 
 
 def test_when_no_live_message_waits_digests_are_claimed_oldest_first(engine, sessions):
-    alice = slack_user("alice")
-    readers = [telegram_user(f"reader{n}") for n in range(4)]
-    friends(engine, alice, *readers)
-    say(engine, alice, "new https://example.com/a A")
-    for reader in readers:
-        say(engine, alice, f"send p1 to @{engine.ensure(reader)} hello")
+    pin_sent_to_readers(engine, 4, "hello")
     with transaction(sessions) as session:
         session.execute(update(deliveries.Delivery).values(status="sent"))
     run_due(sessions, "daily 09:00 UTC", everyone=True)
