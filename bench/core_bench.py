@@ -5,13 +5,14 @@ conversation, store the message, its 9 deliveries, their lanes and the sender's 
 position in one transaction) beside raw SQL doing the same writes (and none of the
 reads), on SQLite and PostgreSQL.
 
-    python -m bench.core_bench [--seconds 5]
+    python -m bench.core_bench [--seconds 5] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from statistics import median
 
 from sqlalchemy import text
 
@@ -78,7 +79,8 @@ def run_raw(db, seconds: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="measuring time per variant")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measuring time per variant and round")
+    parser.add_argument("--rounds", type=int, default=3, help="engine and raw SQL alternate this many times")
     args = parser.parse_args()
     print(f"{'database':<11} {'engine ops/s':>13} {'raw SQL ops/s':>14} {'raw/engine':>11}")
     for name, fresh in backends():
@@ -88,9 +90,11 @@ def main() -> None:
             db = make_engine(url)
             engine = Engine(make_session_factory(db), CoreSettings())
             sender, command = set_up(engine)
-            ours = run_engine(engine, sender, command, args.seconds)
-            raw = run_raw(db, args.seconds)
+            # Alternating rounds, medians: a shared machine's drift hits both sides alike.
+            rounds = [(run_engine(engine, sender, command, args.seconds), run_raw(db, args.seconds))
+                      for _ in range(args.rounds)]
             db.dispose()
+            ours, raw = median(r[0] for r in rounds), median(r[1] for r in rounds)
             print(f"{name:<11} {ours:>13.0f} {raw:>14.0f} {raw / ours:>10.1f}x", flush=True)
             ratio(f"send to a group of 10, {name}", f"{ours:.0f} ops/s", f"raw SQL {raw:.0f} ops/s", raw / ours,
                   "≤ 3× raw SQL")

@@ -112,7 +112,7 @@ def _refresh(account: Account, identity: Identity, speaking: bool = True) -> Non
         # Hearing from them in their own chat proves we can write there again (e.g. bot unblocked).
         account.chat_id = identity.chat_id
         account.unreachable = False
-    if identity.username:
+    if identity.username and account.username != identity.username:  # an unchanged assignment still dirties
         account.username = identity.username
     person = account.person
     if identity.avatar_url and not person.avatar_url:

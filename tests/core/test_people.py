@@ -191,6 +191,21 @@ def test_the_blocker_cannot_start_a_conversation_with_the_blocked_either(engine)
     assert "unblock @alice" in refuse(engine, bob, "send p1 to @alice").text
 
 
+def test_a_block_stops_a_send_into_the_conversation_that_already_exists_both_ways(engine, sessions):
+    alice, bob, carol = slack_user("alice"), telegram_user("bob"), slack_user("carol")
+    friends(engine, alice, bob)
+    friends(engine, alice, carol)
+    friends(engine, bob, carol)
+    say(engine, alice, "new https://example.com/boots Boots")
+    assert say(engine, alice, "send p1 to @bob @carol").conversation_ref == "c1"
+    say(engine, carol, "block @alice")  # one of two recipients blocks the sender
+    assert "You can't message @carol" in refuse(engine, alice, "send p1 to @bob @carol again").text
+    say(engine, bob, "new https://example.com/tent Tent")
+    assert say(engine, bob, "send p2 to @alice @carol").conversation_ref == "c1"  # no block between them
+    assert "unblock @alice" in refuse(engine, carol, "send p2 to @alice @bob").text  # the blocker, too
+    assert count_rows(sessions, Message) == 2
+
+
 def test_blocks_hold_even_when_mutual_follows_are_not_required(sessions):
     open_engine = Engine(sessions, shipped_settings(require_mutual_follow=False))
     alice, bob = slack_user("alice"), telegram_user("bob")
