@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import outbox, refs, schedules, views
+from core.clock import utcnow
 from core.db import among
 from core.visibility import unread_by
 from core.inserts import insert_returning
@@ -120,9 +122,12 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
         .where(among(session, Participant.person_id, person_ids))
         .subquery()
     )
-    rows = session.execute(
-        select(inner, Person.handle.label("sender_handle"))
-        .outerjoin(Person, Person.id == inner.c.sender_id)  # the senders' handles in the same query
+    # On the connection: plain rows, past the ORM's result processing (a third of this function's time).
+    # The senders' handles in the same query, looked up per line by primary key: as a join, PostgreSQL's
+    # planner hashed every person of the table for each batch (a third of the query).
+    handle = select(Person.handle).where(Person.id == inner.c.sender_id).scalar_subquery()
+    rows = session.connection().execute(
+        select(inner, handle.label("sender_handle"))
         .where(inner.c.rank <= LINES_PER_CONVERSATION).order_by(inner.c.id)
     ).all()
     loaded = views.attachments(session, rows, owners=False)
@@ -194,8 +199,7 @@ def _recipients(session: Session, person_ids: list[int]) -> list[_Recipient]:
     return list(found.values())
 
 
-@dataclass(frozen=True)
-class _AccountRow:
+class _AccountRow(NamedTuple):  # a tuple: 100,000 of them per pass, built at C speed
     id: int
     platform: str
     chat_id: str | None
@@ -203,5 +207,5 @@ class _AccountRow:
 
 
 def _claim(session: Session, period_key: str, totals: dict[int, int]) -> list[int]:
-    rows = [{"person_id": pid, "period_key": period_key, "unread_count": n} for pid, n in totals.items()]
-    return insert_returning(session, DigestSend, rows, DigestSend.person_id)
+    rows = [{"person_id": pid, "unread_count": n} for pid, n in totals.items()]
+    return insert_returning(session, DigestSend, rows, DigestSend.person_id, {"period_key": period_key, "created_at": utcnow()})

@@ -21,56 +21,45 @@ def destinations(person: Person) -> list[Account]:
 
 def queue_message(session: Session, message: Message, recipients: list[Person]) -> int:
     """Queue a message for each recipient's destinations; returns how many rows were written."""
-    now = utcnow()
     rows = [
         {
             "idempotency_key": f"m{message.id}:a{account.id}",
-            "kind": "message",
-            "message_id": message.id,
             "person_id": person.id,
             "account_id": account.id,
             "platform": account.platform,
             "chat_id": account.chat_id,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
         }
         for person in recipients
         for account in destinations(person)
     ]
-    return _write(session, rows)
+    return _write(session, rows, {"kind": "message", "message_id": message.id})
 
 
 def queue_digests(session: Session, digests: list[tuple[Person, str, dict]]) -> int:
     """Queue digests (person, period key, payload) to each person's destinations, in two statements."""
-    now = utcnow()
     rows = [
         {
             "idempotency_key": f"d{person.id}:{period_key}:a{account.id}",
-            "kind": "digest",
-            "message_id": None,
             "person_id": person.id,
             "account_id": account.id,
             "platform": account.platform,
             "chat_id": account.chat_id,
             "payload": payload,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
         }
         for person, period_key, payload in digests
         for account in destinations(person)
     ]
-    return _write(session, rows)
+    return _write(session, rows, {"kind": "digest", "message_id": None})
 
 
-def _write(session: Session, rows: list[dict]) -> int:
+def _write(session: Session, rows: list[dict], shared: dict) -> int:
     if not rows:
         return 0
+    now = utcnow()
     # Sorted, so concurrent senders take lane-row locks in one order (no deadlocks).
     lanes = sorted({(r["platform"], r["chat_id"]) for r in rows})
-    insert_ignoring(session, Lane, [{"platform": p, "chat_id": c, "not_before": rows[0]["created_at"]} for p, c in lanes])
-    insert_ignoring(session, Delivery, rows)
+    insert_ignoring(session, Lane, [{"platform": p, "chat_id": c} for p, c in lanes], {"not_before": now})
+    insert_ignoring(session, Delivery, rows, {
+        **shared, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "uncertain": False,
+    })
     return len(rows)

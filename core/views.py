@@ -139,6 +139,8 @@ def summary(view: MessageView) -> str:
 
 def summary_of(message, loaded: Attachments) -> str:
     """`summary` from a message row and its batch-loaded attachments (no card is built)."""
+    if message.kind == "text":  # most lines of a digest: nothing carried, the text alone
+        return _clip(message.text)
     carried = None
     if message.kind == "pin" and message.pin_id in loaded.pins:
         carried = f"{refs.pin_ref(message.pin_id)} “{loaded.pins[message.pin_id].title}”"
@@ -152,5 +154,8 @@ def summary_of(message, loaded: Attachments) -> str:
 
 
 def _line(carried: str | None, text: str) -> str:
-    line = " ".join(part for part in (carried, text if carried != "joined" else "") if part) or text
+    return _clip(" ".join(part for part in (carried, text if carried != "joined" else "") if part) or text)
+
+
+def _clip(line: str) -> str:
     return line if len(line) <= SUMMARY_LIMIT else line[: SUMMARY_LIMIT - 1] + "…"

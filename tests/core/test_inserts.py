@@ -1,10 +1,12 @@
 """Batched inserts skip what a unique key holds, fill the columns' defaults, and bind JSON as the ORM does.
 
-On PostgreSQL a batch is one unnest of per-column arrays; on SQLite a cached executemany.
+On PostgreSQL a batch is one INSERT … SELECT from json_to_recordset; on SQLite a cached executemany.
 Both must mean the same rows.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import event, select, text
 
@@ -103,3 +105,31 @@ def test_an_aware_time_and_a_nul_in_json_are_stored_as_the_orm_stores_them(sessi
         stored = {k.key: k for k in session.scalars(select(ActionKey))}
         assert stored["t1"].created_at == stored["orm"].created_at, "the same instant however it was written"
         assert stored["t2"].payload == {"x": "a\u0000b"}
+
+
+def test_shared_columns_are_given_once_and_stored_in_every_row(sessions, db):
+    ids = people(sessions, 3)
+    at = datetime(2026, 11, 23, 9, 0, 0, 123456)
+    statements = []
+
+    def seen(*args):
+        statements.append((args[2], args[3]))
+
+    event.listen(db, "before_cursor_execute", seen)
+    try:
+        with transaction(sessions) as session:
+            new = insert_returning(session, DigestSend, [{"person_id": p, "unread_count": n} for n, p in enumerate(ids)],
+                                   DigestSend.person_id, {"period_key": "d:2026-11-23", "created_at": at})
+            insert_ignoring(session, ActionKey, [{"key": f"k{n}"} for n in range(3)], {"payload": {"shared": [1, None]}})
+    finally:
+        event.remove(db, "before_cursor_execute", seen)
+    assert sorted(new) == ids
+    with transaction(sessions) as session:
+        stored = session.execute(select(DigestSend.person_id, DigestSend.period_key, DigestSend.unread_count,
+                                        DigestSend.created_at).order_by(DigestSend.person_id)).all()
+        keys = session.execute(select(ActionKey.key, ActionKey.payload).order_by(ActionKey.key)).all()
+    assert [tuple(r) for r in stored] == [(p, "d:2026-11-23", n, at) for n, p in enumerate(ids)]
+    assert [tuple(r) for r in keys] == [(f"k{n}", {"shared": [1, None]}) for n in range(3)]
+    if db.dialect.name == "postgresql":
+        document = next(params["rows"] for sql, params in statements if "digest_sends" in sql and "json_to_recordset" in sql)
+        assert "d:2026-11-23" not in document and "2026-11-23T09" not in document, "bound once, not per row"

@@ -57,3 +57,21 @@ def test_recording_a_batch_takes_the_same_statements_for_3_or_30_deliveries(engi
         counts.append(len(seen))
         assert len(claimed) == size
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_a_send_to_a_group_of_ten_takes_the_same_few_statements_as_a_send_to_two(engine, db):
+    alice = slack_user("alice")
+    counts = []
+    for size in (1, 9):
+        group = [telegram_user(f"g{size}x{n}") for n in range(size)]
+        friends(engine, alice, *group)
+        command = f"send p1 to {' '.join('@' + engine.ensure(p) for p in group)} hi"
+        say(engine, alice, "new https://example.com/a A")
+        say(engine, alice, command)  # the conversation exists from here on
+        with statements(db) as seen:
+            say(engine, alice, command + " again")
+        counts.append(len([s for s in seen if not s.startswith("BEGIN")]))
+    # speaker, pin, people, conversation with the block check, [its row lock,] message, read position,
+    # lanes, deliveries
+    limit = 8 if db.dialect.name == "sqlite" else 9
+    assert counts[0] == counts[1] <= limit, counts
