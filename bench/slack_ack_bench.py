@@ -11,6 +11,9 @@ only sends signed `/pin` requests from 16 concurrent keep-alive connections.
 - bare (pbr): the same with process_before_response=True, the mode Pinbridge uses.
 - bare (pbr+answer): that, plus a lazy listener answering each command through its
   response_url (Bolt's own unbounded executor): the floor for acks *and* answers.
+- bare (pbr+engine): that, with the lazy listener doing Pinbridge's work: the same engine on
+  the same data runs the command, its reply's text goes to the response_url — the bare app
+  that does what Pinbridge does, minus Pinbridge's adapter (cards, bounded queue, checks).
 
 Pinbridge's answer queue is bounded (slack.answer_queue, 64 by default): a command that
 finds it full is answered "busy" in its ack, so answers never fall further behind the acks
@@ -68,7 +71,6 @@ def serve_pinbridge(api_url: str, threads: int) -> None:
     from adapters.telegram.settings import TelegramSettings
     from bridge.config import Config, HttpConfig, SandboxConfig
     from bridge.wiring import build
-    from core.people import Identity
 
     folder = tempfile.mkdtemp(prefix="slack-bench-")
     config = Config(
@@ -78,14 +80,35 @@ def serve_pinbridge(api_url: str, threads: int) -> None:
                   "telegram": TelegramSettings(enabled=False)},
     )
     services = build(config)
-    alice, bob = (Identity("slack", uid, chat_id=uid, username=name) for uid, name in USERS)
-    services.engine.ensure(alice), services.engine.ensure(bob)
-    for text, who in (("follow @bob", alice), ("follow @alice", bob), ("new https://example.com/tent Tent", alice)):
-        assert services.engine.run(who, text).ok
+    _seed(services.engine)
     _run(create_server(create_app(config, services), host="127.0.0.1", port=0, threads=threads))
 
 
-def serve_bare(api_url: str, threads: int, process_before_response: bool, answering: bool = False) -> None:
+def _engine_with_people(folder: str):
+    """Pinbridge's engine on a fresh SQLite database, seeded as Pinbridge's server is."""
+    from bridge import migrate
+    from core.db import make_engine, make_session_factory
+    from core.engine import Engine
+    from core.settings import CoreSettings
+
+    db = make_engine(f"sqlite:///{folder}/bench.db")
+    migrate.upgrade(db)
+    return _seed(Engine(make_session_factory(db), CoreSettings()))
+
+
+def _seed(engine):
+    """alice and bob follow each other, alice has pin p1."""
+    from core.people import Identity
+
+    alice, bob = (Identity("slack", uid, chat_id=uid, username=name) for uid, name in USERS)
+    engine.ensure(alice), engine.ensure(bob)
+    for text, who in (("follow @bob", alice), ("follow @alice", bob), ("new https://example.com/tent Tent", alice)):
+        assert engine.run(who, text).ok
+    return engine
+
+
+def serve_bare(api_url: str, threads: int, process_before_response: bool, answering: bool = False,
+               engine_work: bool = False) -> None:
     from flask import Flask, request
     from slack_bolt import App
     from slack_bolt.adapter.flask import SlackRequestHandler
@@ -101,8 +124,17 @@ def serve_bare(api_url: str, threads: int, process_before_response: bool, answer
     def answer(respond):
         respond(text="ok")
 
-    if answering:
-        bolt.command("/pin")(ack=ack_only, lazy=[answer])
+    def engine_answer(command, respond):  # Pinbridge's work, minus Pinbridge's adapter
+        who = Identity("slack", command["user_id"], chat_id=command["user_id"], username=command["user_name"])
+        respond(text=str(engine.run(who, command["text"]).body))
+
+    if engine_work:
+        from core.people import Identity
+
+        engine = _engine_with_people(tempfile.mkdtemp(prefix="slack-bench-"))
+
+    if answering or engine_work:
+        bolt.command("/pin")(ack=ack_only, lazy=[engine_answer if engine_work else answer])
     else:
         bolt.command("/pin")(ack_only)
 
@@ -211,13 +243,15 @@ def main() -> None:
             return serve_standin()
         if role == "pinbridge":
             return serve_pinbridge(rest[0], args.threads)
-        return serve_bare(rest[0], args.threads, role != "bare", answering=role == "bare-answer")
+        return serve_bare(rest[0], args.threads, role != "bare", answering=role == "bare-answer",
+                          engine_work=role == "bare-engine")
 
     standin, api_url = start("standin")
     servers = {}
     try:
         for name, role in (("bare (default)", "bare"), ("bare (pbr)", "bare-pbr"),
-                           ("bare (pbr+answer)", "bare-answer"), ("pinbridge", "pinbridge")):
+                           ("bare (pbr+answer)", "bare-answer"), ("bare (pbr+engine)", "bare-engine"),
+                           ("pinbridge", "pinbridge")):
             servers[name] = start(role, api_url, "--threads", str(args.threads))
         results = {name: ([], 0, 0.0, 0, 0, 0.0) for name in servers}
         for _ in range(args.rounds):
@@ -241,7 +275,7 @@ def main() -> None:
             process.wait(10)
 
 
-ANSWERING = ("bare (pbr+answer)", "pinbridge")
+ANSWERING = ("bare (pbr+answer)", "bare (pbr+engine)", "pinbridge")
 
 
 def wait_for_answers(api_url: str, before: int, expected: int, timeout: float = 300.0) -> float:
@@ -271,6 +305,10 @@ def report(results: dict, args) -> None:
           f"p99 ÷ bare (pbr) p99 = {p99s['pinbridge'] / p99s['bare (pbr)']:.2f} (target ≤ 2)")
     ratio(f"Slack acks/s, {args.concurrency} concurrent", f"{rates['pinbridge']:.0f}/s",
           f"bare Bolt (pbr) {rates['bare (pbr)']:.0f}/s", rates["pinbridge"] / rates["bare (pbr)"], "≥ 0.8")
+    same_work = rates["pinbridge"] / rates["bare (pbr+engine)"]
+    print(f"pinbridge acks/s ÷ bare (pbr+engine), the same work in the same mode = {same_work:.2f} (target ≥ 0.8)")
+    ratio("— the same, vs the same mode doing the same work", f"{rates['pinbridge']:.0f}/s",
+          f"bare Bolt (pbr) + Pinbridge's engine {rates['bare (pbr+engine)']:.0f}/s", same_work, "≥ 0.8")
     ratio(f"Slack ack p99, {args.concurrency} concurrent", f"{p99s['pinbridge']:.1f} ms",
           f"bare Bolt (pbr) {p99s['bare (pbr)']:.1f} ms", p99s["pinbridge"] / p99s["bare (pbr)"], "≤ 2")
     drain = results["pinbridge"][5]
