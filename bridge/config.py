@@ -85,6 +85,21 @@ class UnfurlConfig:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    store: str = "folder"  # folder | s3
+    folder: str = "media"  # where the folder store keeps pictures (relative to the working directory)
+    # The key of every picture's name (an HMAC of its bytes). "" = one made at first start and kept in the
+    # database, so every process of a deployment names pictures alike.
+    secret: str = field(default="", metadata={"secret": True})
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # empty for AWS itself; the server's URL for MinIO, Ceph, R2 …
+    s3_region: str = ""
+    s3_prefix: str = "media/"
+    grace_hours: int = 24  # a picture no pin uses is removed this long after its last use
+    max_download_bytes: int = 10_485_760  # the largest picture fetched from a page (og:image)
+
+
+@dataclass(frozen=True)
 class HealthConfig:
     stale_after_seconds: float = 60.0  # a background part with no completed cycle for this long makes /healthz 503
 
@@ -106,6 +121,7 @@ class Config:
     digests: DigestsConfig = field(default_factory=DigestsConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     unfurl: UnfurlConfig = field(default_factory=UnfurlConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     # The platforms of this deployment: name -> the package whose PLATFORM describes it (one line each).
@@ -151,7 +167,7 @@ class Config:
 
     def secrets(self) -> list[str]:
         """Every secret value in the config (tokens, signing and webhook secrets, the database password)."""
-        found = [make_url_password(self.database_url)]
+        found = [make_url_password(self.database_url), self.media.secret]
         for section in self.sections.values():
             found += [getattr(section, f.name) for f in dataclasses.fields(section) if f.metadata.get("secret")]
         return [v for v in found if v]
@@ -321,6 +337,15 @@ def _check(config: Config) -> None:
         raise ConfigError(f"unfurl.timeout_seconds: must be between 0.5 and 60, got {config.unfurl.timeout_seconds}")
     if not config.unfurl.timeout_seconds <= config.unfurl.deadline_seconds <= 120:
         raise ConfigError(f"unfurl.deadline_seconds: must be between unfurl.timeout_seconds and 120, got {config.unfurl.deadline_seconds}")
+    _one_of(config.media.store, ("folder", "s3"), "media.store")
+    if config.media.store == "s3" and not config.media.s3_bucket:
+        raise ConfigError("media.s3_bucket: the s3 store needs a bucket")
+    if config.media.store == "folder" and not config.media.folder:
+        raise ConfigError("media.folder: the folder store needs a folder")
+    if config.media.secret and len(config.media.secret) < 16:
+        raise ConfigError("media.secret: at least 16 characters (or empty: one is made and kept in the database)")
+    _within(config.media.grace_hours, 1, 24 * 365, "media.grace_hours")
+    _within(config.media.max_download_bytes, 1024, 20_971_520, "media.max_download_bytes")
     if not config.database_url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("database_url: use sqlite:///file.db or postgresql+psycopg://user@host/db")
     _one_of(config.log_level.upper(), ("DEBUG", "INFO", "WARNING", "ERROR"), "log_level")

@@ -47,6 +47,7 @@ class DigestScheduler:
 
     def __init__(self, sessions, default_schedule: str, every_seconds: int = 60, heartbeat=lambda: None):
         self.sessions, self.default_schedule, self.heartbeat = sessions, default_schedule, heartbeat
+        self.pictures = None  # bridge.media.Pictures, once add_housekeeping is given it
         self.scheduler = BackgroundScheduler(
             timezone="UTC",
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -68,8 +69,9 @@ class DigestScheduler:
             log.info("queued %d digests", queued)
         return queued
 
-    def add_housekeeping(self) -> None:
-        """A daily job that forgets old inbound event ids and button keys."""
+    def add_housekeeping(self, pictures=None) -> None:
+        """A daily job that forgets old inbound event ids and button keys, and removes pictures no pin uses."""
+        self.pictures = pictures
         self.scheduler.add_job(
             self.prune, IntervalTrigger(hours=24, timezone="UTC"), id=f"{JOB_ID}-housekeeping",
             name="housekeeping", replace_existing=True,
@@ -79,6 +81,11 @@ class DigestScheduler:
         """Run the housekeeping once."""
         with transaction(self.sessions) as session:
             removed = operations.prune(session, utcnow())
+        if self.pictures is not None:
+            try:
+                removed["pictures"] = self.pictures.sweep()
+            except Exception as exc:  # noqa: BLE001 - the store down: tomorrow's run sweeps them
+                log.warning("picture housekeeping failed (%s)", type(exc).__name__)
         log.info("housekeeping removed %s", removed)
         return removed
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, make_response, render_template
+from flask import Blueprint, Response, make_response, render_template, request
 
 from core import pages
 from core.db import reading
@@ -52,7 +52,7 @@ def harden(response: Response) -> Response:
 
 
 def blueprint(services) -> Blueprint:
-    """GET /p/<pin>, /b/<board>, /u/<handle> and /i/<code>, with their stylesheet under /assets/."""
+    """GET /p/<pin>, /b/<board>, /u/<handle>, /i/<code> and /media/<picture>, with their stylesheet under /assets/."""
     bp = Blueprint(
         "pages", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
     )
@@ -78,6 +78,24 @@ def blueprint(services) -> Blueprint:
     @bp.get("/u/<handle>")
     def profile(handle: str):
         return _page("pages/profile.html", page=lookup(pages.profile_page, handle))
+
+    @bp.get("/media/<key>")
+    def picture(key: str):
+        # Named by an HMAC of its bytes: immutable, so cached for a year, and unguessable. Only what the
+        # store holds as JPEG or PNG is ever served, with its own type (nosniff is set by harden()).
+        found = services.pictures.get(key) if services.pictures is not None else None
+        if found is None:
+            return make_response(render_template("pages/not_found.html"), 404)
+        etag = f'"{key}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = make_response("", 304)
+        else:
+            data, mime = found
+            response = make_response(data)
+            response.mimetype = mime
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["ETag"] = etag
+        return response
 
     @bp.get("/i/<code>")
     def invite(code: str):

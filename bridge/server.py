@@ -84,7 +84,8 @@ class Running:
             settings.timeout_seconds, settings.max_page_bytes, settings.allow_private_addresses, settings.deadline_seconds,
         )
         unfurler = Unfurler(
-            self.services.sessions, fetcher,
+            self.services.sessions, fetcher, pictures=self.services.pictures,
+            max_picture_bytes=self.services.config.media.max_download_bytes,
             heartbeat=self.services.heartbeats.expect("unfurler", self.health.stale_after_seconds),
         )
         self._background("unfurl", unfurler.run, unfurler.stop, join_timeout=30)
@@ -97,7 +98,7 @@ class Running:
             self.services.sessions, digests.default, digests.check_every_seconds,
             heartbeat=self.services.heartbeats.expect("scheduler", limit),
         )
-        scheduler.add_housekeeping()
+        scheduler.add_housekeeping(self.services.pictures)
         scheduler.start()
         self.stops.append(scheduler.stop)
 

@@ -25,6 +25,7 @@ from bridge.health import Backoff
 from core import unfurl
 from core.clock import utcnow
 from core.db import transaction
+from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 MAX_REDIRECTS = 3
@@ -66,6 +67,23 @@ class PageFetcher:
             for chunk in response.iter_bytes(size):
                 return chunk[:size]
         return None
+
+    def fetch_bytes(self, url: str, limit: int) -> bytes | None:
+        """All of what a URL serves (a picture), or None when it is unreachable or larger than `limit` bytes."""
+        ends = self.clock() + self.deadline
+        with self._followed(url, ends) as (response, final):
+            if response is None:
+                return None
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                return None
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    return None  # never more than the limit in memory, whatever the header said
+                self._left(ends, final)
+            return bytes(body)
 
     @contextmanager
     def _followed(self, url: str, ends: float):
@@ -134,10 +152,12 @@ class Unfurler:
     read: one slow page holds up only itself, never a batch.
     """
 
-    def __init__(self, sessions, fetcher: PageFetcher, threads: int = 4, idle_sleep: float = 2.0,
+    def __init__(self, sessions, fetcher: PageFetcher, threads: int = 4, idle_sleep: float = 2.0, pictures=None,
+                 max_picture_bytes: int = 10_485_760,
                  heartbeat: Callable[[], None] = lambda: None):
         self.sessions, self.fetcher, self.heartbeat = sessions, fetcher, heartbeat
         self.threads, self.idle_sleep = threads, idle_sleep
+        self.pictures, self.max_picture_bytes = pictures, max_picture_bytes
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="unfurl")
         self.in_flight: dict[Future, int] = {}
         self._stop = threading.Event()
@@ -156,12 +176,27 @@ class Unfurler:
                     del card["image"]  # not an image at all: no picture rather than a broken one
                 else:
                     card["image_type"] = kind
+                    self._keep_picture(card)
             return card
         except Refused as exc:
             log.info("not unfurling %s: %s", urlsplit(url).hostname, exc)
         except Exception as exc:  # noqa: BLE001 - one bad page must never stall the others
             log.info("could not unfurl %s: %s", urlsplit(url).hostname, type(exc).__name__)
         return None
+
+    def _keep_picture(self, card: dict[str, str]) -> None:
+        """Fetch the page's image once and keep it (card["picture_key"]); a picture we do not take is left out."""
+        if self.pictures is None:
+            return
+        data = self.fetcher.fetch_bytes(card["image"], self.max_picture_bytes)
+        if data is None:
+            return
+        try:
+            kept = self.pictures.keep(data)
+        except InvalidInput as exc:
+            log.info("not keeping the picture of a page: %s", exc.message)
+            return
+        card["picture_key"], card["picture_type"] = kept.key, kept.mime
 
     def step(self, wait_seconds: float) -> int:
         """Claim pins for the free threads, store the cards that are ready; returns how many were stored."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import logs, migrate
 from bridge.health import Heartbeats
+from bridge.media import Pictures
 from bridge.config import Config, is_loopback
 from core.db import make_engine, make_session_factory
 from core.engine import Engine
@@ -30,6 +31,7 @@ class Services:
     platforms: dict[str, Installed] = field(default_factory=dict)  # what each enabled platform runs here
     sandbox: object | None = None  # bridge.sandbox.Sandbox when the sandbox stands in
     heartbeats: Heartbeats = field(default_factory=Heartbeats)  # the background parts this process runs
+    pictures: Pictures | None = None  # the pictures Pinbridge keeps (media.store)
 
     def __post_init__(self) -> None:
         protect(self.config)
@@ -62,7 +64,8 @@ def build(config: Config, upgrade_sqlite: bool = True, platforms: bool = True) -
     if upgrade_sqlite and db.dialect.name == "sqlite":
         migrate.upgrade(db)
     sessions = make_session_factory(db)
-    services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()))
+    services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()),
+                        pictures=Pictures.for_config(config.media, sessions))
     if platforms:
         install_platforms(services)
     return services

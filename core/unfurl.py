@@ -116,3 +116,5 @@ def apply(session: Session, pin_id: int, card: dict[str, str] | None, now: datet
         pin.description = card["description"]
     if card.get("image") and not pin.image_url:
         pin.image_url, pin.image_type = card["image"], card.get("image_type")
+    if card.get("picture_key") and not pin.picture_key:
+        pin.picture_key, pin.picture_type = card["picture_key"], card.get("picture_type")

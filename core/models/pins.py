@@ -23,6 +23,9 @@ class Pin(Base):
     # What the image really is, read from its first bytes when the page was unfurled (image/png,
     # image/jpeg, image/gif, image/webp, …); None when unknown: platforms are only sent types they take.
     image_type: Mapped[str | None] = mapped_column(String(32))
+    # The picture Pinbridge keeps for the pin (pictures.key), served at /media/<key>; None until it has one.
+    picture_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    picture_type: Mapped[str | None] = mapped_column(String(16))  # the kept picture's: image/jpeg | image/png
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # pending → working (leased at unfurled_at) → done | failed: the link's page is read once, in the background.
     unfurl_state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending", index=True)
@@ -52,3 +55,19 @@ class BoardPin(Base):
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
     pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id", ondelete="CASCADE"), primary_key=True, index=True)
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Picture(Base):
+    """A picture Pinbridge keeps (core.pictures): checked, normalised, stored under an HMAC of its bytes."""
+
+    __tablename__ = "pictures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(16))  # image/jpeg | image/png
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]  # bytes
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Each new use moves it: housekeeping removes a picture only when no pin uses it and it was
+    # last used longer ago than the grace period (so a pin being made now never loses its picture).
+    used_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

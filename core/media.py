@@ -1,0 +1,58 @@
+"""Keeping pictures for pins, and letting go of those no pin uses (the store itself is a port)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from core import pictures
+from core.clock import utcnow
+from core.inserts import insert_if_absent
+from core.models import Picture, Pin
+
+GRACE = timedelta(hours=24)  # an unused picture is kept this long after its last use
+SWEEP_BATCH = 500
+
+
+class PictureStore(Protocol):
+    """Bytes under a key (bridge.media: a folder, an S3 bucket); put is whole-or-nothing and idempotent."""
+
+    def put(self, key: str, data: bytes, mime: str) -> None: ...
+
+    def get(self, key: str) -> tuple[bytes, str] | None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def keep(session: Session, store: PictureStore, secret: bytes, data: bytes) -> Picture:
+    """Check and normalise `data` (InvalidInput when it is no picture we take), store it once, and return its row.
+
+    The bytes are stored before the row is written: a row always names a stored picture. The same picture
+    kept twice is one row and one object; keeping it again moves its `used_at`, so housekeeping spares it.
+    """
+    picture = pictures.normalise(data)
+    key = pictures.key_of(secret, picture.data)
+    store.put(key, picture.data, picture.mime)
+    now = utcnow()
+    insert_if_absent(session, Picture, {
+        "key": key, "mime": picture.mime, "width": picture.width, "height": picture.height,
+        "size": len(picture.data), "created_at": now, "used_at": now,
+    })
+    session.execute(update(Picture).where(Picture.key == key).values(used_at=now),
+                    execution_options={"synchronize_session": False})
+    return session.get(Picture, key)
+
+
+def unused(session: Session, now: datetime, grace: timedelta = GRACE, limit: int = SWEEP_BATCH) -> list[str]:
+    """Keys of pictures no pin uses, last used before the grace period: removed from the database here (the
+    caller deletes their bytes once this transaction has committed, so no row ever names missing bytes)."""
+    idle = (Picture.used_at < now - grace) & ~exists().where(Pin.picture_key == Picture.key)
+    keys = list(session.scalars(select(Picture.key).where(idle).order_by(Picture.used_at).limit(limit)))
+    if keys:
+        # Checked again in the DELETE itself: a pin that took one of them meanwhile keeps it.
+        gone = session.scalars(delete(Picture).where(Picture.key.in_(keys), idle).returning(Picture.key))
+        keys = list(gone)
+    return keys

@@ -1,0 +1,114 @@
+"""Pictures Pinbridge keeps: read by their content, checked, and normalised to what both platforms take.
+
+Whatever arrives — a Telegram photo, a Slack file, a page's og:image — is opened only by
+Pillow's JPEG, PNG, GIF and WebP decoders (never by its name or declared type: no SVG, no
+TIFF, no PSD), refused before decoding when its header promises more pixels than allowed
+(a decompression bomb is a small file that claims a huge canvas), decoded fully (a
+truncated file fails here, not later on a platform), turned upright (EXIF orientation), and
+written afresh as JPEG — PNG when it has transparency — no larger than MAX_SIDE on its
+longest side. Writing afresh drops everything else the file carried: EXIF (camera, GPS
+position), comments, trailing bytes of a polyglot.
+
+The published limits this keeps inside (Telegram Bot API, sendPhoto): "The photo must be at
+most 10 MB in size. The photo's width and height must not exceed 10000 in total. Width and
+height ratio must be at most 20." Bots download files of up to 20 MB (getFile).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import InvalidInput
+
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # the only decoders a picture ever reaches
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # Telegram's getFile limit for bots: nothing larger ever reaches us from there
+MAX_INPUT_PIXELS = 40_000_000  # what the header may promise (a 40-megapixel camera photo)
+MAX_SIDE = 2048  # the longest side kept: sharp on any screen, far inside Telegram's 10000 (w + h)
+MAX_RATIO = 20  # Telegram: "Width and height ratio must be at most 20"
+MAX_OUTPUT_BYTES = 10 * 1024 * 1024  # Telegram: "The photo must be at most 10 MB in size"
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A normalised picture: its bytes, their type, its size in pixels."""
+
+    data: bytes
+    mime: str  # image/jpeg | image/png
+    width: int
+    height: int
+
+
+def normalise(data: bytes) -> Picture:
+    """The picture in `data`, checked and rewritten; InvalidInput saying what is wrong otherwise."""
+    if not data:
+        raise InvalidInput("That file is empty.")
+    if len(data) > MAX_INPUT_BYTES:
+        raise InvalidInput(f"That picture is too large ({len(data) // (1024 * 1024)} MB; the limit is "
+                           f"{MAX_INPUT_BYTES // (1024 * 1024)} MB).")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # our own pixel limit speaks first
+        try:
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+        except UnidentifiedImageError:
+            raise InvalidInput("That is not a picture Pinbridge takes (JPEG, PNG, GIF or WebP).") from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidInput("That picture claims too many pixels.") from None
+        except (OSError, SyntaxError, ValueError, EOFError):  # cut off inside its own header
+            raise InvalidInput(DAMAGED) from None
+        width, height = image.size
+        if width < 1 or height < 1 or width * height > MAX_INPUT_PIXELS:
+            raise InvalidInput(f"That picture claims too many pixels ({width}×{height}; the limit is "
+                               f"{MAX_INPUT_PIXELS // 1_000_000} megapixels).")
+        if max(width, height) > MAX_RATIO * min(width, height):
+            raise InvalidInput(f"That picture is too narrow to show ({width}×{height}; at most {MAX_RATIO}:1).")
+        try:
+            image.seek(0)  # an animation: its first frame
+            image.load()
+            image = ImageOps.exif_transpose(image)  # reads the EXIF block: damaged ones fail here
+            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+            return _encode(image)
+        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
+            raise InvalidInput(DAMAGED) from None
+
+
+DAMAGED = "That picture is damaged or incomplete."
+
+
+def _encode(image: Image.Image) -> Picture:
+    transparent = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    if transparent:
+        rgba = image.convert("RGBA")
+        if rgba.getextrema()[3][0] < 255:  # some pixel really is see-through
+            data = _save(rgba, "PNG", optimize=True)
+            if len(data) <= MAX_OUTPUT_BYTES:
+                return Picture(data, "image/png", *rgba.size)
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    rgb = image.convert("RGB")
+    return Picture(_save(rgb, "JPEG", quality=JPEG_QUALITY, optimize=True), "image/jpeg", *rgb.size)
+
+
+def _save(image: Image.Image, kind: str, **options) -> bytes:
+    out = io.BytesIO()
+    image.info.clear()  # Pillow would carry a source's comment (a script, say), ICC profile or EXIF into the new file
+    image.save(out, kind, **options)  # a fresh file: nothing of the source but its pixels
+    return out.getvalue()
+
+
+def key_of(secret: bytes, data: bytes) -> str:
+    """The picture's name: an HMAC of its bytes with the server's secret, so the same picture is kept once and
+    nobody who lacks the secret can name a picture from its content (a secret pin's picture is not guessable)."""
+    return hmac.new(secret, data, hashlib.sha256).hexdigest()
+
+
+def is_key(text: str) -> bool:
+    """A well-formed picture name (64 lowercase hex digits): anything else is never looked up."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
