@@ -94,4 +94,4 @@ def host_of(services: Services) -> Host:
     config = services.config
     return Host(engine=services.engine, db=services.db, public_url=config.http.public_url,
                 max_group_size=config.messaging.max_group_size, sending_threads=config.delivery.threads,
-                heartbeats=services.heartbeats)
+                heartbeats=services.heartbeats, pictures=services.pictures)

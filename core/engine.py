@@ -186,6 +186,15 @@ class Engine:
 
         return self._guarded(identity, work)
 
+    def pin_link(self, identity: people.Identity, url: str, description: str = "") -> Reply:
+        """A link shared with the bot becomes a pin (as `new`), the words around it its description."""
+        return self._guarded(identity, lambda ctx: pinning.capture(ctx, url, description))
+
+    def pin_picture(self, identity: people.Identity, key: str, mime: str, caption: str = "",
+                    source: str | None = None) -> Reply:
+        """A picture sent to the bot, already kept (bridge.media): an image pin on the default board."""
+        return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source))
+
     def cancel_reply(self, identity: people.Identity) -> bool:
         """Forget a pending reply."""
         with transaction(self.sessions) as session:

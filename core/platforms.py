@@ -79,6 +79,7 @@ class Host:
     max_group_size: int
     sending_threads: int  # the delivery worker's, so a platform can size its connection pool
     heartbeats: object  # .expect(part, within) -> beat and .beat(part): a background loop reports its cycles
+    pictures: object = None  # bridge.media.Pictures: .keep(bytes) -> a kept picture (InvalidInput when not one)
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,18 @@ UPDATE_SOURCE = "telegram_update"  # the inbound-dedup namespace for update_id
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 
 
-def build_application(token: str, base_url: str, engine: Engine, *, polling: bool, follow: Follow) -> Application:
-    """The Application; `base_url` ends where PTB appends the token (…/bot); `follow` moves a migrated group's records."""
+def file_url(base_url: str) -> str:
+    """Where files are downloaded from, beside the Bot API: https://api.telegram.org/bot → …/file/bot."""
+    head, _, _ = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/bot"
+
+
+def build_application(token: str, base_url: str, engine: Engine, *, polling: bool, follow: Follow,
+                      pictures=None) -> Application:
+    """The Application; `base_url` ends where PTB appends the token (…/bot); `follow` moves a migrated group's records;
+    `pictures` keeps the pictures people send (bridge.media.Pictures)."""
     builder = (
-        ApplicationBuilder().token(token).base_url(base_url)
+        ApplicationBuilder().token(token).base_url(base_url).base_file_url(file_url(base_url))
         .concurrent_updates(PerPersonOrder())
         # Only the bot's own answers go through this limiter; deliveries are paced by the worker.
         .rate_limiter(AIORateLimiter(max_retries=2))
@@ -41,7 +49,7 @@ def build_application(token: str, base_url: str, engine: Engine, *, polling: boo
     # Before any other handler, in both modes: an update is recorded only once the Application
     # takes it up, so one the webhook route could not queue (503) is still new when Telegram retries.
     application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
-    Commands(engine).install(application)
+    Commands(engine, pictures).install(application)
     Buttons(engine).install(application)
     InlineSearch(engine).install(application)
     Migrations(follow).install(application)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from telegram import Message, Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -23,14 +23,38 @@ from adapters.telegram.cards import esc
 from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import Outbound, reply_outbound, text_outbound
 from core.engine import Engine
+from core.errors import InvalidInput
 from core.grammar import WORDS
 
 log = logging.getLogger(__name__)
 HINT = ("To talk in a conversation, reply to one of my messages or tap its ↩️ Reply button. "
         "Commands start with / — try /help.")
-NOT_TEXT = "I only read text messages. Try /help to see what I can do."
+NOT_TEXT = "I read text messages, links and pictures, not this kind of message. Try /help to see what I can do."
 MESSAGES = filters.UpdateType.MESSAGE  # never edited messages: an edit must not run a command twice
 Context = ContextTypes.DEFAULT_TYPE
+
+
+MAX_LINKS = 3  # links made pins from one message: a pasted list of fifty is not fifty cards
+MAX_PICTURE_BYTES = 20 * 1024 * 1024  # getFile: "bots can download files of up to 20MB in size"
+
+
+def shared_links(message: Message, caption: bool = False) -> tuple[list[str], str] | None:
+    """The links in a message's text (or caption), as Telegram's own parser marked them (no pattern of ours reads
+    the text), and the words around them; None when there are none."""
+    kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    found = message.parse_caption_entities(kinds) if caption else message.parse_entities(kinds)
+    if not found:
+        return None
+    urls, words = [], (message.caption if caption else message.text) or ""
+    for entity, text in sorted(found.items(), key=lambda item: item[0].offset):
+        url = entity.url if entity.type == MessageEntity.TEXT_LINK else text
+        if entity.type == MessageEntity.URL:
+            words = words.replace(text, " ", 1)
+            if "://" not in url:
+                url = "https://" + url  # Telegram marks example.com/x as a link too
+        if url not in urls:
+            urls.append(url)
+    return urls, " ".join(words.split())
 
 
 def split_command(text: str, bot_username: str | None) -> tuple[str, str, bool] | None:
@@ -49,6 +73,7 @@ class Commands:
     """Callbacks for commands and text messages, bound to the engine."""
 
     engine: Engine
+    pictures: object = None  # bridge.media.Pictures: pictures people send become pins
 
     def install(self, application: Application) -> None:
         """Register the handlers (group 0, in order of precedence)."""
@@ -57,6 +82,8 @@ class Commands:
         application.add_handler(MessageHandler(filters.COMMAND & MESSAGES, self.command))
         private = filters.ChatType.PRIVATE & MESSAGES
         application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text))
+        if self.pictures is not None:
+            application.add_handler(MessageHandler(private & (filters.PHOTO | filters.Document.IMAGE), self.picture))
         application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.not_text))
 
     async def command(self, update: Update, context: Context) -> None:
@@ -84,7 +111,7 @@ class Commands:
         await self.answer(message, context, text_outbound(text), public=True)
 
     async def text(self, update: Update, context: Context) -> None:
-        """Plain text in a private chat: a reply to one of ours, or the text a Reply button waits for."""
+        """Plain text in a private chat: a reply to one of ours, the text a Reply button waits for, or links to pin."""
         message, user = update.message, update.effective_user
         if message is None or user is None or message.text is None:
             return
@@ -97,7 +124,50 @@ class Commands:
             )
         if reply is None:
             reply = await asyncio.to_thread(self.engine.reply_pending, identity, message.text)
+        if reply is None and (links := shared_links(message)):
+            await self.pin_links(message, context, identity, links)
+            return
         await self.answer(message, context, reply_outbound(reply) if reply is not None else text_outbound(HINT))
+
+    async def pin_links(self, message: Message, context: Context, identity, links: tuple[list[str], str]) -> None:
+        """Links sent to the bot: a pin and its card for each (up to MAX_LINKS), the other words their description."""
+        urls, words = links
+        for url in urls[:MAX_LINKS]:
+            reply = await asyncio.to_thread(self.engine.pin_link, identity, url, words)
+            await self.answer(message, context, reply_outbound(reply))
+        if len(urls) > MAX_LINKS:
+            await self.answer(message, context, text_outbound(
+                f"I pinned the first {MAX_LINKS} links; send the others on their own, or with /new."))
+
+    async def picture(self, update: Update, context: Context) -> None:
+        """A photo, or an image sent as a file: fetched from Telegram once, kept, and made an image pin."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        sent = message.photo[-1] if message.photo else message.document  # the largest size Telegram made
+        if sent.file_size and sent.file_size > MAX_PICTURE_BYTES:
+            await self.answer(message, context, text_outbound(
+                f"That picture is too large ({sent.file_size // (1024 * 1024)} MB; the limit is "
+                f"{MAX_PICTURE_BYTES // (1024 * 1024)} MB)."))
+            return
+        try:
+            data = bytes(await (await context.bot.get_file(sent.file_id)).download_as_bytearray())
+            kept = await asyncio.to_thread(self.pictures.keep, data)
+        except InvalidInput as refusal:
+            await self.answer(message, context, text_outbound(f"⚠️ {esc(refusal.message)}"))
+            return
+        except TelegramError as error:  # getFile refused it (too big, gone): say so rather than nothing
+            log.info("could not fetch a picture from telegram (%s)", error.message)
+            await self.answer(message, context, text_outbound("⚠️ I couldn't fetch that picture from Telegram — send it again?"))
+            return
+        caption, links = message.caption or "", shared_links(message, caption=True)
+        if links:
+            caption = links[1] if "\n" not in caption else caption  # the link is the source, not the title
+        source = links[0][0] if links else None
+        reply = await asyncio.to_thread(
+            self.engine.pin_picture, identity_of(user, message.chat), kept.key, kept.mime, caption, source,
+        )
+        await self.answer(message, context, reply_outbound(reply))
 
     async def not_text(self, update: Update, context: Context) -> None:
         """Photos, stickers, voice… in a private chat get a hint instead of silence."""

@@ -43,7 +43,7 @@ def assemble(config: TelegramSettings, host: Host, pulse=lambda: None) -> Telegr
     loop = LoopThread("telegram")
     application = build_application(
         config.bot_token, config.api_base_url, host.engine, polling=config.mode == "polling",
-        follow=lambda old, new: host.engine.move_chat("telegram", old, new),
+        follow=lambda old, new: host.engine.move_chat("telegram", old, new), pictures=host.pictures,
     )
     runner = TelegramRunner(
         application, loop, mode=config.mode,

@@ -10,7 +10,7 @@ import re
 import time
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from bridge.sandbox.telegram_commands import check_commands, check_scope
 from bridge.sandbox.telegram_inline import check_inline_answer
@@ -200,6 +200,10 @@ def _set_chat_menu_button(standin: TelegramStandin, params: Params) -> bool:
     return True
 
 
+def _get_file(standin: TelegramStandin, params: Params) -> Params:
+    return standin.file(str(params.get("file_id")))
+
+
 HANDLERS: dict[str, Handler] = {
     "getMe": _get_me,
     "sendMessage": _send_message,
@@ -219,6 +223,7 @@ HANDLERS: dict[str, Handler] = {
     "getUpdates": _get_updates,
     "getChat": _get_chat,
     "setChatMenuButton": _set_chat_menu_button,
+    "getFile": _get_file,
 }
 # Telegram matches method names case-insensitively.
 CANONICAL = {name.lower(): name for name in HANDLERS}
@@ -255,6 +260,14 @@ def blueprint(standin: TelegramStandin, url_prefix: str = "", name: str = "teleg
         standin.record_call(name, params, status, error, arrived)
         time.sleep(standin.take_lateness(name))  # done already: only the answer is late
         return jsonify(body), status
+
+    @bp.get("/file/bot<token>/<path:path>")
+    def file_download(token: str, path: str) -> Any:
+        """https://api.telegram.org/file/bot<token>/<file_path>: the bytes of a file getFile described."""
+        data = standin.file_bytes(path) if token == standin.token else None
+        if data is None:
+            return jsonify(ApiError(404, "Not Found").payload()), 404
+        return Response(data, mimetype="application/octet-stream")
 
     return bp
 

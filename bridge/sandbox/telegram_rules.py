@@ -152,6 +152,23 @@ def command_entities(text: str) -> list[dict[str, Any]]:
     return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
 
 
+def url_entities(text: str) -> list[dict[str, Any]]:
+    """A `url` entity for each http(s) link in text a person sends, as Telegram marks them (MessageEntity: "url"
+    (https://telegram.org)); trailing punctuation is not part of the link. Offsets and lengths in UTF-16 units."""
+    found, at = [], 0
+    for word in text.split():
+        start = text.index(word, at)
+        at = start + len(word)
+        link = word.rstrip(".,;:!?)]'\"")
+        if link.lower().startswith(("http://", "https://")) and len(link) > len("https://"):
+            found.append({"type": "url", "offset": _utf16(text[:start]), "length": _utf16(link)})
+    return found
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def photo_sizes(source: str) -> list[dict[str, Any]]:
     """The PhotoSize variants Telegram keeps of a sent photo (ids stable per URL, file_id or upload)."""
     digest = hashlib.sha1(source.encode()).hexdigest()

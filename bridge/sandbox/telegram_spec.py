@@ -74,6 +74,9 @@ METHODS: dict[str, dict[str, tuple[tuple[str, ...], bool]]] = {
     'getChat': {
         'chat_id': (('Integer', 'String'), True),
     },
+    'getFile': {
+        'file_id': (('String',), True),
+    },
     'editMessageText': {
         'chat_id': (('Integer', 'String'), False),
         'message_id': (('Integer',), False),

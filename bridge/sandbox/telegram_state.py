@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import logging
 import threading
@@ -21,10 +22,13 @@ from bridge.sandbox.telegram_rules import (
     api_view,
     bad_request,
     command_entities,
+    photo_sizes,
+    url_entities,
 )
 from bridge.sandbox.telegram_updates import UpdateQueue
 
 log = logging.getLogger(__name__)
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile: "bots can download files of up to 20MB in size"
 
 Json = dict[str, Any]
 Event = dict[str, Any]
@@ -62,6 +66,7 @@ class TelegramStandin(TelegramFaults):
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._menu_buttons: dict[int | None, Json] = {}
         self._images: dict[str, str] = {}
+        self._files: Recent = keep.recent()  # file_id -> (bytes, unique id, path) of what users sent
         self._fates = ChatFates()
 
     def reset(self) -> None:
@@ -224,10 +229,59 @@ class TelegramStandin(TelegramFaults):
                 raise KeyError(f"user {user_id} deleted their account and can say nothing")
             if chat_id == user_id:
                 self._fates.unblock(user_id)
-            fields = {"text": text, "entities": command_entities(text) or None}
+            fields = {"text": text, "entities": command_entities(text) + url_entities(text) or None}
             fields["reply_to_message_id"] = reply_to_message_id
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
+
+    def user_photo(
+        self, user_id: int, data: bytes, caption: str | None = None, *, document: str | None = None,
+        chat_id: int | None = None, enqueue: bool = True,
+    ) -> Json:
+        """A user sends a picture (as a photo, or as a file of MIME type `document`); returns the Update.
+
+        As Telegram does, a photo arrives as PhotoSize variants (https://core.telegram.org/bots/api#photosize),
+        a file as a Document with its mime_type; either is fetched with getFile and the file URL.
+        """
+        with self._lock:
+            user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
+            self._known_chat(chat_id)
+            if chat_id == user_id:
+                self._fates.unblock(user_id)
+            digest = hashlib.sha1(data).hexdigest()
+            if document is None:
+                sizes = photo_sizes(digest)
+                for n, size in enumerate(sizes):
+                    size["file_size"] = len(data)
+                    self._files[size["file_id"]] = (data, size["file_unique_id"], f"photos/file_{digest[:12]}_{n}.jpg")
+                fields: Json = {"photo": sizes}
+            else:
+                file_id, unique = f"BQACAgIAAxkB{digest[:24]}", f"AgAD{digest[:10]}"
+                self._files[file_id] = (data, unique, f"documents/file_{digest[:12]}")
+                fields = {"document": {"file_id": file_id, "file_unique_id": unique, "file_name": "picture",
+                                       "mime_type": document, "file_size": len(data)}}
+            if caption:
+                fields["caption"] = caption
+                fields["caption_entities"] = url_entities(caption) or None
+            update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
+        return self._publish(update)
+
+    def file(self, file_id: str) -> Json:
+        """getFile: a File with the path its bytes are downloaded from; 400 for an id Telegram never gave."""
+        with self._lock:
+            found = self._files.get(file_id)
+        if found is None:
+            raise bad_request("invalid file_id")
+        data, unique, path = found
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            # https://core.telegram.org/bots/api#getfile: "bots can download files of up to 20MB in size".
+            raise bad_request("file is too big")
+        return {"file_id": file_id, "file_unique_id": unique, "file_size": len(data), "file_path": path}
+
+    def file_bytes(self, path: str) -> bytes | None:
+        """What GET /file/bot<token>/<path> serves (a path getFile gave), or None."""
+        with self._lock:
+            return next((data for data, _, known in self._files.values() if known == path), None)
 
     def user_callback(
         self, user_id: int, message_id: int, data: str, chat_id: int | None = None, *, enqueue: bool = True

@@ -23,6 +23,32 @@ def new(ctx: Context, url: str, title: str = "") -> Reply:
     return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
 
 
+def capture(ctx: Context, url: str, description: str = "") -> Reply:
+    """A link someone shared with the bot (not typed as `new`): a pin, with the words around it as its description."""
+    pin, created = pin_service.create(ctx.session, ctx.person, url, None, description=description)
+    board_service.save(ctx.session, ctx.person, pin)
+    card = views.pin_card(ctx.settings, pin)
+    verb = "Pinned" if created else "You already pinned that as"
+    return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
+
+
+def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | None = None) -> Reply:
+    """A picture someone sent (already kept): an image pin, the caption's first line its title, the rest its
+    description, a link in the caption its source (else the picture itself is)."""
+    first, _, rest = caption.strip().partition("\n")
+    url = source or ctx.settings.page_url(f"/media/{key}")
+    pin, created = pin_service.create(ctx.session, ctx.person, url, first.strip()[: pin_service.MAX_TITLE] or "A picture",
+                                      description=rest.strip()[: pin_service.MAX_DESCRIPTION])
+    if not pin.picture_key:
+        pin.picture_key, pin.picture_type = key, mime
+    if source is None:
+        pin.unfurl_state = "done"  # the picture is the pin: no page to read
+    board_service.save(ctx.session, ctx.person, pin)
+    card = views.pin_card(ctx.settings, pin)
+    verb = "Pinned" if created else "You already pinned that as"
+    return Reply(f"{verb} {card.ref}: {pin.title}", items=(card,), shared=True)
+
+
 def save(ctx: Context, pin: str, board: str | None = None) -> Reply:
     """Save a pin you can see to one of your boards; twice is harmless."""
     found = pin_service.visible(ctx.session, ctx.person, pin)

@@ -16,7 +16,7 @@ from typing import Any
 
 WANTED = (
     "getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
-    "sendMessage", "sendPhoto", "sendDocument", "getChat",
+    "sendMessage", "sendPhoto", "sendDocument", "getChat", "getFile",
     "editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup", "deleteMessage",
     "answerCallbackQuery", "answerInlineQuery",
     "setMyCommands", "getMyCommands", "deleteMyCommands", "setMyDescription", "setChatMenuButton",

@@ -188,7 +188,7 @@ CASES = [
     Case("an unknown update type", _json({"update_id": 10_003, "future_thing": {"x": 1}}, wait=True), 200, _silence),
     Case("a channel post", _json({"update_id": 10_004, "channel_post": CHANNEL_POST}, wait=True), 200, _silence),
     Case("an edited command", _edited, 200, _silence),
-    Case("a photo without text", _photo, 200, _last_answer(ALICE, "I only read text messages")),
+    Case("a photo without text", _photo, 200, _last_answer(ALICE, "I read text messages, links and pictures")),
     Case("forged callback data", _callback("forged:0"), 200, _toast(STALE)),
     Case("an unknown key", _callback("AAAAAAAAAAAAAAAA:0"), 200, _toast(STALE)),
     Case("an index past the buttons", _callback("x" * 16 + ":99"), 200, _toast(STALE)),

@@ -1,0 +1,128 @@
+"""Making pins in one gesture on Telegram: a link sent to the bot is a pin and its card (issue 14)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from bridge.media import FolderStore, Pictures
+from bridge.wiring import Services
+from core.db import transaction
+from core.engine import Engine
+from core.models import Picture, Pin
+from tests.adapters.telegram.harness import ALICE, BOB, GROUP, buttons, text_of
+
+
+def test_a_link_sent_to_the_bot_is_a_pin_with_the_words_around_it_as_its_description(bot):
+    [card] = bot.ask(ALICE, "look at these https://example.com/boots for the trip!")
+    assert "Pinned p1:" in text_of(card) and "https://example.com/boots" in text_of(card)
+    assert [b["text"] for b in buttons(card)] == ["💾 Save", "📤 Send", "🔗 Open"]
+    assert "p1" in bot.answer(ALICE, "/search trip"), "the words around the link are the pin's description"
+    assert "— 1 pin" in bot.answer(ALICE, "/boards"), "kept on the default board"
+
+
+def test_several_links_are_a_card_each_up_to_three_and_a_repeat_is_the_same_pin(bot):
+    links = " ".join(f"https://example.com/{n}" for n in range(5))
+    answers = bot.ask(ALICE, links)
+    assert [text_of(a).split(":")[0] for a in answers[:3]] == ["Pinned p1", "Pinned p2", "Pinned p3"]
+    assert "I pinned the first 3 links" in text_of(answers[3]) and len(answers) == 4
+    [again] = bot.ask(ALICE, "https://example.com/0")
+    assert "You already pinned that as p1" in text_of(again)
+
+
+def test_a_link_after_a_reply_button_goes_to_the_conversation_not_to_a_pin(bot):
+    bot.ask(ALICE, "/follow @bob")
+    bot.ask(BOB, "/follow @alice")
+    bot.ask(ALICE, "/new https://example.com/tent Tent")
+    [sent] = bot.ask(ALICE, "/send p1 to @bob")
+    bot.press(ALICE, sent, "↩️ Reply")
+    [answer] = bot.ask(ALICE, "see also https://example.com/other")
+    assert "Replied in c1" in text_of(answer)
+    assert "p2" not in bot.answer(ALICE, "/search other"), "no pin was made of it"
+
+
+def test_text_without_links_still_gets_the_hint_and_a_link_in_a_group_is_left_alone(bot, standin):
+    assert "reply to one of my messages" in bot.answer(ALICE, "hello there")
+    bot.say(ALICE, "https://example.com/group-chatter", chat=GROUP)
+    assert standin.messages(GROUP) == []
+    assert "p1" not in bot.answer(ALICE, "/search chatter")
+
+
+def test_a_link_that_is_not_http_is_refused_with_the_reason(bot):
+    [answer] = bot.ask(ALICE, "ftp://example.com/file")
+    assert "reply to one of my messages" in text_of(answer), "not a web link: no pin, the usual hint"
+
+
+# Pictures ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def services(config, db, sessions, tmp_path) -> Services:
+    """As conftest's, with the pictures Pinbridge keeps in a folder of this test."""
+    return Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()),
+                    pictures=Pictures(sessions, FolderStore(tmp_path / "media")))
+
+
+def photo(size=(1200, 800), kind="JPEG", color=(40, 90, 160)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, kind)
+    return out.getvalue()
+
+
+def sent_picture(bot, data: bytes, caption: str | None = None, document: str | None = None) -> list[dict]:
+    before = len(bot.standin.messages(ALICE))
+    update = bot.standin.user_photo(ALICE, data, caption, document=document, enqueue=bot.polling)
+    bot.deliver(update)
+    bot.wait(update)
+    return bot.standin.messages(ALICE)[before:]
+
+
+def test_a_photo_is_fetched_kept_and_pinned_with_its_caption(bot, services, sessions):
+    [card] = sent_picture(bot, photo(), "Blue tent\nBy the lake, two nights")
+    assert "Pinned p1: Blue tent" in text_of(card)
+    assert [b["text"] for b in buttons(card)] == ["💾 Save", "📤 Send", "🔗 Open"]
+    assert card["photo"], "the card shows the picture"
+    fetched = bot.standin.calls("getFile")
+    assert len(fetched) == 1, "fetched once, through getFile"
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        kept = session.get(Picture, pin.picture_key)
+        assert (pin.title, pin.description, pin.picture_type) == ("Blue tent", "By the lake, two nights", "image/jpeg")
+        assert (kept.width, kept.height) == (1200, 800) and pin.url.endswith(f"/media/{kept.key}")
+    assert services.pictures.get(kept.key) is not None
+
+
+def test_a_link_in_the_caption_is_the_pins_source(bot, sessions):
+    sent_picture(bot, photo(), "Trail boots https://example.com/boots")
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert (pin.url, pin.title, pin.unfurl_state) == ("https://example.com/boots", "Trail boots", "pending")
+        assert pin.picture_key, "the photo stays the picture; the page is read for the rest"
+
+
+def test_an_image_sent_as_a_file_is_pinned_too_and_other_files_are_not(bot, sessions):
+    [card] = sent_picture(bot, photo(kind="PNG"), "Diagram", document="image/png")
+    assert "Pinned p1: Diagram" in text_of(card)
+    [hint] = sent_picture(bot, b"%PDF-1.7 not a picture", "Paper", document="application/pdf")
+    assert "I read text messages, links and pictures" in text_of(hint)
+
+
+def test_a_file_that_only_claims_to_be_an_image_is_refused_with_the_reason(bot, sessions):
+    [answer] = sent_picture(bot, b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "x",
+                            document="image/svg+xml")
+    assert "not a picture Pinbridge takes" in text_of(answer)
+    [broken] = sent_picture(bot, photo()[:300], "cut", document="image/jpeg")
+    assert "damaged or incomplete" in text_of(broken)
+    with transaction(sessions) as session:
+        assert session.scalars(select(Pin)).all() == [] and session.scalars(select(Picture)).all() == []
+
+
+def test_the_same_photo_twice_is_one_picture_and_one_pin(bot, sessions):
+    sent_picture(bot, photo(), "Tent")
+    [again] = sent_picture(bot, photo(), "Tent")
+    assert "You already pinned that as p1" in text_of(again)
+    with transaction(sessions) as session:
+        assert len(session.scalars(select(Picture)).all()) == 1
