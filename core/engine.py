@@ -186,9 +186,9 @@ class Engine:
 
         return self._guarded(identity, work)
 
-    def pin_link(self, identity: people.Identity, url: str, description: str = "") -> Reply:
+    def pin_link(self, identity: people.Identity, url: str, description: str = "", title: str | None = None) -> Reply:
         """A link shared with the bot becomes a pin (as `new`), the words around it its description."""
-        return self._guarded(identity, lambda ctx: pinning.capture(ctx, url, description))
+        return self._guarded(identity, lambda ctx: pinning.capture(ctx, url, description, title))
 
     def pin_picture(self, identity: people.Identity, key: str, mime: str, caption: str = "",
                     source: str | None = None) -> Reply:

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageOriginType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -55,6 +55,39 @@ def shared_links(message: Message, caption: bool = False) -> tuple[list[str], st
         if url not in urls:
             urls.append(url)
     return urls, " ".join(words.split())
+
+
+def origin_name(message: Message) -> str | None:
+    """Who or where a forwarded message came from (its MessageOrigin), as people would name it."""
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    if origin.type == MessageOriginType.CHANNEL:
+        return f"@{origin.chat.username}" if origin.chat.username else origin.chat.title
+    if origin.type == MessageOriginType.CHAT:
+        return f"@{origin.sender_chat.username}" if origin.sender_chat.username else origin.sender_chat.title
+    if origin.type == MessageOriginType.USER:
+        return f"@{origin.sender_user.username}" if origin.sender_user.username else origin.sender_user.full_name
+    return origin.sender_user_name  # a person who hides their account: the name they show
+
+
+def forwarded_post(message: Message) -> tuple[list[str], str] | None:
+    """A forwarded post of a public channel: its own link (https://t.me/<channel>/<post>) and its text; else None."""
+    origin = message.forward_origin
+    if origin is None or origin.type != MessageOriginType.CHANNEL or not origin.chat.username:
+        return None
+    return [f"https://t.me/{origin.chat.username}/{origin.message_id}"], " ".join((message.text or "").split())
+
+
+def with_origin(message: Message, words: str, pinned: list[str] = ()) -> str:
+    """A description that names where a forwarded message came from, and links its post when that is public
+    (and is not what is being pinned already)."""
+    name = origin_name(message)
+    if not name:
+        return words
+    post = forwarded_post(message)
+    where = f"{name}: {post[0][0]}" if post and post[0][0] not in pinned else name
+    return " ".join(part for part in (words, f"(forwarded from {where})") if part)
 
 
 def split_command(text: str, bot_username: str | None) -> tuple[str, str, bool] | None:
@@ -124,7 +157,7 @@ class Commands:
             )
         if reply is None:
             reply = await asyncio.to_thread(self.engine.reply_pending, identity, message.text)
-        if reply is None and (links := shared_links(message)):
+        if reply is None and (links := shared_links(message) or forwarded_post(message)):
             await self.pin_links(message, context, identity, links)
             return
         await self.answer(message, context, reply_outbound(reply) if reply is not None else text_outbound(HINT))
@@ -132,8 +165,12 @@ class Commands:
     async def pin_links(self, message: Message, context: Context, identity, links: tuple[list[str], str]) -> None:
         """Links sent to the bot: a pin and its card for each (up to MAX_LINKS), the other words their description."""
         urls, words = links
+        words = with_origin(message, words, pinned=urls)
+        origin = message.forward_origin
+        # A channel's post pinned as itself is titled by its channel, not by its t.me address.
+        title = origin.chat.title if forwarded_post(message) and urls == forwarded_post(message)[0] else None
         for url in urls[:MAX_LINKS]:
-            reply = await asyncio.to_thread(self.engine.pin_link, identity, url, words)
+            reply = await asyncio.to_thread(self.engine.pin_link, identity, url, words, title)
             await self.answer(message, context, reply_outbound(reply))
         if len(urls) > MAX_LINKS:
             await self.answer(message, context, text_outbound(
@@ -163,7 +200,11 @@ class Commands:
         caption, links = message.caption or "", shared_links(message, caption=True)
         if links:
             caption = links[1] if "\n" not in caption else caption  # the link is the source, not the title
-        source = links[0][0] if links else None
+        post = forwarded_post(message)
+        source = links[0][0] if links else post[0][0] if post else None
+        if message.forward_origin is not None:
+            first, _, rest = caption.partition("\n")
+            caption = f"{first}\n{with_origin(message, rest, pinned=[source] if source else [])}"
         reply = await asyncio.to_thread(
             self.engine.pin_picture, identity_of(user, message.chat), kept.key, kept.mime, caption, source,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
+import time
 from collections import deque
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -150,6 +151,22 @@ def command_entities(text: str) -> list[dict[str, Any]]:
         return []
     command = text.split(maxsplit=1)[0]
     return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+
+
+ORIGIN_FIELDS = {  # https://core.telegram.org/bots/api#messageorigin: what each kind carries besides type and date
+    "user": ("sender_user",), "hidden_user": ("sender_user_name",), "chat": ("sender_chat",),
+    "channel": ("chat", "message_id"),
+}
+
+
+def checked_origin(origin: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A forwarded message's MessageOrigin as Telegram sends it; a shape Telegram never sends is a test's mistake."""
+    if origin is None:
+        return None
+    wanted = ORIGIN_FIELDS.get(origin.get("type"))
+    if wanted is None or any(name not in origin for name in wanted):
+        raise ValueError(f"not a MessageOrigin: {origin!r}")
+    return {"date": int(time.time()), **origin}
 
 
 def url_entities(text: str) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from bridge.sandbox.telegram_rules import (
     Call,
     api_view,
     bad_request,
+    checked_origin,
     command_entities,
     photo_sizes,
     url_entities,
@@ -219,9 +220,13 @@ class TelegramStandin(TelegramFaults):
 
     def user_text(
         self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None,
-        *, enqueue: bool = True,
+        *, enqueue: bool = True, forward_origin: Json | None = None,
     ) -> Json:
-        """A user sends `text` (to their private chat by default); returns the message Update."""
+        """A user sends `text` (to their private chat by default); returns the message Update.
+
+        `forward_origin`: the text is a forwarded post, from where a MessageOrigin says
+        (https://core.telegram.org/bots/api#messageorigin: user, hidden_user, chat or channel).
+        """
         with self._lock:
             user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
             self._known_chat(chat_id)
@@ -231,12 +236,13 @@ class TelegramStandin(TelegramFaults):
                 self._fates.unblock(user_id)
             fields = {"text": text, "entities": command_entities(text) + url_entities(text) or None}
             fields["reply_to_message_id"] = reply_to_message_id
+            fields["forward_origin"] = checked_origin(forward_origin)
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
 
     def user_photo(
         self, user_id: int, data: bytes, caption: str | None = None, *, document: str | None = None,
-        chat_id: int | None = None, enqueue: bool = True,
+        chat_id: int | None = None, enqueue: bool = True, forward_origin: Json | None = None,
     ) -> Json:
         """A user sends a picture (as a photo, or as a file of MIME type `document`); returns the Update.
 
@@ -263,6 +269,7 @@ class TelegramStandin(TelegramFaults):
             if caption:
                 fields["caption"] = caption
                 fields["caption_entities"] = url_entities(caption) or None
+            fields["forward_origin"] = checked_origin(forward_origin)
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
 

@@ -23,9 +23,11 @@ def new(ctx: Context, url: str, title: str = "") -> Reply:
     return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
 
 
-def capture(ctx: Context, url: str, description: str = "") -> Reply:
+def capture(ctx: Context, url: str, description: str = "", title: str | None = None) -> Reply:
     """A link someone shared with the bot (not typed as `new`): a pin, with the words around it as its description."""
-    pin, created = pin_service.create(ctx.session, ctx.person, url, None, description=description)
+    title = title[: pin_service.MAX_TITLE] if title else None
+    pin, created = pin_service.create(ctx.session, ctx.person, url, title,
+                                      description=description[: pin_service.MAX_DESCRIPTION])
     board_service.save(ctx.session, ctx.person, pin)
     card = views.pin_card(ctx.settings, pin)
     verb = "Pinned" if created else "You already pinned that as"

@@ -126,3 +126,65 @@ def test_the_same_photo_twice_is_one_picture_and_one_pin(bot, sessions):
     assert "You already pinned that as p1" in text_of(again)
     with transaction(sessions) as session:
         assert len(session.scalars(select(Picture)).all()) == 1
+
+
+# Forwarded posts -----------------------------------------------------------------------
+
+CHANNEL = {"type": "channel", "chat": {"id": -1001234, "type": "channel", "title": "Hiking Weekly",
+                                        "username": "hikingweekly"}, "message_id": 77}
+PRIVATE_CHANNEL = {"type": "channel", "chat": {"id": -1009999, "type": "channel", "title": "Family"}, "message_id": 5}
+PERSON = {"type": "user", "sender_user": {"id": 555, "is_bot": False, "first_name": "Eve", "username": "eve"}}
+HIDDEN = {"type": "hidden_user", "sender_user_name": "Mallory M."}
+GROUP_CHAT = {"type": "chat", "sender_chat": {"id": -1005555, "type": "supergroup", "title": "Climbers"}}
+
+
+def forwarded(bot, text: str, origin: dict) -> list[dict]:
+    before = len(bot.standin.messages(ALICE))
+    update = bot.standin.user_text(ALICE, text, enqueue=bot.polling, forward_origin=origin)
+    bot.deliver(update)
+    bot.wait(update)
+    return bot.standin.messages(ALICE)[before:]
+
+
+def description_of(sessions) -> tuple[str, str]:
+    with transaction(sessions) as session:
+        pin = session.scalars(select(Pin).order_by(Pin.id.desc())).first()
+        return pin.url, pin.description
+
+
+def test_a_forwarded_channel_post_with_a_link_names_the_channel_and_links_the_post(bot, sessions):
+    [card] = forwarded(bot, "New trail guide https://example.com/guide", CHANNEL)
+    assert "Pinned p1:" in text_of(card)
+    assert description_of(sessions) == (
+        "https://example.com/guide", "New trail guide (forwarded from @hikingweekly: https://t.me/hikingweekly/77)")
+
+
+def test_a_public_channel_post_without_a_link_is_pinned_as_the_post_itself(bot, sessions):
+    [card] = forwarded(bot, "Snow on the pass this weekend", CHANNEL)
+    assert "Pinned p1: Hiking Weekly — https://t.me/hikingweekly/77" in text_of(card)
+    assert description_of(sessions) == ("https://t.me/hikingweekly/77",
+                                        "Snow on the pass this weekend (forwarded from @hikingweekly)")
+
+
+def test_forwards_from_people_groups_and_private_channels_name_where_they_came_from(bot, sessions):
+    for n, (origin, name) in enumerate([(PERSON, "@eve"), (HIDDEN, "Mallory M."), (GROUP_CHAT, "Climbers"),
+                                        (PRIVATE_CHANNEL, "Family")]):
+        forwarded(bot, f"look https://example.com/{n}", origin)
+        assert description_of(sessions) == (f"https://example.com/{n}", f"look (forwarded from {name})"), name
+
+
+def test_a_forward_without_a_link_from_where_nothing_is_public_gets_the_hint(bot, sessions):
+    [hint] = forwarded(bot, "just words", PERSON)
+    assert "reply to one of my messages" in text_of(hint)
+    with transaction(sessions) as session:
+        assert session.scalars(select(Pin)).all() == []
+
+
+def test_a_forwarded_photo_from_a_public_channel_links_back_to_its_post(bot, sessions):
+    before = len(bot.standin.messages(ALICE))
+    update = bot.standin.user_photo(ALICE, photo(), "Sunrise at the hut", enqueue=bot.polling, forward_origin=CHANNEL)
+    bot.deliver(update)
+    bot.wait(update)
+    [card] = bot.standin.messages(ALICE)[before:]
+    assert "Pinned p1: Sunrise at the hut" in text_of(card)
+    assert description_of(sessions) == ("https://t.me/hikingweekly/77", "(forwarded from @hikingweekly)")
