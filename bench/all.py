@@ -23,6 +23,7 @@ BENCHMARKS = (
     ("slack_ack_bench", []),
     ("memory_bench", []),
     ("patterns_bench", []),
+    ("pictures_bench", []),
 )
 
 

@@ -1,6 +1,6 @@
 """Pictures Pinbridge keeps: read by their content, checked, and normalised to what both platforms take.
 
-Whatever arrives — a Telegram photo, a Slack file, a page's og:image — is opened only by
+Whatever arrives — a photo or a file sent on a platform, a page's og:image — is opened only by
 Pillow's JPEG, PNG, GIF and WebP decoders (never by its name or declared type: no SVG, no
 TIFF, no PSD), refused before decoding when its header promises more pixels than allowed
 (a decompression bomb is a small file that claims a huge canvas), decoded fully (a
@@ -9,9 +9,9 @@ written afresh as JPEG — PNG when it has transparency — no larger than MAX_S
 longest side. Writing afresh drops everything else the file carried: EXIF (camera, GPS
 position), comments, trailing bytes of a polyglot.
 
-The published limits this keeps inside (Telegram Bot API, sendPhoto): "The photo must be at
-most 10 MB in size. The photo's width and height must not exceed 10000 in total. Width and
-height ratio must be at most 20." Bots download files of up to 20 MB (getFile).
+The limits kept inside are the strictest published by the shipped platforms for a photo
+(at most 10 MB, width + height at most 10,000, a ratio of at most 20:1, and 20 MB for a
+file a bot downloads); README "Pictures" cites each platform's rule.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from core.errors import InvalidInput
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # the only decoders a picture ever reaches
-MAX_INPUT_BYTES = 20 * 1024 * 1024  # Telegram's getFile limit for bots: nothing larger ever reaches us from there
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # the largest file a bot may download from a platform
 MAX_INPUT_PIXELS = 40_000_000  # what the header may promise (a 40-megapixel camera photo)
-MAX_SIDE = 2048  # the longest side kept: sharp on any screen, far inside Telegram's 10000 (w + h)
-MAX_RATIO = 20  # Telegram: "Width and height ratio must be at most 20"
-MAX_OUTPUT_BYTES = 10 * 1024 * 1024  # Telegram: "The photo must be at most 10 MB in size"
+MAX_SIDE = 2048  # the longest side kept: sharp on any screen, far inside 10,000 for width + height
+MAX_RATIO = 20  # "Width and height ratio must be at most 20"
+MAX_OUTPUT_BYTES = 10 * 1024 * 1024  # "The photo must be at most 10 MB in size"
 JPEG_QUALITY = 85
 
 
