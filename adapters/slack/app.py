@@ -24,6 +24,7 @@ from adapters.slack.dms import DirectMessages
 from adapters.slack.lifecycle import LifecycleListeners
 from adapters.slack.mentions import Directory
 from adapters.slack.runtime import Runtime, acknowledge
+from adapters.slack.shortcuts import ShortcutListeners
 from adapters.slack.submissions import SubmissionListeners
 from adapters.slack.tokens import BotTokens
 from adapters.slack.workqueue import WorkQueue
@@ -33,7 +34,7 @@ from core.engine import Engine
 def build_app(
     engine: Engine, slack_config, client: WebClient, work: WorkQueue,
     oauth_settings: OAuthSettings | None = None, directory: Directory | None = None,
-    dms: DirectMessages | None = None, tokens: BotTokens | None = None,
+    dms: DirectMessages | None = None, tokens: BotTokens | None = None, pictures=None,
 ) -> App:
     """A Bolt App for `slack_config` (signing_secret, command); OAuth mode when settings are given."""
     app = App(
@@ -44,9 +45,10 @@ def build_app(
     runtime = Runtime(engine, directory or Directory(), slack_config.command, dms or DirectMessages(), work)
     store = oauth_settings.installation_store if oauth_settings is not None else None
     for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime),
-                      LifecycleListeners(runtime, store, tokens)):
+                      ShortcutListeners(runtime, pictures), LifecycleListeners(runtime, store, tokens)):
         listeners.register(app)
     # Anything else Slack sends (old buttons, events we did not ask for) is acknowledged, so it is not retried.
     app.action(re.compile(".*"))(acknowledge)
     app.event(re.compile(".*"))(acknowledge)
+    app.shortcut(re.compile(".*"))(acknowledge)
     return app

@@ -4,7 +4,7 @@
 # im:history: message.im events (replies typed in a thread of the bot's DM) ·
 # im:write: conversations.open, the DM's own id to post in (Slack's `channel` is a conversation id) ·
 # users:read: users.info for mentioned people (name, avatar, time zone).
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read", "files:read")
 # tokens_revoked and app_uninstalled need no scope; the app hears them once subscribed.
 BOT_EVENTS = ("message.im", "tokens_revoked", "app_uninstalled")
 INSTALL_PATH = "/slack/install"

@@ -60,3 +60,15 @@ def message_text(text: str) -> str:
     plain = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), plain)
     plain = _SPECIAL.sub(lambda m: "@" + m.group(1), plain)
     return unescape(plain).strip()
+
+
+def links_and_words(text: str) -> tuple[list[str], str]:
+    """The http(s) links of a message as Slack marks them (<url> or <url|label>), in order and once each, and the
+    rest of its text as plain words (labels kept, mentions as names)."""
+    links = []
+    for found in _LINK.finditer(text or ""):
+        url = unescape(found.group(1))
+        if url.lower().startswith(("http://", "https://")) and url not in links:
+            links.append(url)
+    words = message_text(_LINK.sub(lambda m: f" {m.group(2) or ''} ", text or ""))
+    return links, " ".join(words.split())

@@ -31,7 +31,7 @@ def install(config: SlackSettings, host: Host) -> Installed:
     dms = DirectMessages()  # one per process: the listeners and the sender learn each DM id for each other
     work = WorkQueue(threads=config.answer_threads, capacity=config.answer_queue)
     app = build_app(host.engine, config, WebClient(token=token, base_url=base_url), work, settings,
-                    dms=dms, tokens=tokens)
+                    dms=dms, tokens=tokens, pictures=host.pictures)
     # The sender's client has no retry handlers: the worker, not a sleeping thread, decides when to retry.
     sender_client = WebClient(token=token, base_url=base_url, retry_handlers=[])
     sender = SlackSender(sender_client, tokens, dms, uninstalled=_forgetter(store, tokens), command=config.command)

@@ -170,8 +170,18 @@ def _team_info(standin: SlackStandin, params: Params) -> Params:
     return {"team": team}
 
 
+def _files_info(standin: SlackStandin, params: Params) -> Params:
+    return {"file": standin.file_info(str(_require(params, "file", "file_not_found")))}
+
+
+# Slack answers a private file URL fetched without a token with its sign-in page (HTTP 200, HTML), not
+# an error: a client must send "Authorization: Bearer <token>" (docs.slack.dev, "Accessing files").
+SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
+
+
 HANDLERS: dict[str, Handler] = {
     "auth.test": _auth_test,
+    "files.info": _files_info,
     "users.info": _users_info,
     "conversations.open": _conversations_open,
     "chat.postMessage": _chat_post_message,
@@ -250,6 +260,14 @@ def blueprint(standin: SlackStandin, url_prefix: str = "", name: str = "slack_st
         standin.record_call(method, params, token, status, None if body["ok"] else body["error"])
         time.sleep(standin.take_lateness(method))  # done already: only the answer is late
         return jsonify(body), status, headers
+
+    @bp.get("/files-pri/<team_file>/<path:name>")
+    def private_file(team_file: str, name: str) -> Any:
+        header = request.headers.get("Authorization", "")
+        data = standin.file_bytes(team_file)
+        if not header.startswith("Bearer xox") or data is None:
+            return SIGN_IN_PAGE, 200, {"Content-Type": "text/html; charset=utf-8"}
+        return data, 200, {"Content-Type": "application/octet-stream"}
 
     @bp.post("/response/<path:token>")
     def response_url(token: str) -> Any:

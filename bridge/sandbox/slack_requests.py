@@ -85,6 +85,29 @@ def block_actions(
     return urlencode({"payload": json.dumps(payload)})
 
 
+def message_action(user: dict, callback_id: str, message: dict, response_url: str, trigger_id: str,
+                   channel_id: str = "C0GENERAL", channel_name: str = "general") -> str:
+    """The urlencoded body of a message shortcut (https://docs.slack.dev/reference/interaction-payloads/
+    shortcuts-interaction-payload): the message it was used on, whole, with its files."""
+    payload = {
+        "type": "message_action", "token": "legacy", "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM, "domain": TEAM_DOMAIN}, "user": user, "channel": {"id": channel_id, "name": channel_name},
+        "is_enterprise_install": False, "enterprise": None, "callback_id": callback_id, "trigger_id": trigger_id,
+        "message_ts": message.get("ts", "1.000001"), "message": message, "response_url": response_url,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def global_shortcut(user: dict, callback_id: str, trigger_id: str) -> str:
+    """The urlencoded body of a global shortcut (from the composer or the search bar): no channel, no response_url."""
+    payload = {
+        "type": "shortcut", "token": "legacy", "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM, "domain": TEAM_DOMAIN}, "user": user, "is_enterprise_install": False,
+        "enterprise": None, "callback_id": callback_id, "trigger_id": trigger_id,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
 def view_submission(user: dict, view: dict, values: dict, trigger_id: str | None = None) -> str:
     """The urlencoded body of a submitted modal; `values` is state.values ({block_id: {action_id: state}}).
 

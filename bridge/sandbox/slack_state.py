@@ -108,6 +108,7 @@ class SlackStandin(FaultInjection):
             self._response_refusals: deque[ResponsePost] = keep.ring()
             self._response_uses: Recent = keep.recent()  # token -> posts taken (refused ones count)
             self._images: dict[str, str] = {}
+            self._files: Recent = keep.recent()  # file id -> (its files.info object, its bytes)
             self.reset_faults()
             self._last_ts_us = 0
             self.add_user(self.bot_user_id, "pinbridge", real_name="Pinbridge", is_bot=True)
@@ -250,6 +251,36 @@ class SlackStandin(FaultInjection):
         with self._lock:
             registered = self._images.get(url)
         return registered or image_type_by_extension(url)
+
+    def add_file(self, user_id: str, data: bytes, mimetype: str, name: str = "picture", base: str = "") -> dict[str, Any]:
+        """A file a person shared; returns the File object a message's `files` carries
+        (https://docs.slack.dev/reference/objects/file-object): private URLs that need the bot's token."""
+        with self._lock:
+            file_id = "F" + secrets.token_hex(5).upper()
+            private = f"{base.rstrip('/')}/files-pri/{self.team_id}-{file_id}/{name}"
+            found = {
+                "id": file_id, "created": int(time.time()), "timestamp": int(time.time()), "name": name, "title": name,
+                "mimetype": mimetype, "filetype": mimetype.rpartition("/")[2], "user": user_id, "size": len(data),
+                "mode": "hosted", "is_external": False, "is_public": False, "url_private": private,
+                "url_private_download": private + "?download=1",
+            }
+            self._files[file_id] = (found, data)
+            return dict(found)
+
+    def file_info(self, file_id: str) -> dict[str, Any]:
+        """files.info: the File object, or file_not_found."""
+        with self._lock:
+            found = self._files.get(file_id)
+        if found is None:
+            raise SlackError("file_not_found")
+        return dict(found[0])
+
+    def file_bytes(self, team_file: str) -> bytes | None:
+        """The bytes behind /files-pri/<team>-<file id>/…, or None."""
+        _, _, file_id = team_file.partition("-")
+        with self._lock:
+            found = self._files.get(file_id)
+        return found[1] if found else None
 
     @staticmethod
     def response_url(token: str, base: str = "") -> str:

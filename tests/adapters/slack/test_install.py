@@ -44,7 +44,7 @@ def add_to_slack(web, services, code: str = "abc123") -> str:
     page = web.get("/slack/install")
     assert page.status_code == 200
     state = re.search(r"state=([0-9a-f-]+)", page.get_data(as_text=True)).group(1)
-    assert "scope=commands,chat:write,im:history,im:write,users:read&amp;" in page.get_data(as_text=True)
+    assert "scope=commands,chat:write,im:history,im:write,users:read,files:read&amp;" in page.get_data(as_text=True)
     done = web.get(f"/slack/oauth_redirect?code={code}&state={state}")
     assert done.status_code == 200, done.get_data(as_text=True)
     with services.db.connect() as connection:
@@ -171,3 +171,15 @@ def test_the_manifest_matches_what_the_app_serves():
     assert urls == {"https://YOUR-HOST" + install.EVENTS_PATH}
     assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST" + install.REDIRECT_PATH]
     assert command["command"] == "/pin" and command["should_escape"] is True
+
+
+def test_the_manifests_shortcuts_are_the_ones_the_app_listens_for():
+    from pathlib import Path
+
+    import yaml
+
+    from adapters.slack import install, shortcuts
+
+    manifest = yaml.safe_load((Path(install.__file__).parent / "manifest.yml").read_text())
+    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", shortcuts.SAVE_AS_PIN)]
+    assert "files:read" in install.BOT_SCOPES

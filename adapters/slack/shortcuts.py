@@ -1,0 +1,108 @@
+"""The "Save as pin" message shortcut: any message's first link, or its picture, becomes a pin in one gesture.
+
+Slack sends the whole message in the `message_action` payload. A picture in it is a Slack
+file: its bytes come from the file's private URL, which wants the bot's token (scope
+`files:read`) — so the URL is taken from files.info, never from the payload, and the token
+only ever goes to Slack's own file host (the API's domain), never to a URL someone could
+put in front of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import httpx
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack import modals
+from adapters.slack.answers import open_modal, respond_with
+from adapters.slack.mrkdwn import links_and_words
+from adapters.slack.payloads import actor_identity
+from adapters.slack.runtime import Runtime, once
+from core.errors import InvalidInput
+from core.pictures import MAX_INPUT_BYTES
+from core.results import Reply, error
+
+log = logging.getLogger(__name__)
+SAVE_AS_PIN = "save_as_pin"  # the manifest's message shortcut callback_id
+NOTHING = "That message has no link or picture to pin — `new <link>` makes a pin of any link."
+UNREADABLE = "Slack wouldn't give me that picture — is the app in that channel? Try again, or pin a link."
+
+
+class ShortcutListeners:
+    """Message shortcuts; the work runs after the ack, answered privately through the response_url."""
+
+    def __init__(self, runtime: Runtime, pictures=None):
+        self.rt, self.pictures = runtime, pictures
+
+    def register(self, app) -> None:
+        app.shortcut(SAVE_AS_PIN)(self.rt.work.click(once(self.rt, self.save_as_pin)))
+
+    def save_as_pin(self, body: dict, client: WebClient, respond) -> None:
+        """The message's picture (a Slack image file) or its first link, as a pin on the default board."""
+        message = body.get("message") if isinstance(body.get("message"), dict) else {}
+        identity = self.rt.speaker(client, actor_identity(body))
+        links, words = links_and_words(message.get("text") if isinstance(message.get("text"), str) else "")
+        images = [f for f in message.get("files") or () if isinstance(f, dict) and str(f.get("mimetype", "")).startswith("image/")]
+        if images and self.pictures is not None:
+            reply = self._picture(client, identity, images[0], words, links[0] if links else None)
+        elif links:
+            reply = self.rt.engine.pin_link(identity, links[0], words)
+        else:
+            reply = error(NOTHING)
+        self._answer(client, body, respond, reply)
+        if reply.ok and len(boards := self.rt.engine.boards(identity)) > 1:  # several boards: which one?
+            card = reply.items[0]
+            open_modal(client, body.get("trigger_id"), modals.save_modal(card.ref, boards), respond, command=self.rt.command)
+
+    def _picture(self, client: WebClient, identity, file: dict, words: str, source: str | None) -> Reply:
+        data = self._download(client, file.get("id"))
+        if data is None:
+            return error(UNREADABLE)
+        try:
+            kept = self.pictures.keep(data)
+        except InvalidInput as refusal:
+            return error(refusal.message)
+        return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source)
+
+    def _download(self, client: WebClient, file_id) -> bytes | None:
+        """The file's bytes through files.info and its private URL (with the bot's token), or None."""
+        if not isinstance(file_id, str) or not file_id:
+            return None
+        try:
+            found = client.files_info(file=file_id)["file"]
+        except SlackApiError as exc:
+            log.info("files.info refused: %s", exc.response.get("error"))
+            return None
+        url = found.get("url_private_download") or found.get("url_private")
+        if not isinstance(url, str) or not _slacks_own(url, client.base_url) or int(found.get("size") or 0) > MAX_INPUT_BYTES:
+            return None
+        try:
+            with httpx.stream("GET", url, headers={"Authorization": f"Bearer {client.token}"}, timeout=20.0,
+                              follow_redirects=False) as response:
+                if response.status_code != 200 or "text/html" in response.headers.get("content-type", ""):
+                    return None  # Slack's sign-in page: the token was not good for this file
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > MAX_INPUT_BYTES:
+                        return None
+                return bytes(data)
+        except httpx.HTTPError as exc:
+            log.info("could not download a slack file: %s", type(exc).__name__)
+            return None
+
+    def _answer(self, client: WebClient, body: dict, respond, reply: Reply) -> None:
+        elsewhere = self.rt.elsewhere(client, actor_identity(body))
+        respond_with(respond, reply, elsewhere=elsewhere, command=self.rt.command)
+
+
+def _slacks_own(url: str, api_base_url: str) -> bool:
+    """True when `url` is on the API's own domain (files.slack.com beside slack.com/api): the bot token may go there."""
+    parts, api = urlsplit(url), urlsplit(api_base_url)
+    host, api_host = (parts.hostname or "").lower(), (api.hostname or "").lower()
+    if not host or parts.scheme != api.scheme:
+        return False
+    return host == api_host or host.endswith("." + api_host)

@@ -1,0 +1,109 @@
+"""Making pins in one gesture on Slack: the "Save as pin" message shortcut (issue 14), through the real Bolt app."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from bridge.media import FolderStore, Pictures
+from bridge.sandbox import slack_requests as requests
+from bridge.wiring import Services
+from core.db import transaction
+from core.engine import Engine
+from core.models import Picture, Pin
+from tests.adapters.slack.conftest import ALICE, BOB, install_slack, slack_config
+from tests.adapters.slack.workspace import eventually
+
+SAVE_AS_PIN = "save_as_pin"
+
+
+@pytest.fixture
+def services(db, sessions, slack_api, tmp_path):
+    """As conftest's, with the pictures Pinbridge keeps in a folder of this test."""
+    config = slack_config(slack_api.url)
+    services = Services(config=config, db=db, sessions=sessions, engine=Engine(sessions, config.core()),
+                        pictures=Pictures(sessions, FolderStore(tmp_path / "media")))
+    install_slack(services)
+    yield services
+    services.platforms["slack"].stop()
+
+
+def photo(size=(900, 600), kind="PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def message(user: str, text: str, files: list | None = None) -> dict:
+    found = {"type": "message", "user": user, "ts": "1700000000.000100", "text": text, "team": requests.TEAM}
+    if files:
+        found["files"] = files
+        found["upload"] = True
+    return found
+
+
+def shortcut(workspace, user: str, on: dict, token: str = "sc1"):
+    """Use "Save as pin" on a message; returns what came back through the response_url."""
+    body = requests.message_action(requests.actor(user, workspace.user(user)["name"]), SAVE_AS_PIN, on,
+                                   workspace.standin.response_url(token, workspace.api_url), f"trigger.{token}")
+    response = workspace.post(body, requests.FORM)
+    assert response.status_code == 200 and response.data == b""
+    return eventually(lambda: workspace.standin.response_posts(token), what="the shortcut's answer")[0].body
+
+
+def text_of(answer: dict) -> str:
+    return answer.get("text", "") + " ".join(str(b) for b in answer.get("blocks", []))
+
+
+def test_a_messages_first_link_becomes_a_pin_answered_privately_with_its_card(slack, sessions):
+    answer = shortcut(slack, ALICE, message(BOB, "Look <https://example.com/boots|these boots> and <https://example.com/b>"))
+    assert answer["response_type"] == "ephemeral"
+    assert "Pinned p1" in text_of(answer) and "https://example.com/boots" in text_of(answer)
+    with transaction(sessions) as session:
+        [pin] = session.scalars(select(Pin)).all()
+        assert (pin.url, pin.description) == ("https://example.com/boots", "Look these boots and")
+
+
+def test_a_messages_picture_is_fetched_with_the_bot_token_kept_and_pinned(slack, standin, sessions, slack_api):
+    file = standin.add_file(BOB, photo(), "image/png", "tent.png", base=slack_api.url)
+    answer = shortcut(slack, ALICE, message(BOB, "Our tent <https://example.com/tent>", [file]))
+    assert "Pinned p1: Our tent" in text_of(answer)
+    assert [c.params["file"] for c in standin.calls("files.info")] == [file["id"]]
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        kept = session.get(Picture, pin.picture_key)
+        assert (pin.url, kept.width, kept.height) == ("https://example.com/tent", 900, 600)
+
+
+def test_a_picture_slack_would_not_give_is_said_so_and_nothing_is_stored(slack, standin, sessions, slack_api):
+    missing = {"id": "F0MISSING", "mimetype": "image/png", "name": "x.png",
+               "url_private": slack_api.url + "/files-pri/T0-F0MISSING/x.png"}
+    answer = shortcut(slack, ALICE, message(BOB, "pic", [missing]))
+    assert "Slack wouldn't give me that picture" in text_of(answer)
+    svg = standin.add_file(BOB, b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", "x.svg", base=slack_api.url)
+    assert "not a picture Pinbridge takes" in text_of(shortcut(slack, ALICE, message(BOB, "", [svg]), token="sc2"))
+    with transaction(sessions) as session:
+        assert session.scalars(select(Pin)).all() == [] and session.scalars(select(Picture)).all() == []
+
+
+def test_the_bot_token_never_goes_to_a_host_that_is_not_slacks(slack, standin, sessions, monkeypatch):
+    file = standin.add_file(BOB, photo(), "image/png", "tent.png", base="http://attacker.test")
+    fetched = []
+    monkeypatch.setattr("adapters.slack.shortcuts.httpx.stream", lambda *a, **k: fetched.append(a) or 1 / 0)
+    answer = shortcut(slack, ALICE, message(BOB, "pic", [file]))
+    assert fetched == [] and "Slack wouldn't give me that picture" in text_of(answer)
+
+
+def test_a_message_with_nothing_to_pin_is_told_so(slack):
+    assert "no link or picture to pin" in text_of(shortcut(slack, ALICE, message(BOB, "just words <@U0BOB>")))
+
+
+def test_with_several_boards_the_board_picker_opens_after_the_pin(slack, standin):
+    slack.command(ALICE, "board new Trips")
+    slack.command(ALICE, "new https://example.com/first First")  # the default board exists now
+    shortcut(slack, ALICE, message(BOB, "<https://example.com/tent>"))
+    view = eventually(lambda: standin.calls("views.open"), what="the board picker")[-1].params["view"]
+    assert view["callback_id"] == "save_modal" and "p2" in str(view)
