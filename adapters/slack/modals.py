@@ -1,4 +1,4 @@
-"""The three modals (Reply, Send, Save to board), and reading their submissions — all pure.
+"""The modals (Reply, Send, Save to board, New pin), and reading their submissions — all pure.
 
 A submission's state is read here into plain values; the listener hands them to the
 engine and shows its answer in the modal (or inline errors, Slack's own way).
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     Block, InputBlock, Option, PlainTextInputElement, PlainTextObject, StaticMultiSelectElement, StaticSelectElement,
+    UrlInputElement,
 )
 from slack_sdk.models.views import View
 
@@ -20,8 +21,9 @@ from core.boards import DEFAULT_BOARD
 from core.grammar import person_ref
 from core.results import BoardRow, PersonRow
 
-REPLY_MODAL, SEND_MODAL, SAVE_MODAL = "reply_modal", "send_modal", "save_modal"
+REPLY_MODAL, SEND_MODAL, SAVE_MODAL, NEW_PIN_MODAL = "reply_modal", "send_modal", "save_modal", "new_pin_modal"
 MESSAGE_BLOCK, PEOPLE_BLOCK, MORE_BLOCK, BOARD_BLOCK = "message", "people", "more", "board"
+LINK_BLOCK, TITLE_BLOCK = "link", "title"
 # https://api.slack.com/reference/block-kit/block-elements#static_select: "Maximum number of options is 100".
 MAX_OPTIONS = 100
 # https://api.slack.com/reference/block-kit/block-elements#input: plain_text_input max_length "Maximum 3000".
@@ -94,6 +96,19 @@ def send_modal(pin_ref: str, contacts: list[PersonRow], max_people: int, limit: 
     return _modal(SEND_MODAL, f"Send {pin_ref}", blocks, pin_ref, submit="Send")
 
 
+def new_pin_modal(contacts: list[PersonRow], max_people: int, limit: int = INPUT_LIMIT) -> View:
+    """The "New pin" shortcut: a link and a title, and — optionally — people to send it to, in one step."""
+    link = InputBlock(block_id=LINK_BLOCK, label="Link", element=UrlInputElement(
+        action_id="value", placeholder="https://…"))
+    blocks: list[Block] = [link, _text_input(TITLE_BLOCK, "Title", optional=True, multiline=False, limit=200,
+                                             hint="Left empty, the page's own title is used.")]
+    blocks += cards.context(f"Send it too (optional), to up to {max_people} people:")
+    blocks += _contacts_picker(contacts, max_people)
+    blocks.append(_text_input(MORE_BLOCK, "Others, by @handle", optional=True, multiline=False, placeholder="@ana @bob"))
+    blocks.append(_text_input(MESSAGE_BLOCK, "Message", optional=True, limit=limit))
+    return _modal(NEW_PIN_MODAL, "New pin", blocks, submit="Pin")
+
+
 def save_modal(pin_ref: str, boards: list[BoardRow]) -> View:
     """Save a pin: choose one of your boards (the default one preselected)."""
     options = [Option(value=b.name, label=clip(b.name + (" (default)" if b.is_default else ""), OPTION_TEXT)) for b in boards]
@@ -144,15 +159,42 @@ def save_submission(view: dict) -> tuple[str, str]:
     return str(view.get("private_metadata") or ""), str(selected.get("value") or "")
 
 
-def send_submission(view: dict) -> SendForm | dict[str, str]:
-    """The Send modal's pin, people and message — or inline errors by block id."""
-    values = _state(view)
+@dataclass(frozen=True)
+class NewPinForm:
+    url: str
+    title: str
+    people: list[str]
+    message: str
+
+
+def _people(values: dict) -> list[str] | dict[str, str]:
     picked = [str(o.get("value")) for o in _value(values, PEOPLE_BLOCK).get("selected_options") or [] if o.get("value")]
     typed = [t for t in re.split(r"[\s,]+", str(_value(values, MORE_BLOCK).get("value") or "")) if t]
     bad = [t for t in typed if person_ref(t) is None]
     if bad:
         return {MORE_BLOCK: clip(f"“{bad[0]}” is not a @handle.", 150)}
-    people = [f"@{h}" for h in picked] + typed
+    return [f"@{h}" for h in picked] + typed
+
+
+def new_pin_submission(view: dict) -> NewPinForm | dict[str, str]:
+    """The New pin modal's link, title and (optional) people and message — or inline errors by block id."""
+    values = _state(view)
+    url = str(_value(values, LINK_BLOCK).get("value") or "").strip()
+    if not url:
+        return {LINK_BLOCK: "Paste a link."}
+    people = _people(values)
+    if isinstance(people, dict):
+        return people
+    title = str(_value(values, TITLE_BLOCK).get("value") or "").strip()
+    return NewPinForm(url, title, people, str(_value(values, MESSAGE_BLOCK).get("value") or "").strip())
+
+
+def send_submission(view: dict) -> SendForm | dict[str, str]:
+    """The Send modal's pin, people and message — or inline errors by block id."""
+    values = _state(view)
+    people = _people(values)
+    if isinstance(people, dict):
+        return people
     if not people:
         return {MORE_BLOCK if PEOPLE_BLOCK not in values else PEOPLE_BLOCK: "Choose at least one person."}
     message = str(_value(values, MESSAGE_BLOCK).get("value") or "").strip()

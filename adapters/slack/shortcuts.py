@@ -1,4 +1,5 @@
-"""The "Save as pin" message shortcut: any message's first link, or its picture, becomes a pin in one gesture.
+"""Shortcuts: "Save as pin" on any message (its picture or first link becomes a pin in one gesture), and
+"New pin" from anywhere in Slack (a modal: link, title, and people to send it to, in one step).
 
 Slack sends the whole message in the `message_action` payload. A picture in it is a Slack
 file: its bytes come from the file's private URL, which wants the bot's token (scope
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack import modals
 from adapters.slack.answers import open_modal, respond_with
 from adapters.slack.mrkdwn import links_and_words
+from adapters.slack.parts import Rendered
 from adapters.slack.payloads import actor_identity
 from adapters.slack.runtime import Runtime, once
 from core.errors import InvalidInput
@@ -27,6 +29,7 @@ from core.results import Reply, error
 
 log = logging.getLogger(__name__)
 SAVE_AS_PIN = "save_as_pin"  # the manifest's message shortcut callback_id
+NEW_PIN = "new_pin"  # the manifest's global shortcut callback_id
 NOTHING = "That message has no link or picture to pin — `new <link>` makes a pin of any link."
 UNREADABLE = "Slack wouldn't give me that picture — is the app in that channel? Try again, or pin a link."
 
@@ -39,6 +42,14 @@ class ShortcutListeners:
 
     def register(self, app) -> None:
         app.shortcut(SAVE_AS_PIN)(self.rt.work.click(once(self.rt, self.save_as_pin)))
+        app.shortcut(NEW_PIN)(self.rt.work.click(once(self.rt, self.new_pin)))
+
+    def new_pin(self, body: dict, client: WebClient, respond) -> None:
+        """Open the New pin modal with the person's contacts (a global shortcut has no channel to answer in)."""
+        identity = self.rt.speaker(client, actor_identity(body))
+        view = modals.new_pin_modal(self.rt.engine.contacts(identity), self.rt.max_people,
+                                    self.rt.engine.settings.max_text_length)
+        open_modal(client, body.get("trigger_id"), view, _in_dm(self.rt, client, identity), command=self.rt.command)
 
     def save_as_pin(self, body: dict, client: WebClient, respond) -> None:
         """The message's picture (a Slack image file) or its first link, as a pin on the default board."""
@@ -97,6 +108,16 @@ class ShortcutListeners:
     def _answer(self, client: WebClient, body: dict, respond, reply: Reply) -> None:
         elsewhere = self.rt.elsewhere(client, actor_identity(body))
         respond_with(respond, reply, elsewhere=elsewhere, command=self.rt.command)
+
+
+def _in_dm(runtime: Runtime, client: WebClient, identity):
+    """A `respond` for a request with no response_url (a global shortcut): what it says goes to the person's DM."""
+    elsewhere = runtime.elsewhere(client, identity)
+
+    def respond(text: str = "", blocks=None, **_) -> None:
+        elsewhere([Rendered(text, blocks or [])])
+
+    return respond
 
 
 def _slacks_own(url: str, api_base_url: str) -> bool:

@@ -44,6 +44,7 @@ class SubmissionListeners:
         app.view(modals.REPLY_MODAL)(self.reply)
         app.view(modals.SEND_MODAL)(self.send)
         app.view(modals.SAVE_MODAL)(self.save)
+        app.view(modals.NEW_PIN_MODAL)(self.new_pin)
 
     def replay(self, ack, body: dict) -> bool:
         """A submission already handled (same trigger_id) is acknowledged and closes the modal; True then."""
@@ -96,3 +97,20 @@ class SubmissionListeners:
         chosen = None if board == modals.DEFAULT_CHOICE else board
         reply = self.rt.engine.save(self.rt.settled(actor_identity(body)), pin, chosen)
         return answer(ack, reply, modals.BOARD_BLOCK, "Saved", self.rt.command)
+
+    def new_pin(self, ack, body: dict, view: dict) -> None:
+        """The New pin shortcut's form: the pin, on the default board — and sent, when people were named."""
+        if self.replay(ack, body):
+            return None
+        try:
+            form = modals.new_pin_submission(view)
+        except modals.InvalidSubmission:
+            return refuse(ack, modals.LINK_BLOCK, "This form is broken — open it again.")
+        if isinstance(form, dict):
+            return ack(response_action="errors", errors=form)
+        identity = self.rt.settled(actor_identity(body))
+        pinned = self.rt.engine.pin_link(identity, form.url, title=form.title or None)
+        if not pinned.ok or not form.people:
+            return answer(ack, pinned, modals.LINK_BLOCK, "Pinned", self.rt.command)
+        sent = self.rt.engine.send(identity, pinned.items[0].ref, form.people, form.message)
+        return answer(ack, sent, modals.MORE_BLOCK, "Pinned and sent", self.rt.command)

@@ -181,5 +181,6 @@ def test_the_manifests_shortcuts_are_the_ones_the_app_listens_for():
     from adapters.slack import install, shortcuts
 
     manifest = yaml.safe_load((Path(install.__file__).parent / "manifest.yml").read_text())
-    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", shortcuts.SAVE_AS_PIN)]
+    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [
+        ("message", shortcuts.SAVE_AS_PIN), ("global", shortcuts.NEW_PIN)]
     assert "files:read" in install.BOT_SCOPES

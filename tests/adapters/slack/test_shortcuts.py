@@ -107,3 +107,53 @@ def test_with_several_boards_the_board_picker_opens_after_the_pin(slack, standin
     shortcut(slack, ALICE, message(BOB, "<https://example.com/tent>"))
     view = eventually(lambda: standin.calls("views.open"), what="the board picker")[-1].params["view"]
     assert view["callback_id"] == "save_modal" and "p2" in str(view)
+
+
+# New pin (global shortcut) -------------------------------------------------------------
+
+
+def open_new_pin(slack, standin, user: str) -> dict:
+    before = len(standin.calls("views.open"))
+    body = requests.global_shortcut(requests.actor(user, slack.user(user)["name"]), "new_pin", "trigger.np1")
+    assert slack.post(body, requests.FORM).status_code == 200
+    calls = eventually(lambda: standin.calls("views.open")[before:], what="the New pin modal")
+    assert calls[0].ok and calls[0].params["trigger_id"] == "trigger.np1", calls[0]
+    return standin.views()[-1]
+
+
+def test_new_pin_makes_a_pin_from_the_modal(slack, standin, sessions):
+    view = open_new_pin(slack, standin, ALICE)
+    assert view["callback_id"] == "new_pin_modal"
+    response = slack.submit(ALICE, view, {"link": {"type": "url_text_input", "value": "https://example.com/tent"},
+                                          "title": {"type": "plain_text_input", "value": "Blue tent"}})
+    assert response.status_code == 200 and response.json["response_action"] == "update"
+    assert "Pinned p1: Blue tent" in str(response.json["view"])
+    with transaction(sessions) as session:
+        assert session.scalar(select(Pin.title)) == "Blue tent"
+
+
+def test_new_pin_sends_it_in_the_same_step_to_the_people_chosen(slack, standin):
+    slack.command(BOB, "help")
+    slack.command(ALICE, "follow @bob")
+    slack.command(BOB, "follow @alice")
+    view = open_new_pin(slack, standin, ALICE)
+    [picker] = [b for b in view["blocks"] if b.get("block_id") == "people"]
+    assert [o["value"] for o in picker["element"]["options"]] == ["bob"], "contacts are offered"
+    response = slack.submit(ALICE, view, {
+        "link": {"type": "url_text_input", "value": "https://example.com/tent"},
+        "people": {"type": "multi_static_select", "selected_options": [{"value": "bob"}]},
+        "message": {"type": "plain_text_input", "value": "for the weekend?"},
+    })
+    assert response.json["response_action"] == "update" and "Sent p1" in str(response.json["view"])
+    assert "for the weekend?" in slack.command(BOB, "read c1")["text"]
+
+
+def test_new_pin_shows_what_is_wrong_under_the_field(slack, standin):
+    view = open_new_pin(slack, standin, ALICE)
+    empty = slack.submit(ALICE, view, {"link": {"type": "url_text_input", "value": ""}})
+    assert empty.json == {"response_action": "errors", "errors": {"link": "Paste a link."}}
+    ftp = slack.submit(ALICE, view, {"link": {"type": "url_text_input", "value": "ftp://example.com/x"}})
+    assert ftp.json["response_action"] == "errors" and "link" in ftp.json["errors"]
+    bad = slack.submit(ALICE, view, {"link": {"type": "url_text_input", "value": "https://example.com/a"},
+                                     "more": {"type": "plain_text_input", "value": "not-a-handle!"}})
+    assert bad.json["errors"] == {"more": "“not-a-handle!” is not a @handle."}
