@@ -23,4 +23,4 @@ bench: setup  # tens of minutes; prints one table of ratios against their floors
 	$(PY) -m bench.all
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis pinbridge.db pinbridge.db-*
+	rm -rf $(VENV) .pytest_cache .hypothesis pinbridge.db pinbridge.db-* media

@@ -6,6 +6,7 @@ see; anything else is the same 404, so a secret board is indistinguishable from 
 
 from __future__ import annotations
 
+import zlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, make_response, render_template, request
@@ -13,9 +14,9 @@ from flask import Blueprint, Response, make_response, render_template, request
 from core import pages
 from core.db import reading
 
-# No scripts at all; images may come from any web host (pin images, avatars).
+# No scripts at all; pictures come from Pinbridge itself (/media/), older pins' and avatars' from their web hosts.
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src http: https:; "
+    "default-src 'none'; style-src 'self'; img-src 'self' http: https:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 HEADERS = {
@@ -38,6 +39,14 @@ def http_url(value: object) -> str:
     return value if parts.scheme.lower() in ("http", "https") and hostname else ""
 
 
+HUES = 8  # the made cards' colours (pinbridge.css .hue-0 … .hue-7)
+
+
+def hue(host: object) -> int:
+    """A colour for a site's made card: the same site, the same colour, on every page."""
+    return zlib.crc32(str(host or "").encode()) % HUES
+
+
 def url_host(value: object) -> str:
     """The host name of an http(s) URL, for showing where a link leads."""
     url = http_url(value)
@@ -58,6 +67,7 @@ def blueprint(services) -> Blueprint:
     )
     bp.add_app_template_filter(http_url, "http_url")
     bp.add_app_template_filter(url_host, "url_host")
+    bp.add_app_template_filter(hue, "hue")
     bp.after_request(harden)
     settings = services.engine.settings
 

@@ -196,7 +196,7 @@ class Unfurler:
         except InvalidInput as exc:
             log.info("not keeping the picture of a page: %s", exc.message)
             return
-        card["picture_key"], card["picture_type"] = kept.key, kept.mime
+        card.update(picture_key=kept.key, picture_type=kept.mime, picture_width=kept.width, picture_height=kept.height)
 
     def step(self, wait_seconds: float) -> int:
         """Claim pins for the free threads, store the cards that are ready; returns how many were stored."""

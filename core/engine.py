@@ -191,9 +191,9 @@ class Engine:
         return self._guarded(identity, lambda ctx: pinning.capture(ctx, url, description, title))
 
     def pin_picture(self, identity: people.Identity, key: str, mime: str, caption: str = "",
-                    source: str | None = None) -> Reply:
+                    source: str | None = None, size: tuple[int, int] | None = None) -> Reply:
         """A picture sent to the bot, already kept (bridge.media): an image pin on the default board."""
-        return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source))
+        return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source, size))
 
     def cancel_reply(self, identity: people.Identity) -> bool:
         """Forget a pending reply."""

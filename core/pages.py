@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import invites, people, refs, views
 from core.errors import DomainError
@@ -28,6 +28,13 @@ class PinPage:
     creator_name: str
     savers: tuple[str, ...]  # handles of people keeping it on a public board, creator aside
     saver_count: int
+    boards: tuple[tuple[str, str, str], ...] = ()  # (board name, its page, its owner's handle): public boards only
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    card: ProfileCard
+    pins: tuple[PinCard, ...]  # the latest pins of their public boards
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,17 @@ def pin_page(session: Session, settings: CoreSettings, pin_id: int) -> PinPage |
     if pin is None:
         return None
     savers, count = _savers(session, pin)
-    return PinPage(views.pin_card(settings, pin), _name(pin.creator), savers, count)
+    return PinPage(views.pin_card(settings, pin), _name(pin.creator), savers, count, _public_boards(session, settings, pin))
+
+
+def _public_boards(session: Session, settings: CoreSettings, pin: Pin) -> tuple[tuple[str, str, str], ...]:
+    """The public boards a pin is on (secret ones are never named), earliest saved first."""
+    rows = session.execute(
+        select(Board, Person.handle).join(BoardPin, BoardPin.board_id == Board.id).join(Person, Person.id == Board.owner_id)
+        .where(BoardPin.pin_id == pin.id, Board.secret.is_(False))
+        .order_by(BoardPin.saved_at, Board.id).limit(SAVERS_SHOWN)
+    )
+    return tuple((board.name, views.board_url(settings, board), handle) for board, handle in rows)
 
 
 def _savers(session: Session, pin: Pin) -> tuple[tuple[str, ...], int]:
@@ -86,13 +103,20 @@ def board_page(session: Session, settings: CoreSettings, board_id: int) -> Board
     return BoardPage(views.board_card(session, settings, board, limit=BOARD_PAGE), _name(board.owner))
 
 
-def profile_page(session: Session, settings: CoreSettings, handle: str) -> ProfileCard | None:
-    """A person and their public boards; handles match ignoring case."""
+def profile_page(session: Session, settings: CoreSettings, handle: str) -> ProfilePage | None:
+    """A person, their public boards and the latest pins on them; handles match ignoring case."""
     try:
         person = people.by_handle(session, handle)
     except DomainError:
         return None
-    return views.profile_card(session, settings, person, None)
+    latest = (
+        select(Pin).options(selectinload(Pin.creator)).join(BoardPin, BoardPin.pin_id == Pin.id)
+        .join(Board, Board.id == BoardPin.board_id)
+        .where(Board.owner_id == person.id, Board.secret.is_(False))
+        .group_by(Pin.id).order_by(func.max(BoardPin.saved_at).desc(), Pin.id.desc()).limit(BOARD_PAGE)
+    )
+    pins = tuple(views.pin_card(settings, pin) for pin in session.scalars(latest))
+    return ProfilePage(views.profile_card(session, settings, person, None), pins)
 
 
 def invite_page(session: Session, settings: CoreSettings, code: str) -> InvitePage | None:

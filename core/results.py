@@ -25,6 +25,8 @@ class PinCard:
     page_url: str
     conversation_ref: str | None = None
     image_type: str | None = None  # image/png, image/jpeg, …: None when not known
+    image_width: int | None = None  # the picture's size in pixels, when Pinbridge keeps it
+    image_height: int | None = None
 
 
 @dataclass(frozen=True)

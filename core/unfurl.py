@@ -118,3 +118,4 @@ def apply(session: Session, pin_id: int, card: dict[str, str] | None, now: datet
         pin.image_url, pin.image_type = card["image"], card.get("image_type")
     if card.get("picture_key") and not pin.picture_key:
         pin.picture_key, pin.picture_type = card["picture_key"], card.get("picture_type")
+        pin.picture_width, pin.picture_height = card.get("picture_width"), card.get("picture_height")

@@ -26,8 +26,10 @@ BOARD_PREVIEW = 5
 
 def pin_card(settings: CoreSettings, pin: Pin, conversation_id: int | None = None) -> PinCard:
     """A pin as a card; its picture is the one Pinbridge keeps (served at /media/) when it has one."""
+    width = height = None
     if pin.picture_key:
         image_url, image_type = settings.page_url(f"/media/{pin.picture_key}"), pin.picture_type
+        width, height = pin.picture_width, pin.picture_height
     else:
         image_url, image_type = pin.image_url, pin.image_type if pin.image_url else None
     return PinCard(
@@ -35,7 +37,7 @@ def pin_card(settings: CoreSettings, pin: Pin, conversation_id: int | None = Non
         description=pin.description, image_url=image_url, creator_handle=pin.creator.handle,
         page_url=settings.page_url(f"/p/{pin.id}"),
         conversation_ref=refs.conversation_ref(conversation_id) if conversation_id else None,
-        image_type=image_type,
+        image_type=image_type, image_width=width, image_height=height,
     )
 
 

@@ -76,7 +76,7 @@ class ShortcutListeners:
             kept = self.pictures.keep(data)
         except InvalidInput as refusal:
             return error(refusal.message)
-        return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source)
+        return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source, (kept.width, kept.height))
 
     def _download(self, client: WebClient, file_id) -> bytes | None:
         """The file's bytes through files.info and its private URL (with the bot's token), or None."""

@@ -207,6 +207,7 @@ class Commands:
             caption = f"{first}\n{with_origin(message, rest, pinned=[source] if source else [])}"
         reply = await asyncio.to_thread(
             self.engine.pin_picture, identity_of(user, message.chat), kept.key, kept.mime, caption, source,
+            (kept.width, kept.height),
         )
         await self.answer(message, context, reply_outbound(reply))
 

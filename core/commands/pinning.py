@@ -34,7 +34,8 @@ def capture(ctx: Context, url: str, description: str = "", title: str | None = N
     return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
 
 
-def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | None = None) -> Reply:
+def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | None = None,
+            size: tuple[int, int] | None = None) -> Reply:
     """A picture someone sent (already kept): an image pin, the caption's first line its title, the rest its
     description, a link in the caption its source (else the picture itself is)."""
     first, _, rest = caption.strip().partition("\n")
@@ -43,6 +44,7 @@ def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | 
                                       description=rest.strip()[: pin_service.MAX_DESCRIPTION])
     if not pin.picture_key:
         pin.picture_key, pin.picture_type = key, mime
+        pin.picture_width, pin.picture_height = size or (None, None)
     if source is None:
         pin.unfurl_state = "done"  # the picture is the pin: no page to read
     board_service.save(ctx.session, ctx.person, pin)

@@ -26,6 +26,8 @@ class Pin(Base):
     # The picture Pinbridge keeps for the pin (pictures.key), served at /media/<key>; None until it has one.
     picture_key: Mapped[str | None] = mapped_column(String(64), index=True)
     picture_type: Mapped[str | None] = mapped_column(String(16))  # the kept picture's: image/jpeg | image/png
+    picture_width: Mapped[int | None]  # its size in pixels (a picture never changes): pages lay out before it loads
+    picture_height: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # pending → working (leased at unfurled_at) → done | failed: the link's page is read once, in the background.
     unfurl_state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending", index=True)

@@ -31,12 +31,16 @@ def upgrade() -> None:
     with op.batch_alter_table("pins", schema=None) as batch_op:
         batch_op.add_column(sa.Column("picture_key", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("picture_type", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("picture_width", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("picture_height", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_pins_picture_key"), ["picture_key"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("pins", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pins_picture_key"))
+        batch_op.drop_column("picture_height")
+        batch_op.drop_column("picture_width")
         batch_op.drop_column("picture_type")
         batch_op.drop_column("picture_key")
     with op.batch_alter_table("pictures", schema=None) as batch_op:
