@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, deliveries, digests, gestures, operations, people, refs, views
+from core import conversations, deliveries, digests, gestures, media, operations, people, refs, views
 from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
@@ -194,6 +194,19 @@ class Engine:
                     source: str | None = None, size: tuple[int, int] | None = None) -> Reply:
         """A picture sent to the bot, already kept (bridge.media): an image pin on the default board."""
         return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source, size))
+
+    def uploaded(self, platform: str, source: str) -> str | None:
+        """A platform's own id for a file sent to it from `source` before (a picture), or None."""
+        with reading(self.sessions) as session:
+            return media.uploaded(session, platform, source)
+
+    def remember_upload(self, platform: str, source: str, remote_id: str | None) -> None:
+        """Note (or, with None, forget) the platform's id for a file sent from `source`."""
+        with transaction(self.sessions) as session:
+            if remote_id:
+                media.remember_upload(session, platform, source, remote_id)
+            else:
+                media.forget_upload(session, platform, source)
 
     def cancel_reply(self, identity: people.Identity) -> bool:
         """Forget a pending reply."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from core import pictures
 from core.clock import utcnow
-from core.inserts import insert_if_absent
-from core.models import Picture, Pin
+from core.inserts import insert_if_absent, upsert
+from core.models import Picture, Pin, Upload
 
 GRACE = timedelta(hours=24)  # an unused picture is kept this long after its last use
 SWEEP_BATCH = 500
@@ -56,3 +57,23 @@ def unused(session: Session, now: datetime, grace: timedelta = GRACE, limit: int
         gone = session.scalars(delete(Picture).where(Picture.key.in_(keys), idle).returning(Picture.key))
         keys = list(gone)
     return keys
+
+
+def uploaded(session: Session, platform: str, source: str) -> str | None:
+    """The platform's own id for a file Pinbridge sent it from `source` before, or None."""
+    return session.scalar(select(Upload.remote_id).where(Upload.platform == platform, Upload.source_key == _key(source)))
+
+
+def remember_upload(session: Session, platform: str, source: str, remote_id: str) -> None:
+    """Note the platform's id for what `source` sent (a later one replaces it: the id went stale)."""
+    upsert(session, Upload, {"platform": platform, "source_key": _key(source), "remote_id": remote_id[:256],
+                             "created_at": utcnow()}, ["platform", "source_key"])
+
+
+def forget_upload(session: Session, platform: str, source: str) -> None:
+    """The platform no longer takes that id."""
+    session.execute(delete(Upload).where(Upload.platform == platform, Upload.source_key == _key(source)))
+
+
+def _key(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()

@@ -34,7 +34,7 @@ def file_url(base_url: str) -> str:
 
 
 def build_application(token: str, base_url: str, engine: Engine, *, polling: bool, follow: Follow,
-                      pictures=None) -> Application:
+                      pictures=None, photo_ids=None) -> Application:
     """The Application; `base_url` ends where PTB appends the token (…/bot); `follow` moves a migrated group's records;
     `pictures` keeps the pictures people send (bridge.media.Pictures)."""
     builder = (
@@ -49,7 +49,7 @@ def build_application(token: str, base_url: str, engine: Engine, *, polling: boo
     # Before any other handler, in both modes: an update is recorded only once the Application
     # takes it up, so one the webhook route could not queue (503) is still new when Telegram retries.
     application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
-    Commands(engine, pictures).install(application)
+    Commands(engine, pictures, photo_ids).install(application)
     Buttons(engine).install(application)
     InlineSearch(engine).install(application)
     Migrations(follow).install(application)

@@ -107,6 +107,7 @@ class Commands:
 
     engine: Engine
     pictures: object = None  # bridge.media.Pictures: pictures people send become pins
+    photo_ids: object = None  # photos.PhotoIds: pictures Telegram holds are sent by their file_id
 
     def install(self, application: Application) -> None:
         """Register the handlers (group 0, in order of precedence)."""
@@ -234,7 +235,7 @@ class Commands:
     ) -> bool:
         """Post an answer; False (logged, not raised) when the bot may not write to that chat."""
         try:
-            await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to)
+            await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to, photo_ids=self.photo_ids)
         except TelegramError as error:
             if classify(error).kind is not Kind.UNREACHABLE:
                 raise

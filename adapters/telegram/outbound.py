@@ -36,19 +36,20 @@ def prepare(engine: Engine, outbound: Outbound) -> Markup:
 
 async def post(
     engine: Engine, bot: Bot, chat_id: int | str, outbound: Outbound, reply_to: int | None = None,
+    photo_ids=None,
 ) -> list[Message]:
     """Answer in a chat: markup, send (following a group that became a supergroup), map the messages."""
     markup = await asyncio.to_thread(prepare, engine, outbound)
-    messages = await _send_following(bot, chat_id, outbound, markup, reply_to)
+    messages = await _send_following(bot, chat_id, outbound, markup, reply_to, photo_ids)
     if outbound.conversation_ref:
         await asyncio.to_thread(remember, engine, messages, outbound.conversation_ref)
     return messages
 
 
 async def _send_following(
-    bot: Bot, chat_id: int | str, outbound: Outbound, markup: Markup, reply_to: int | None,
+    bot: Bot, chat_id: int | str, outbound: Outbound, markup: Markup, reply_to: int | None, photo_ids=None,
 ) -> list[Message]:
-    progress = parts.Progress()
+    progress = parts.Progress(photo_ids=photo_ids)
     try:
         return await parts.send(bot, chat_id, outbound, markup, reply_to, progress)
     except TelegramError as error:
@@ -57,7 +58,7 @@ async def _send_following(
             raise
     # The group became a supergroup: answer there at once (the message replied to stayed behind).
     log.info("telegram chat %s is now chat %s; answering there", chat_id, verdict.new_chat_id)
-    return await parts.send(bot, verdict.new_chat_id, outbound, markup, None)
+    return await parts.send(bot, verdict.new_chat_id, outbound, markup, None, parts.Progress(photo_ids=photo_ids))
 
 
 def remember(engine: Engine, messages: list[Message], conversation_ref: str) -> None:

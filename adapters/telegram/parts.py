@@ -46,6 +46,7 @@ class Progress:
     sent: list[Message] = field(default_factory=list)
     label: str = "answer"  # what is being sent, for log lines ("delivery 12"), never its content
     paid_broadcast: bool = False  # sent as a paid broadcast (allow_paid_broadcast: up to 1000/s, for Stars)
+    photo_ids: object = None  # photos.PhotoIds: a picture Telegram holds goes by its file_id
 
 
 def _framed(pieces: list[Part], markup: Markup, reply_to: int | None) -> list[Part]:
@@ -108,7 +109,7 @@ async def _send_all(bot: Bot, chat_id: int | str, planned: list[Part], progress:
 async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Progress) -> None:
     """Send one part; if Telegram calls it too long it goes in smaller ones, if it cannot parse it, as plain text."""
     try:
-        progress.sent.append(await _send_part(bot, chat_id, part, progress.paid_broadcast))
+        progress.sent.append(await _send_part(bot, chat_id, part, progress))
         return
     except BadRequest as error:
         kind = classify(error).kind
@@ -117,7 +118,7 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
             log.info("telegram %s to chat %s: Telegram could not parse its HTML (%s); sent as plain text",
                      progress.label, chat_id, where(error))
             as_plain = dataclasses.replace(part, html=plain(part.html), plain=True)
-            progress.sent.append(await _send_part(bot, chat_id, as_plain, progress.paid_broadcast))
+            progress.sent.append(await _send_part(bot, chat_id, as_plain, progress))
             return
         pieces = halved(part) if kind is Kind.TOO_LONG else []
         if not pieces:
@@ -129,15 +130,30 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
         await _send_fitting(bot, chat_id, piece, progress)
 
 
-async def _send_part(bot: Bot, chat_id: int | str, part: Part, paid_broadcast: bool = False) -> Message:
+async def _send_part(bot: Bot, chat_id: int | str, part: Part, progress: Progress) -> Message:
     replying = ReplyParameters(part.reply_to, allow_sending_without_reply=True) if part.reply_to else None
     mode = None if part.plain else ParseMode.HTML
-    paid = {"allow_paid_broadcast": True} if paid_broadcast else {}
+    paid = {"allow_paid_broadcast": True} if progress.paid_broadcast else {}
     if part.photo:
-        return await bot.send_photo(
-            chat_id, part.photo, caption=part.html, parse_mode=mode, reply_markup=part.markup, reply_parameters=replying,
-            **paid,
-        )
+        ids = progress.photo_ids
+        known = await ids.get(part.photo) if ids is not None else None
+
+        async def send_photo(photo: str) -> Message:
+            return await bot.send_photo(chat_id, photo, caption=part.html, parse_mode=mode, reply_markup=part.markup,
+                                        reply_parameters=replying, **paid)
+
+        if known is not None:
+            try:
+                return await send_photo(known)
+            except BadRequest as error:
+                if classify(error).kind is not Kind.REFUSED:
+                    raise
+                log.info("telegram no longer takes a photo's file_id (%s); sending it by its URL", error.message)
+                await ids.forget(part.photo)
+        message = await send_photo(part.photo)
+        if ids is not None and message.photo:
+            await ids.put(part.photo, message.photo[-1].file_id)  # the largest size: what a resend shows
+        return message
     return await bot.send_message(
         chat_id, part.html, parse_mode=mode, link_preview_options=NO_PREVIEW,
         reply_markup=part.markup, reply_parameters=replying, **paid,

@@ -85,11 +85,13 @@ class TelegramSender:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, loop: LoopThread, timeout: float = SEND_TIMEOUT, paid_broadcast: bool = False) -> None:
+    def __init__(self, bot: Bot, loop: LoopThread, timeout: float = SEND_TIMEOUT, paid_broadcast: bool = False,
+                 photo_ids=None) -> None:
         self.bot = bot
         self.loop = loop
         self.timeout = timeout
         self.paid_broadcast = paid_broadcast  # digests go as paid broadcasts (the worker paces them apart)
+        self.photo_ids = photo_ids  # photos.PhotoIds: a picture already on Telegram goes by its file_id
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Send one delivery; every part's id goes back in `Sent` for the worker to record with the outcome."""
@@ -98,7 +100,8 @@ class TelegramSender:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         markup, actions = prepared(rendered)  # nothing is written here: the worker records it all
         progress = parts.Progress(label=f"delivery {outgoing.delivery_id}",
-                                  paid_broadcast=self.paid_broadcast and outgoing.kind == "digest")
+                                  paid_broadcast=self.paid_broadcast and outgoing.kind == "digest",
+                                  photo_ids=self.photo_ids)
         try:
             self.loop.run(self._send(outgoing.chat_id, rendered, markup, progress), self.timeout)
         except TelegramError as error:

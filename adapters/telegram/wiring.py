@@ -13,6 +13,7 @@ from adapters.telegram.application import build_application
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.menu import bot_commands
 from adapters.telegram.runner import TelegramRunner
+from adapters.telegram.photos import PhotoIds
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import blueprint
 from adapters.telegram.settings import TelegramSettings
@@ -41,9 +42,11 @@ class Telegram:
 def assemble(config: TelegramSettings, host: Host, pulse=lambda: None) -> Telegram:
     """Build (without any network call) the bot, its runner, the webhook route and the sender."""
     loop = LoopThread("telegram")
+    photo_ids = PhotoIds(host.engine)  # one per process: answers and deliveries share what Telegram holds
     application = build_application(
         config.bot_token, config.api_base_url, host.engine, polling=config.mode == "polling",
         follow=lambda old, new: host.engine.move_chat("telegram", old, new), pictures=host.pictures,
+        photo_ids=photo_ids,
     )
     runner = TelegramRunner(
         application, loop, mode=config.mode,
@@ -58,6 +61,7 @@ def assemble(config: TelegramSettings, host: Host, pulse=lambda: None) -> Telegr
     )
     sender = TelegramSender(
         Bot(config.bot_token, base_url=config.api_base_url, request=request), loop, paid_broadcast=config.paid_broadcast,
+        photo_ids=photo_ids,
     )
     return Telegram(loop, application, runner, sender, blueprint(runner, config.webhook_secret))
 

@@ -80,11 +80,19 @@ def _send_photo(standin: TelegramStandin, params: Params) -> Params:
     if not photo or not isinstance(photo, str):
         # https://core.telegram.org/bots/api#sendphoto: photo is required (Client.cpp's wording).
         raise bad_request("there is no photo in the request")
-    kind = standin.image_type(photo) if photo.startswith(("http://", "https://")) else None
+    by_url = photo.startswith(("http://", "https://"))
+    kind = standin.image_type(photo) if by_url else None
     if kind is not None and kind not in PHOTO_TYPES:
         raise bad_request("wrong type of the web page content")
-    fields = {"photo": photo_sizes(photo), "photo_source": photo}
-    fields["caption"] = checked_caption(params.get("caption"), params.get("parse_mode"))
+    # https://core.telegram.org/bots/api#sending-files: "Pass a file_id as String to send a photo that exists on
+    # the Telegram servers": one Telegram gave out, nothing else (tdlib's wording for anything else).
+    caption = checked_caption(params.get("caption"), params.get("parse_mode"))
+    sizes = photo_sizes(photo) if by_url else standin.photo_by_id(photo)
+    if sizes is None:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    standin.remember_photo(sizes)
+    fields = {"photo": sizes, "photo_source": photo}
+    fields["caption"] = caption
     fields["caption_entities"] = params.get("caption_entities")
     return _send(standin, params, fields)
 

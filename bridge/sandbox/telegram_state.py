@@ -68,6 +68,7 @@ class TelegramStandin(TelegramFaults):
         self._menu_buttons: dict[int | None, Json] = {}
         self._images: dict[str, str] = {}
         self._files: Recent = keep.recent()  # file_id -> (bytes, unique id, path) of what users sent
+        self._photo_ids: Recent = keep.recent()  # file_id -> the PhotoSizes of a photo the bot sent
         self._fates = ChatFates()
 
     def reset(self) -> None:
@@ -423,6 +424,20 @@ class TelegramStandin(TelegramFaults):
         """Tell the stand-in what a URL serves (it cannot fetch it), e.g. ("https://x/p", "image/png")."""
         with self._lock:
             self._images[url] = content_type
+
+    def remember_photo(self, sizes: list[Json]) -> None:
+        """The PhotoSizes of a photo sent: each file_id can send the same photo again."""
+        with self._lock:
+            for size in sizes:
+                self._photo_ids[size["file_id"]] = sizes
+
+    def photo_by_id(self, file_id: str) -> list[Json] | None:
+        """The PhotoSizes of a file_id this Telegram gave out (a photo sent, or one a user sent), or None."""
+        with self._lock:
+            found = self._photo_ids.get(file_id)
+            if found is None and file_id in self._files:
+                found = photo_sizes(hashlib.sha1(self._files[file_id][0]).hexdigest())
+        return copy.deepcopy(found) if found is not None else None
 
     def image_type(self, url: str) -> str | None:
         """A URL's content type: registered, else named by its extension, else None (unknown)."""

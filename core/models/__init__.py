@@ -8,10 +8,10 @@ from core.models.digests import DigestSend, RuntimeState
 from core.models.gestures import ActionKey, PendingReply
 from core.models.outbox import Delivery, InboundEvent, Lane, RemoteMessage
 from core.models.people import Account, Block, Follow, Person
-from core.models.pins import Board, BoardPin, Picture, Pin
+from core.models.pins import Board, BoardPin, Picture, Pin, Upload
 
 __all__ = [
     "Account", "ActionKey", "Base", "Block", "Board", "BoardPin", "Conversation", "Delivery",
     "DigestSend", "FailedAttempt", "Follow", "InboundEvent", "Invite", "Lane", "LinkCode", "Message",
-    "Participant", "PendingReply", "Person", "Picture", "Pin", "RemoteMessage", "RuntimeState", "WithheldMessage",
+    "Participant", "PendingReply", "Person", "Picture", "Pin", "RemoteMessage", "RuntimeState", "Upload", "WithheldMessage",
 ]

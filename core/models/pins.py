@@ -73,3 +73,15 @@ class Picture(Base):
     # Each new use moves it: housekeeping removes a picture only when no pin uses it and it was
     # last used longer ago than the grace period (so a pin being made now never loses its picture).
     used_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Upload(Base):
+    """A file a platform already holds: its id there for a source Pinbridge sent it from (a picture's URL), so
+    the platform is sent the id instead of fetching the file again."""
+
+    __tablename__ = "uploads"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the source URL
+    remote_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

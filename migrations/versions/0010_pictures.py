@@ -1,4 +1,4 @@
-"""pictures Pinbridge keeps: content-addressed, normalised; a pin points at its own
+"""pictures Pinbridge keeps: content-addressed, normalised; a pin points at its own; files a platform holds
 
 Revision ID: 0010
 Revises: 0009
@@ -28,6 +28,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pictures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pictures_used_at"), ["used_at"], unique=False)
+    op.create_table(
+        "uploads",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("source_key", sa.String(length=64), nullable=False),
+        sa.Column("remote_id", sa.String(length=256), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "source_key", name=op.f("pk_uploads")),
+    )
     with op.batch_alter_table("pins", schema=None) as batch_op:
         batch_op.add_column(sa.Column("picture_key", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("picture_type", sa.String(length=16), nullable=True))
@@ -46,3 +54,4 @@ def downgrade() -> None:
     with op.batch_alter_table("pictures", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pictures_used_at"))
     op.drop_table("pictures")
+    op.drop_table("uploads")

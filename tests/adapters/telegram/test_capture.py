@@ -12,7 +12,7 @@ from bridge.media import FolderStore, Pictures
 from bridge.wiring import Services
 from core.db import transaction
 from core.engine import Engine
-from core.models import Picture, Pin
+from core.models import Picture, Pin, Upload
 from tests.adapters.telegram.harness import ALICE, BOB, GROUP, buttons, text_of
 
 
@@ -188,3 +188,30 @@ def test_a_forwarded_photo_from_a_public_channel_links_back_to_its_post(bot, ses
     [card] = bot.standin.messages(ALICE)[before:]
     assert "Pinned p1: Sunrise at the hut" in text_of(card)
     assert description_of(sessions) == ("https://t.me/hikingweekly/77", "(forwarded from @hikingweekly)")
+
+
+# Sent once, then by file_id -----------------------------------------------------------
+
+
+def test_a_picture_goes_to_telegram_by_url_once_then_by_its_file_id(bot, standin, sessions):
+    sent_picture(bot, photo(), "Blue tent")
+    [first] = standin.calls("sendPhoto")
+    url = first.params["photo"]
+    assert url.startswith("http://pins.test/media/"), "the first time, Telegram fetches it"
+    bot.ask(ALICE, "/search tent")  # the same card again
+    again = standin.calls("sendPhoto")[-1].params["photo"]
+    assert again == standin.messages(ALICE)[1]["photo"][-1]["file_id"], "then by the id Telegram gave it"
+    with transaction(sessions) as session:
+        [upload] = session.scalars(select(Upload)).all()
+        assert (upload.platform, upload.remote_id) == ("telegram", again)
+
+
+def test_a_file_id_telegram_no_longer_takes_is_forgotten_and_the_url_used_again(bot, standin, sessions):
+    sent_picture(bot, photo(), "Blue tent")
+    with transaction(sessions) as session:
+        session.scalar(select(Upload)).remote_id = "AgACstale-id-telegram-never-gave"
+    bot.telegram.sender.photo_ids._known.clear()  # as a new process would start: what the database says counts
+    [answer] = bot.ask(ALICE, "/search tent")
+    assert answer["photo"], "the card still has its picture"
+    methods = [(c.method, c.params.get("photo", "")[:24], c.status) for c in standin.calls("sendPhoto")[-2:]]
+    assert methods[0][2] == 400 and methods[1][1].startswith("http://pins.test/media/")
