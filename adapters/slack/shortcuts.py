@@ -26,11 +26,11 @@ from adapters.slack.runtime import Runtime, once
 from core.errors import InvalidInput
 from core.pictures import MAX_INPUT_BYTES
 from core.results import Reply, error
+from core.text import Command, rich
 
 log = logging.getLogger(__name__)
 SAVE_AS_PIN = "save_as_pin"  # the manifest's message shortcut callback_id
 NEW_PIN = "new_pin"  # the manifest's global shortcut callback_id
-NOTHING = "That message has no link or picture to pin — `new <link>` makes a pin of any link."
 UNREADABLE = "Slack wouldn't give me that picture — is the app in that channel? Try again, or pin a link."
 
 
@@ -56,13 +56,15 @@ class ShortcutListeners:
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
         identity = self.rt.speaker(client, actor_identity(body))
         links, words = links_and_words(message.get("text") if isinstance(message.get("text"), str) else "")
+        links += [url for url in links_in_blocks(message.get("blocks")) if url not in links]  # an app's or rich message
         images = [f for f in message.get("files") or () if isinstance(f, dict) and str(f.get("mimetype", "")).startswith("image/")]
         if images and self.pictures is not None:
             reply = self._picture(client, identity, images[0], words, links[0] if links else None)
         elif links:
             reply = self.rt.engine.pin_link(identity, links[0], words)
         else:
-            reply = error(NOTHING)
+            reply = error(rich("That message has no link or picture to pin — ", Command("new <link>"),
+                               " makes a pin of any link."))
         self._answer(client, body, respond, reply)
         if reply.ok and len(boards := self.rt.engine.boards(identity)) > 1:  # several boards: which one?
             card = reply.items[0]
@@ -108,6 +110,30 @@ class ShortcutListeners:
     def _answer(self, client: WebClient, body: dict, respond, reply: Reply) -> None:
         elsewhere = self.rt.elsewhere(client, actor_identity(body))
         respond_with(respond, reply, elsewhere=elsewhere, command=self.rt.command)
+
+
+def links_in_blocks(blocks) -> list[str]:
+    """The http(s) links of a message's Block Kit, in reading order: mrkdwn links in texts, rich text's `link`
+    elements, URL buttons (https://docs.slack.dev/reference/block-kit/blocks)."""
+    found: list[str] = []
+
+    def visit(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            found.extend(links_and_words(node["text"])[0])
+        elif node.get("type") in ("link", "button") and isinstance(node.get("url"), str):
+            found.append(node["url"])
+        for key, value in node.items():
+            if key != "text" or not isinstance(value, str):
+                visit(value)
+
+    visit(blocks)
+    return [url for n, url in enumerate(found) if url.lower().startswith(("http://", "https://")) and url not in found[:n]]
 
 
 def _in_dm(runtime: Runtime, client: WebClient, identity):

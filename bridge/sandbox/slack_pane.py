@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from adapters.slack.shortcuts import NEW_PIN, SAVE_AS_PIN
 from bridge.sandbox import slack_requests as requests
 from bridge.sandbox.bounded import Recent
 from bridge.sandbox.pane import Refused, handle_of, person_name, post
@@ -147,6 +148,23 @@ class SlackPane:
             is_ephemeral=message is None,
         )
         self._send(body, requests.FORM)
+
+    def save_as_pin(self, user_id: object, ts: object) -> None:
+        """The person uses the "Save as pin" shortcut on a message of their DM with the app."""
+        person = self._person(user_id)
+        message = self._dm_message(person, ts)
+        if message is None:
+            raise Refused("That message is not in this DM (any more).", 404)
+        _, response_url, trigger = self._new(person, "sc")
+        body = requests.message_action(requests.actor(person.id, person.name), SAVE_AS_PIN, message, response_url,
+                                       trigger, channel_id=self.standin.dm_channel(person.id), channel_name=DM_NAME)
+        self._send(body, requests.FORM)
+
+    def new_pin(self, user_id: object) -> None:
+        """The person opens the "New pin" global shortcut (⚡): its modal appears like any other."""
+        person = self._person(user_id)
+        _, _, trigger = self._new(person, "np")
+        self._send(requests.global_shortcut(requests.actor(person.id, person.name), NEW_PIN, trigger), requests.FORM)
 
     def _dm_message(self, person: SlackPerson, ts: object) -> dict | None:
         """The DM message a button sits on (answers to commands are not stored messages)."""

@@ -15,10 +15,12 @@ from adapters.telegram.webhook import SECRET_HEADER
 from bridge.pages import http_url
 from bridge.sandbox.bounded import Recent
 from bridge.sandbox.pane import Refused, handle_of, person_name, post
+from bridge.sandbox import samples
 from bridge.sandbox.telegram_rules import MAX_TEXT_LENGTH
 from bridge.sandbox.telegram_state import TelegramStandin
 
 FIRST_ID, ID_RANGE = 100_000_000, 900_000_000  # ids look like Telegram's; fresh ones mean new accounts
+CAPTION_LIMIT = 1024  # https://core.telegram.org/bots/api#sendphoto: "Photo caption … 0-1024 characters"
 
 
 class TelegramPane:
@@ -80,6 +82,24 @@ class TelegramPane:
         reply_id = replied["message_id"] if replied else None
         update = self.standin.user_text(user, text, reply_to_message_id=reply_id, enqueue=self.polling)
         self._deliver(update)
+
+    def send_photo(self, user_id: object, sample: object, caption: object = None) -> None:
+        """The person sends one of the sample pictures, with the caption they typed (if any)."""
+        user = self._person(user_id)
+        if str(sample) not in samples.PICTURES:
+            raise Refused(f"No sample picture called {str(sample)[:40]!r} — try one of {', '.join(samples.PICTURES)}.", 404)
+        caption = str(caption or "").strip() or samples.PICTURES[str(sample)][2]
+        if len(caption) > CAPTION_LIMIT:
+            raise Refused(f"Telegram captions are at most {CAPTION_LIMIT} characters.")
+        self._deliver(self.standin.user_photo(user, samples.picture(str(sample)), caption, enqueue=self.polling))
+
+    def forward(self, user_id: object, post: object) -> None:
+        """The person forwards one of the sample channel's posts to the bot."""
+        user = self._person(user_id)
+        if str(post) not in samples.POSTS:
+            raise Refused(f"No sample post called {str(post)[:40]!r}.", 404)
+        text, origin = samples.forwarded(str(post))
+        self._deliver(self.standin.user_text(user, text, enqueue=self.polling, forward_origin=origin))
 
     def press(self, user_id: object, message_id: object, data: object) -> None:
         """The person taps an inline button: a callback query carrying that button's data."""

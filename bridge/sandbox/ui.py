@@ -102,6 +102,27 @@ class SandboxPage:
         self.pane("telegram").send(given.get("user"), given.get("text"), given.get("reply_to"))
         return jsonify(ok=True)
 
+    def telegram_photo(self):
+        """One of the sample pictures sent to the bot, with a caption."""
+        given = _json_body()
+        self.pane("telegram").send_photo(given.get("user"), given.get("sample"), given.get("caption"))
+        return jsonify(ok=True)
+
+    def telegram_forward(self):
+        """A sample channel post forwarded to the bot."""
+        given = _json_body()
+        self.pane("telegram").forward(given.get("user"), given.get("post"))
+        return jsonify(ok=True)
+
+    def slack_shortcut(self):
+        """A shortcut: "Save as pin" on a DM message (with its ts), or "New pin" (without)."""
+        given = _json_body()
+        if given.get("ts"):
+            self.pane("slack").save_as_pin(given.get("user"), given.get("ts"))
+        else:
+            self.pane("slack").new_pin(given.get("user"))
+        return jsonify(ok=True)
+
     def telegram_press(self):
         """An inline button tapped."""
         given = _json_body()
@@ -132,6 +153,8 @@ ROUTES = (
     (f"{API}/slack/type", "slack_type", "POST"), (f"{API}/slack/click", "slack_click", "POST"),
     (f"{API}/slack/submit", "slack_submit", "POST"), (f"{API}/slack/close", "slack_close", "POST"),
     (f"{API}/telegram/send", "telegram_send", "POST"), (f"{API}/telegram/press", "telegram_press", "POST"),
+    (f"{API}/telegram/photo", "telegram_photo", "POST"), (f"{API}/telegram/forward", "telegram_forward", "POST"),
+    (f"{API}/slack/shortcut", "slack_shortcut", "POST"),
     (f"{API}/digests", "run_digests", "POST"), (f"{API}/reset", "reset", "POST"),
 )
 

@@ -169,3 +169,24 @@ def test_the_panes_draw_only_telegrams_tags_and_slacks_markup_never_script(page)
     assert "a" in drawn["sk"]["tags"] and "script" not in drawn["sk"]["tags"]
     assert drawn["sk"]["hrefs"] == ["https://ok.test/"]
     assert drawn["sk"]["text"] == "click fine <b>x</b>"
+
+
+def test_each_way_of_making_a_pin_is_one_click_on_the_page(page):
+    add_person(page, "telegram", "bob")
+    page.fill("#telegram-input", "For the weekend")
+    page.click("#telegram-hints [data-sample=ridge]")  # the message box is the caption
+    expect(page.locator("#telegram-feed")).to_contain_text("Pinned p1: For the weekend")
+    page.click("#telegram-hints [data-post=huts]")
+    expect(page.locator("#telegram-feed")).to_contain_text("Pinned p2")
+    telegram_says(page, "and https://example.com/boots")
+    expect(page.locator("#telegram-feed")).to_contain_text("Pinned p3")
+
+    add_person(page, "slack", "alice")
+    page.click("#slack-new-pin")
+    modal = page.locator("#slack-modal")
+    expect(modal.locator("h2")).to_contain_text("New pin")
+    modal.locator("input[type=url]").fill("https://example.com/tent")
+    modal.get_by_role("button", name="Pin").click()
+    expect(modal.locator("h2")).to_contain_text("Pinned")
+    modal.get_by_role("button", name="Close", exact=True).first.click()
+    expect(modal).to_be_hidden()

@@ -240,3 +240,33 @@ def test_the_sandbox_answers_only_its_own_host_names(db_url, host):
     for platform in services.platforms.values():
         platform.stop()
     services.close()
+
+
+# Making pins in one gesture (issue 14) -------------------------------------------------
+
+
+def test_a_newcomer_sends_a_sample_photo_and_forwards_a_post_on_telegram(page):
+    bob = page.post("telegram/people", expect=201, name="Bob")["id"]
+    page.post("telegram/photo", user=bob, sample="tent", caption="")
+    card = bubble(page, bob, "Pinned p1: Our tent above the lake")
+    assert card["photo"], "the card shows the picture Pinbridge kept"
+    page.post("telegram/forward", user=bob, post="huts")
+    bubble(page, bob, "Pinned p2:")
+    page.post("telegram/send", user=bob, text="look https://example.com/boots")
+    bubble(page, bob, "Pinned p3:")
+    page.post("telegram/photo", expect=404, user=bob, sample="../../etc/passwd")
+    page.post("telegram/forward", expect=404, user=bob, post="nope")
+
+
+def test_a_newcomer_uses_both_slack_shortcuts_from_the_page(page):
+    alice, bob = befriended(page)
+    page.post("telegram/send", user=bob, text="/new https://example.com/tent Tent")
+    page.post("telegram/send", user=bob, text="/send p1 to @alice this one?")
+    delivered = eventually(lambda: [i for i in page.slack_items(alice) if i["msg_ts"] and "this one?" in i["text"]],
+                           "Bob's pin in Alice's DM")[-1]
+    page.post("slack/shortcut", user=alice, ts=delivered["msg_ts"])
+    eventually(lambda: "Pinned p2: example.com — tent" in texts(page.slack_items(alice)), "the Save as pin answer")
+    page.post("slack/shortcut", user=alice)
+    modal = eventually(lambda: page.feed(slack=alice)["slack"]["feed"]["modal"], "the New pin modal")
+    assert modal["title"]["text"] == "New pin"
+    page.post("slack/shortcut", expect=404, user=alice, ts="1.000000")

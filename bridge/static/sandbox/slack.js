@@ -145,6 +145,11 @@ function element(item) {
     field.value = e.initial_value || "";
     return field;
   }
+  if (e.type === "url_text_input") {  // Slack checks it is a URL before sending the form; so does the browser here
+    const field = h("input", { id, name: item.block_id, type: "url", placeholder: plain(e.placeholder) });
+    field.value = e.initial_value || "";
+    return field;
+  }
   if (e.type === "static_select") {
     const initial = e.initial_option && e.initial_option.value;
     return h("select", { id, name: item.block_id },
@@ -181,7 +186,7 @@ export function values(view, root) {
     const e = item.element || {};
     const node = root.querySelector(`[data-block="${CSS.escape(item.block_id)}"]`);
     let state = { type: e.type };
-    if (e.type === "plain_text_input") state.value = node.querySelector("input, textarea").value || null;
+    if (e.type === "plain_text_input" || e.type === "url_text_input") state.value = node.querySelector("input, textarea").value || null;
     else if (e.type === "static_select") state.selected_option = find(e.options, node.querySelector("select").value);
     else {
       const picked = [...node.querySelectorAll("input:checked")].map((box) => find(e.options, box.value)).filter(Boolean);

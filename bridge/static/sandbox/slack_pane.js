@@ -91,7 +91,17 @@ export class SlackPane {
     $("slack-hints").dataset.key = key;
     $("slack-hints").replaceChildren(...words.map((w) => h("button", {
       type: "button", class: "chip", onclick: () => { $("slack-input").value = `${this.command} ${w}`; $("slack-input").focus(); },
-    }, `${this.command} ${w}`)));
+    }, `${this.command} ${w}`)), h("button", {
+      type: "button", class: "chip gesture", id: "slack-new-pin", title: "The global shortcut: a form to pin a link and send it",
+      onclick: () => this.shortcut(),
+    }, "⚡ New pin"));
+  }
+
+  // A shortcut: "Save as pin" on one of the DM's messages, or (with no message) the "New pin" form.
+  async shortcut(item) {
+    if (!this.user) { notice("Create or pick a Slack user first.", "error"); return; }
+    await attempt(() => api("slack/shortcut", item ? { user: this.user, ts: item.msg_ts } : { user: this.user }));
+    this.app.refresh();
   }
 
   items(feed) {
@@ -129,9 +139,10 @@ export class SlackPane {
           h("div", { class: "sk-thread-count" }, `${replies.length} repl${replies.length === 1 ? "y" : "ies"}`),
           ...replies.map((reply) => this.item(reply, user, [], true))) : null));
     if (bot && item.msg_ts && !nested) {
-      node.append(h("button", {
-        type: "button", class: "sk-hover", title: "Reply in thread", onclick: () => this.setThread(item),
-      }, "💬 Reply in thread"));
+      node.append(h("span", { class: "sk-hover" },
+        h("button", { type: "button", title: "Reply in thread", onclick: () => this.setThread(item) }, "💬 Reply in thread"),
+        h("button", { type: "button", class: "save-as-pin", title: "The message shortcut: pin its picture or first link",
+          onclick: () => this.shortcut(item) }, "📌 Save as pin")));
     }
     return node;
   }

@@ -5,6 +5,9 @@ import { h } from "./dom.js";
 import { bubble, snippet } from "./telegram.js";
 
 const $ = (id) => document.getElementById(id);
+// What the sandbox offers to pin in one gesture (bridge/sandbox/samples.py): pictures, and a channel's posts.
+const SAMPLES = [["tent", "tent photo"], ["ridge", "ridge photo"], ["canyon", "canyon photo"]];
+const POSTS = [["huts", "forward a post with a link"], ["news", "forward a post"]];
 
 function label(person) {
   return person.handle ? `${person.name} (@${person.handle})` : `${person.name} (@${person.username})`;
@@ -91,7 +94,29 @@ export class TelegramPane {
     $("telegram-hints").dataset.key = key;
     $("telegram-hints").replaceChildren(...words.map((w) => h("button", {
       type: "button", class: "chip", onclick: () => { $("telegram-input").value = w; $("telegram-input").focus(); },
-    }, w)));
+    }, w)), ...SAMPLES.map(([sample, name]) => h("button", {
+      type: "button", class: "chip gesture", "data-sample": sample, title: "Send this picture (the message box is its caption)",
+      onclick: () => this.photo(sample),
+    }, `📎 ${name}`)), ...POSTS.map(([post, name]) => h("button", {
+      type: "button", class: "chip gesture", "data-post": post, title: "Forward a post of the channel @trailweekly",
+      onclick: () => this.forward(post),
+    }, `↪ ${name}`)));
+  }
+
+  // A sample picture, with what is in the message box as its caption.
+  async photo(sample) {
+    if (!this.user) { notice("Create or pick a Telegram user first.", "error"); return; }
+    const box = $("telegram-input");
+    const caption = box.value.trim();
+    box.value = "";
+    await attempt(() => api("telegram/photo", { user: this.user, sample, caption }));
+    this.app.refresh();
+  }
+
+  async forward(post) {
+    if (!this.user) { notice("Create or pick a Telegram user first.", "error"); return; }
+    await attempt(() => api("telegram/forward", { user: this.user, post }));
+    this.app.refresh();
   }
 
   bubbles(feed) {

@@ -157,3 +157,15 @@ def test_new_pin_shows_what_is_wrong_under_the_field(slack, standin):
     bad = slack.submit(ALICE, view, {"link": {"type": "url_text_input", "value": "https://example.com/a"},
                                      "more": {"type": "plain_text_input", "value": "not-a-handle!"}})
     assert bad.json["errors"] == {"more": "“not-a-handle!” is not a @handle."}
+
+
+def test_links_in_a_messages_blocks_count_when_its_text_has_none(slack, sessions):
+    rich_message = message(BOB, "Bob in c1: p1 Tent")  # an app's fallback text, without the link
+    rich_message["blocks"] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*<https://example.com/tent|Tent>*"}},
+        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+            {"type": "link", "url": "https://example.com/second"}]}]},
+    ]
+    assert "Pinned p1" in text_of(shortcut(slack, ALICE, rich_message))
+    with transaction(sessions) as session:
+        assert session.scalar(select(Pin.url)) == "https://example.com/tent"
