@@ -220,22 +220,25 @@ class Commands:
     async def answer(self, message: Message, context: Context, answer: Outbound, public: bool = False) -> None:
         """Answer where it is safe: in the chat if private (or public), else privately with a note."""
         chat, user = message.chat, message.from_user
+        # In a forum supergroup, the answer goes to the topic it was asked in (General has no thread id).
+        topic = message.message_thread_id if message.is_topic_message else None
         if chat.type == ChatType.PRIVATE or public or user is None:
             reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
-            await self._post_unless_unreachable(context, chat.id, answer, reply_to)
+            await self._post_unless_unreachable(context, chat.id, answer, reply_to, topic)
             return
         if await self._post_unless_unreachable(context, user.id, answer):
             note = f"{esc(user.first_name)}, I answered you in our private chat."
         else:
             note = f"{esc(user.first_name)}, start a private chat with me first: https://t.me/{esc(context.bot.username)}"
-        await self._post_unless_unreachable(context, chat.id, Outbound(note), message.message_id)
+        await self._post_unless_unreachable(context, chat.id, Outbound(note), message.message_id, topic)
 
     async def _post_unless_unreachable(
-        self, context: Context, chat_id: int, answer: Outbound, reply_to: int | None = None,
+        self, context: Context, chat_id: int, answer: Outbound, reply_to: int | None = None, topic: int | None = None,
     ) -> bool:
         """Post an answer; False (logged, not raised) when the bot may not write to that chat."""
         try:
-            await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to, photo_ids=self.photo_ids)
+            await outbound.post(self.engine, context.bot, chat_id, answer, reply_to=reply_to, photo_ids=self.photo_ids,
+                                thread_id=topic)
         except TelegramError as error:
             if classify(error).kind is not Kind.UNREACHABLE:
                 raise

@@ -36,11 +36,12 @@ def prepare(engine: Engine, outbound: Outbound) -> Markup:
 
 async def post(
     engine: Engine, bot: Bot, chat_id: int | str, outbound: Outbound, reply_to: int | None = None,
-    photo_ids=None,
+    photo_ids=None, thread_id: int | None = None,
 ) -> list[Message]:
-    """Answer in a chat: markup, send (following a group that became a supergroup), map the messages."""
+    """Answer in a chat (in a forum, in topic `thread_id`): markup, send (following a group that became a
+    supergroup), map the messages."""
     markup = await asyncio.to_thread(prepare, engine, outbound)
-    messages = await _send_following(bot, chat_id, outbound, markup, reply_to, photo_ids)
+    messages = await _send_following(bot, chat_id, outbound, markup, reply_to, photo_ids, thread_id)
     if outbound.conversation_ref:
         await asyncio.to_thread(remember, engine, messages, outbound.conversation_ref)
     return messages
@@ -48,8 +49,9 @@ async def post(
 
 async def _send_following(
     bot: Bot, chat_id: int | str, outbound: Outbound, markup: Markup, reply_to: int | None, photo_ids=None,
+    thread_id: int | None = None,
 ) -> list[Message]:
-    progress = parts.Progress(photo_ids=photo_ids)
+    progress = parts.Progress(photo_ids=photo_ids, thread_id=thread_id)
     try:
         return await parts.send(bot, chat_id, outbound, markup, reply_to, progress)
     except TelegramError as error:

@@ -47,6 +47,7 @@ class Progress:
     label: str = "answer"  # what is being sent, for log lines ("delivery 12"), never its content
     paid_broadcast: bool = False  # sent as a paid broadcast (allow_paid_broadcast: up to 1000/s, for Stars)
     photo_ids: object = None  # photos.PhotoIds: a picture Telegram holds goes by its file_id
+    thread_id: int | None = None  # a forum topic's message_thread_id: the answer stays in the topic it was asked in
 
 
 def _framed(pieces: list[Part], markup: Markup, reply_to: int | None) -> list[Part]:
@@ -133,14 +134,16 @@ async def _send_fitting(bot: Bot, chat_id: int | str, part: Part, progress: Prog
 async def _send_part(bot: Bot, chat_id: int | str, part: Part, progress: Progress) -> Message:
     replying = ReplyParameters(part.reply_to, allow_sending_without_reply=True) if part.reply_to else None
     mode = None if part.plain else ParseMode.HTML
-    paid = {"allow_paid_broadcast": True} if progress.paid_broadcast else {}
+    extra = {"allow_paid_broadcast": True} if progress.paid_broadcast else {}
+    if progress.thread_id is not None:
+        extra["message_thread_id"] = progress.thread_id
     if part.photo:
         ids = progress.photo_ids
         known = await ids.get(part.photo) if ids is not None else None
 
         async def send_photo(photo: str) -> Message:
             return await bot.send_photo(chat_id, photo, caption=part.html, parse_mode=mode, reply_markup=part.markup,
-                                        reply_parameters=replying, **paid)
+                                        reply_parameters=replying, **extra)
 
         if known is not None:
             try:
@@ -156,5 +159,5 @@ async def _send_part(bot: Bot, chat_id: int | str, part: Part, progress: Progres
         return message
     return await bot.send_message(
         chat_id, part.html, parse_mode=mode, link_preview_options=NO_PREVIEW,
-        reply_markup=part.markup, reply_parameters=replying, **paid,
+        reply_markup=part.markup, reply_parameters=replying, **extra,
     )

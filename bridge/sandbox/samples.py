@@ -29,7 +29,13 @@ POSTS = {
 @functools.cache
 def picture(name: str) -> bytes:
     """One sample picture as JPEG bytes (KeyError for a name the sandbox does not offer)."""
-    (width, height), (ground, sky), _ = PICTURES[name]
+    size, colours, _ = PICTURES[name]
+    return painting(size, colours)
+
+
+def painting(size: tuple[int, int], colours: tuple[tuple[int, ...], tuple[int, ...]], quality: int = 85) -> bytes:
+    """A sky over a hill as JPEG bytes: `colours` are the ground's and the sky's."""
+    (width, height), (ground, sky) = size, colours
     image = Image.new("RGB", (width, height), ground)
     draw = ImageDraw.Draw(image)
     for y in range(height):
@@ -37,7 +43,7 @@ def picture(name: str) -> bytes:
         draw.line([(0, y), (width, y)], fill=tuple(int(sky[i] * (1 - t) + ground[i] * t) for i in range(3)))
     draw.ellipse([-width // 3, int(height * .62), int(width * 1.3), int(height * 1.6)], fill=ground)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
+    image.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 

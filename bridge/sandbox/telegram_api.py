@@ -51,6 +51,7 @@ def _send(standin: TelegramStandin, params: Params, fields: Params) -> Params:
         parse_mode=params.get("parse_mode"),
         reply_markup=params.get("reply_markup"),
         reply_to_message_id=int_arg(reply, "message_id") or int_arg(params, "reply_to_message_id"),
+        message_thread_id=int_arg(params, "message_thread_id"),
     )
     allow = flag_arg(params, "allow_sending_without_reply") or flag_arg(reply, "allow_sending_without_reply")
     return standin.send(chat_id_arg(params), fields, allow)

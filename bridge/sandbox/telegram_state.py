@@ -68,6 +68,7 @@ class TelegramStandin(TelegramFaults):
         self._menu_buttons: dict[int | None, Json] = {}
         self._images: dict[str, str] = {}
         self._files: Recent = keep.recent()  # file_id -> (bytes, unique id, path) of what users sent
+        self._topics: dict[int, set[int]] = {}  # forum supergroup -> its topics' message_thread_ids
         self._photo_ids: Recent = keep.recent()  # file_id -> the PhotoSizes of a photo the bot sent
         self._fates = ChatFates()
 
@@ -106,12 +107,21 @@ class TelegramStandin(TelegramFaults):
             self._chats[user_id] = chat
         return copy.deepcopy(user)
 
-    def add_group(self, chat_id: int, title: str) -> Json:
-        """Add a group chat (ids from -1000000000000 down are supergroups); returns the Chat."""
+    def add_group(self, chat_id: int, title: str, topics: tuple[int, ...] = ()) -> Json:
+        """Add a group chat (ids from -1000000000000 down are supergroups); returns the Chat.
+
+        `topics`: the supergroup is a forum with these topics (message_thread_id of each; the General
+        topic needs none). https://core.telegram.org/bots/api#chat: is_forum "True, if the supergroup chat is a forum".
+        """
         kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
         chat = {"id": chat_id, "type": kind, "title": title}
+        if topics:
+            if kind != "supergroup":
+                raise ValueError("only a supergroup can be a forum")
+            chat["is_forum"] = True
         with self._lock:
             self._chats[chat_id] = chat
+            self._topics[chat_id] = set(topics)
         return copy.deepcopy(chat)
 
     def block_bot(self, user_id: int) -> None:
@@ -221,9 +231,9 @@ class TelegramStandin(TelegramFaults):
 
     def user_text(
         self, user_id: int, text: str, chat_id: int | None = None, reply_to_message_id: int | None = None,
-        *, enqueue: bool = True, forward_origin: Json | None = None,
+        *, enqueue: bool = True, forward_origin: Json | None = None, topic: int | None = None,
     ) -> Json:
-        """A user sends `text` (to their private chat by default); returns the message Update.
+        """A user sends `text` (to their private chat by default; in a forum, in `topic`); returns the message Update.
 
         `forward_origin`: the text is a forwarded post, from where a MessageOrigin says
         (https://core.telegram.org/bots/api#messageorigin: user, hidden_user, chat or channel).
@@ -238,6 +248,10 @@ class TelegramStandin(TelegramFaults):
             fields = {"text": text, "entities": command_entities(text) + url_entities(text) or None}
             fields["reply_to_message_id"] = reply_to_message_id
             fields["forward_origin"] = checked_origin(forward_origin)
+            if topic is not None:
+                if topic not in self._topics.get(chat_id, ()):
+                    raise ValueError(f"chat {chat_id} has no topic {topic}")
+                fields.update(message_thread_id=topic, is_topic_message=True)
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
 
@@ -339,6 +353,14 @@ class TelegramStandin(TelegramFaults):
         with self._lock:
             self._known_chat(chat_id)
             self._fates.check(chat_id)
+            thread = fields.get("message_thread_id")
+            if thread is not None:
+                # https://core.telegram.org/bots/api#sendmessage: message_thread_id "Unique identifier for the
+                # target message thread (topic) of the forum; for forum supergroups only" ("message thread not
+                # found" otherwise, in the Bot API's words).
+                if thread not in self._topics.get(chat_id, ()):
+                    raise bad_request("message thread not found")
+                fields = {**fields, "is_topic_message": True}
             reply_id = fields.get("reply_to_message_id")
             if reply_id and self._find(chat_id, reply_id) is None:
                 if not allow_without_reply:

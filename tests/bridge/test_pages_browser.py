@@ -6,16 +6,14 @@ normal runs leave the committed file alone.
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from PIL import Image, ImageDraw
-
 from bridge.config import from_dict
 from bridge.pages import blueprint
+from bridge.sandbox.samples import painting
 from bridge.sandbox.serving import serve
 from bridge.wiring import build
 from tests.factories import say, slack_user
@@ -29,7 +27,7 @@ if not CHROMIUM.exists():
 playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "bridge" / "static" / "board.png"
-PICTURES = [  # (size, colours, title): tall and wide, as people pin them
+PICTURES = [  # (size, (ground, sky), title): tall and wide, as people pin them
     ((600, 900), ((46, 94, 78), (200, 220, 180)), "Mossy forest trail"),
     ((1600, 900), ((24, 54, 110), (240, 190, 120)), "Sunrise over the ridge"),
     ((700, 1400), ((90, 40, 30), (230, 160, 90)), "Canyon walls at noon"),
@@ -37,20 +35,6 @@ PICTURES = [  # (size, colours, title): tall and wide, as people pin them
     ((800, 1000), ((120, 60, 110), (250, 210, 230)), "Wildflowers in July"),
     ((1500, 600), ((40, 40, 60), (250, 240, 200)), "Night sky panorama"),
 ]
-
-
-def painting(size, colours) -> bytes:
-    """A picture with a little shape to it: a gradient sky over a hill."""
-    (w, h), (dark, light) = size, colours
-    image = Image.new("RGB", size, dark)
-    draw = ImageDraw.Draw(image)
-    for y in range(h):
-        t = y / h
-        draw.line([(0, y), (w, y)], fill=tuple(int(light[i] * (1 - t) + dark[i] * t) for i in range(3)))
-    draw.ellipse([-w // 3, int(h * .62), int(w * 1.3), int(h * 1.6)], fill=dark)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=88)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -62,7 +46,7 @@ def site(tmp_path):
                                     "media": {"folder": str(tmp_path / "media")}}), platforms=False)
         alice = slack_user("alice")
         for n, (size, colours, title) in enumerate(PICTURES):
-            kept = services.pictures.keep(painting(size, colours))
+            kept = services.pictures.keep(painting(size, colours, quality=88))
             assert services.engine.pin_picture(alice, kept.key, kept.mime, title, None, (kept.width, kept.height)).ok
             if n == 2:
                 say(services.engine, alice, "new https://trails.example.org/huts Mountain huts worth the climb")

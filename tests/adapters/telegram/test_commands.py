@@ -153,3 +153,40 @@ def test_start_sets_the_command_menu(bot, standin):
 def test_buttons_on_cards_are_urls_for_open(bot):
     [card] = bot.ask(ALICE, "/new https://example.com/boots?size=42&colour=red Boots")
     assert button(card, "🔗 Open") == {"text": "🔗 Open", "url": "https://example.com/boots?size=42&colour=red"}
+
+
+FORUM, TRIPS = -1001000000777, 15  # a forum supergroup and one of its topics
+
+
+def test_in_a_forum_the_bot_answers_in_the_topic_it_was_asked_in(bot, standin):
+    standin.add_group(FORUM, "Hikers", topics=(TRIPS,))
+    update = standin.user_text(ALICE, "/new https://example.com/boots Boots", FORUM, enqueue=bot.polling, topic=TRIPS)
+    bot.deliver(update)
+    bot.wait(update)
+    [card] = [m for m in standin.messages(FORUM) if m["from"]["is_bot"]]
+    assert card["message_thread_id"] == TRIPS and card["is_topic_message"] is True, "in the topic, not in General"
+    assert standin.calls("sendMessage")[-1].params["message_thread_id"] == TRIPS
+    general = standin.user_text(ALICE, "/inbox", FORUM, enqueue=bot.polling)  # asked in General: no thread
+    bot.deliver(general)
+    bot.wait(general)
+    note = [m for m in standin.messages(FORUM) if m["from"]["is_bot"]][-1]
+    assert "answered you in our private chat" in note["text"] and "message_thread_id" not in note
+
+
+def test_the_stand_in_refuses_a_topic_the_forum_does_not_have(standin, api):
+    from telegram import Bot
+    from telegram.error import BadRequest
+    import asyncio
+
+    standin.add_group(FORUM, "Hikers", topics=(TRIPS,))
+
+    async def send():
+        async with Bot(standin.token, base_url=api.url + "/bot") as telegram_bot:
+            await telegram_bot.send_message(FORUM, "hi", message_thread_id=999)
+
+    try:
+        asyncio.run(send())
+    except BadRequest as error:
+        assert "thread not found" in error.message.lower()
+    else:
+        raise AssertionError("a topic that does not exist was accepted")
