@@ -7,13 +7,14 @@ worker's housekeeping deletes those no pin uses any more (core.media.sweep).
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
+
+from botocore.exceptions import ClientError
 
 from core import media
 from core.clock import utcnow
@@ -22,7 +23,6 @@ from core.inserts import insert_if_absent
 from core.models import Picture, RuntimeState
 from core.pictures import is_key
 
-log = logging.getLogger(__name__)
 
 TYPES = {"image/jpeg": ".jpg", "image/png": ".png"}
 
@@ -40,6 +40,7 @@ class FolderStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
+            os.fchmod(handle, 0o644)  # mkstemp's 0600 would shut out a web role running as another user
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             os.replace(temporary, path)
@@ -97,6 +98,10 @@ class S3Store:
             found = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
         except self.client.exceptions.NoSuchKey:
             return None
+        except ClientError as exc:  # without s3:ListBucket, a missing key is AccessDenied (403)
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") in (403, 404):
+                return None
+            raise
         mime = found.get("ContentType", "")
         if mime not in TYPES:
             return None  # only what put() wrote is ever served
@@ -147,12 +152,7 @@ class Pictures:
         removed = 0
         while True:
             with transaction(self.sessions) as session:
-                keys = media.unused(session, utcnow(), self.grace)
-            for key in keys:  # the rows are gone for good: now the bytes
-                try:
-                    self.store.delete(key)
-                except Exception as exc:  # noqa: BLE001 - an orphaned object is harmless; the rest go on
-                    log.warning("could not delete picture %s…: %s", key[:8], type(exc).__name__)
+                keys = media.sweep(session, self.store, utcnow(), self.grace)
             removed += len(keys)
             if len(keys) < media.SWEEP_BATCH:
                 return removed

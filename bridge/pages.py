@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, make_response, render_template, request
 
 from core import pages
+from core.pictures import is_key
 from core.db import reading
 
 # No scripts at all; pictures come from Pinbridge itself (/media/), older pins' and avatars' from their web hosts.
@@ -93,13 +94,14 @@ def blueprint(services) -> Blueprint:
     def picture(key: str):
         # Named by an HMAC of its bytes: immutable, so cached for a year, and unguessable. Only what the
         # store holds as JPEG or PNG is ever served, with its own type (nosniff is set by harden()).
-        found = services.pictures.get(key) if services.pictures is not None else None
-        if found is None:
-            return make_response(render_template("pages/not_found.html"), 404)
         etag = f'"{key}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = make_response("", 304)
+        if is_key(key) and request.headers.get("If-None-Match") == etag:
+            response = make_response("", 304)  # the same name is the same bytes: no need to read them again
+            response.headers.pop("Content-Type", None)
         else:
+            found = services.pictures.get(key) if services.pictures is not None else None
+            if found is None:
+                return make_response(render_template("pages/not_found.html"), 404)
             data, mime = found
             response = make_response(data)
             response.mimetype = mime

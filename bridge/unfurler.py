@@ -162,8 +162,9 @@ class Unfurler:
         self.in_flight: dict[Future, int] = {}
         self._stop = threading.Event()
 
-    def card_of(self, url: str) -> dict[str, str] | None:
-        """What the page says about itself, or None when it could not be read (for whatever reason)."""
+    def card_of(self, url: str, picture: bool = True) -> dict[str, str] | None:
+        """What the page says about itself, or None when it could not be read (for whatever reason);
+        `picture`: keep the page's image too (not for a pin that has its own picture already)."""
         try:
             html = self.fetcher.fetch(url)
             if html is None:
@@ -176,7 +177,8 @@ class Unfurler:
                     del card["image"]  # not an image at all: no picture rather than a broken one
                 else:
                     card["image_type"] = kind
-                    self._keep_picture(card)
+                    if picture:
+                        self._keep_picture(card)
             return card
         except Refused as exc:
             log.info("not unfurling %s: %s", urlsplit(url).hostname, exc)
@@ -188,13 +190,16 @@ class Unfurler:
         """Fetch the page's image once and keep it (card["picture_key"]); a picture we do not take is left out."""
         if self.pictures is None:
             return
-        data = self.fetcher.fetch_bytes(card["image"], self.max_picture_bytes)
-        if data is None:
-            return
         try:
+            data = self.fetcher.fetch_bytes(card["image"], self.max_picture_bytes)
+            if data is None:
+                return
             kept = self.pictures.keep(data)
         except InvalidInput as exc:
             log.info("not keeping the picture of a page: %s", exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - a slow image or a store that is down costs the picture, not the card
+            log.info("could not keep the picture of a page: %s", type(exc).__name__)
             return
         card.update(picture_key=kept.key, picture_type=kept.mime, picture_width=kept.width, picture_height=kept.height)
 
@@ -204,8 +209,9 @@ class Unfurler:
         if free > 0:
             with transaction(self.sessions) as session:
                 claimed = unfurl.claim(session, utcnow(), free)
+                pictured = unfurl.pictured(session, [pin_id for pin_id, _ in claimed])
             for pin_id, url in claimed:
-                self.in_flight[self.pool.submit(self.card_of, url)] = pin_id
+                self.in_flight[self.pool.submit(self.card_of, url, pin_id not in pictured)] = pin_id
         if not self.in_flight:
             return 0
         done, _ = wait(self.in_flight, timeout=wait_seconds, return_when=FIRST_COMPLETED)

@@ -191,9 +191,10 @@ class Engine:
         return self._guarded(identity, lambda ctx: pinning.capture(ctx, url, description, title))
 
     def pin_picture(self, identity: people.Identity, key: str, mime: str, caption: str = "",
-                    source: str | None = None, size: tuple[int, int] | None = None) -> Reply:
-        """A picture sent to the bot, already kept (bridge.media): an image pin on the default board."""
-        return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source, size))
+                    source: str | None = None, size: tuple[int, int] | None = None, on_board: bool = True) -> Reply:
+        """A picture someone shared, already kept (bridge.media): an image pin, on the default board unless
+        `on_board` is False (it came from a private conversation)."""
+        return self._guarded(identity, lambda ctx: pinning.picture(ctx, key, mime, caption, source, size, on_board))
 
     def uploaded(self, platform: str, source: str) -> str | None:
         """A platform's own id for a file sent to it from `source` before (a picture), or None."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -13,6 +14,8 @@ from core import pictures
 from core.clock import utcnow
 from core.inserts import insert_if_absent, upsert
 from core.models import Picture, Pin, Upload
+
+log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=24)  # an unused picture is kept this long after its last use
 SWEEP_BATCH = 500
@@ -31,12 +34,13 @@ class PictureStore(Protocol):
 def keep(session: Session, store: PictureStore, secret: bytes, data: bytes) -> Picture:
     """Check and normalise `data` (InvalidInput when it is no picture we take), store it once, and return its row.
 
-    The bytes are stored before the row is written: a row always names a stored picture. The same picture
-    kept twice is one row and one object; keeping it again moves its `used_at`, so housekeeping spares it.
+    The row is written (or its `used_at` moved) before the bytes, in the caller's transaction: housekeeping,
+    which removes a row and its bytes in one transaction, then either ran before (and the bytes are written
+    again here) or waits for this one (and sees the picture in use). The same picture kept twice is one row
+    and one object.
     """
     picture = pictures.normalise(data)
     key = pictures.key_of(secret, picture.data)
-    store.put(key, picture.data, picture.mime)
     now = utcnow()
     insert_if_absent(session, Picture, {
         "key": key, "mime": picture.mime, "width": picture.width, "height": picture.height,
@@ -44,19 +48,26 @@ def keep(session: Session, store: PictureStore, secret: bytes, data: bytes) -> P
     })
     session.execute(update(Picture).where(Picture.key == key).values(used_at=now),
                     execution_options={"synchronize_session": False})
+    store.put(key, picture.data, picture.mime)
     return session.get(Picture, key)
 
 
-def unused(session: Session, now: datetime, grace: timedelta = GRACE, limit: int = SWEEP_BATCH) -> list[str]:
-    """Keys of pictures no pin uses, last used before the grace period: removed from the database here (the
-    caller deletes their bytes once this transaction has committed, so no row ever names missing bytes)."""
+def sweep(session: Session, store: PictureStore, now: datetime, grace: timedelta = GRACE,
+          limit: int = SWEEP_BATCH) -> list[str]:
+    """Remove up to `limit` pictures no pin uses, last used before the grace period: their rows, then their bytes,
+    in the caller's transaction (a `keep` of the same picture waits for it, then writes both again)."""
     idle = (Picture.used_at < now - grace) & ~exists().where(Pin.picture_key == Picture.key)
     keys = list(session.scalars(select(Picture.key).where(idle).order_by(Picture.used_at).limit(limit)))
-    if keys:
-        # Checked again in the DELETE itself: a pin that took one of them meanwhile keeps it.
-        gone = session.scalars(delete(Picture).where(Picture.key.in_(keys), idle).returning(Picture.key))
-        keys = list(gone)
-    return keys
+    if not keys:
+        return []
+    # Checked again in the DELETE itself: a pin that took one of them meanwhile keeps it.
+    gone = list(session.scalars(delete(Picture).where(Picture.key.in_(keys), idle).returning(Picture.key)))
+    for key in gone:
+        try:
+            store.delete(key)
+        except Exception as exc:  # noqa: BLE001 - bytes no row names are harmless; the rest go on
+            log.warning("could not delete picture %s…: %s", key[:8], type(exc).__name__)
+    return gone
 
 
 def uploaded(session: Session, platform: str, source: str) -> str | None:

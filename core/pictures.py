@@ -19,16 +19,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from core.errors import InvalidInput
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # the only decoders a picture ever reaches
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # the largest file a bot may download from a platform
-MAX_INPUT_PIXELS = 40_000_000  # what the header may promise (a 40-megapixel camera photo)
+MAX_INPUT_PIXELS = 50_000_000  # what a JPEG's header may promise (a 50-megapixel camera photo)
+MAX_WHOLE_PIXELS = 24_000_000  # PNG, GIF, WebP: decoded whole, at up to 4 bytes a pixel (an 8K screenshot is 33)
+DECODING_AT_ONCE = 2  # pictures decoded at the same time per process
 MAX_SIDE = 2048  # the longest side kept: sharp on any screen, far inside 10,000 for width + height
 MAX_RATIO = 20  # "Width and height ratio must be at most 20"
 MAX_OUTPUT_BYTES = 10 * 1024 * 1024  # "The photo must be at most 10 MB in size"
@@ -63,22 +66,55 @@ def normalise(data: bytes) -> Picture:
         except (OSError, SyntaxError, ValueError, EOFError):  # cut off inside its own header
             raise InvalidInput(DAMAGED) from None
         width, height = image.size
-        if width < 1 or height < 1 or width * height > MAX_INPUT_PIXELS:
+        # A JPEG is decoded already scaled down (draft: 1/2, 1/4 or 1/8 in the decoder), so its memory follows
+        # the kept size; the others are decoded whole first, so fewer of their pixels are taken.
+        limit = MAX_INPUT_PIXELS if image.format == "JPEG" else MAX_WHOLE_PIXELS
+        if width < 1 or height < 1 or width * height > limit:
             raise InvalidInput(f"That picture claims too many pixels ({width}×{height}; the limit is "
-                               f"{MAX_INPUT_PIXELS // 1_000_000} megapixels).")
+                               f"{limit // 1_000_000} megapixels).")
         if max(width, height) > MAX_RATIO * min(width, height):
             raise InvalidInput(f"That picture is too narrow to show ({width}×{height}; at most {MAX_RATIO}:1).")
-        try:
-            image.seek(0)  # an animation: its first frame
-            image.load()
-            image = ImageOps.exif_transpose(image)  # reads the EXIF block: damaged ones fail here
-            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-            return _encode(image)
-        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
-            raise InvalidInput(DAMAGED) from None
+        with _DECODING:  # a few at a time per process: memory stays bounded however many arrive at once
+            try:
+                if image.format == "JPEG":
+                    image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+                image.seek(0)  # an animation: its first frame
+                image.load()
+                image = ImageOps.exif_transpose(image)  # reads the EXIF block: damaged ones fail here
+                image = _in_srgb(_eight_bit(image))
+                image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                return _encode(image)
+            except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
+                raise InvalidInput(DAMAGED) from None
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """16- and 32-bit greys scaled to 8 bits (Pillow's convert would clip them to white)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        return image.point(lambda value: value / 256).convert("L")
+    if image.mode in ("I", "F"):
+        low, high = image.getextrema()
+        scale = 255 / (high - low) if high > low else 0
+        return image.point(lambda value: (value - low) * scale).convert("L")
+    return image
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """Colours turned into sRGB when the file says they are in another space (a Display P3 photo, say): the
+    profile itself is not kept, so without this its colours would shift."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return image
+    try:
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, io.BytesIO(profile), _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a profile littlecms cannot read: the pixels as they are
 
 
 DAMAGED = "That picture is damaged or incomplete."
+_DECODING = threading.BoundedSemaphore(DECODING_AT_ONCE)
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def _encode(image: Image.Image) -> Picture:

@@ -103,6 +103,13 @@ def claim(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
     return [(pin_id, url) for pin_id, url in rows]
 
 
+def pictured(session: Session, pin_ids: list[int]) -> set[int]:
+    """Those of the pins that have their own picture already (a photo someone sent): no page image to fetch."""
+    if not pin_ids:
+        return set()
+    return set(session.scalars(select(Pin.id).where(Pin.id.in_(pin_ids), Pin.picture_key.is_not(None))))
+
+
 def apply(session: Session, pin_id: int, card: dict[str, str] | None, now: datetime) -> None:
     """Fill what the pin lacks from the page (never overwrite what its creator typed); None = failed."""
     pin = session.get(Pin, pin_id)

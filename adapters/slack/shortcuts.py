@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack import modals
 from adapters.slack.answers import open_modal, respond_with
+from adapters.slack.rich import mrkdwn
 from adapters.slack.mrkdwn import links_and_words
 from adapters.slack.parts import Rendered
 from adapters.slack.payloads import actor_identity
@@ -52,12 +53,20 @@ class ShortcutListeners:
         open_modal(client, body.get("trigger_id"), view, _in_dm(self.rt, client, identity), command=self.rt.command)
 
     def save_as_pin(self, body: dict, client: WebClient, respond) -> None:
-        """The message's picture (a Slack image file) or its first link, as a pin on the default board."""
+        """The message's picture (a Slack image file) or its first link, as a pin on the default board.
+
+        With several boards the board picker opens at once (a "Saving…" form, within the trigger's 3 s),
+        and turns into the picker when the pin exists (views.update needs no trigger).
+        """
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
         identity = self.rt.speaker(client, actor_identity(body))
+        boards = self.rt.engine.boards(identity)
+        picker = self._saving(client, body.get("trigger_id")) if len(boards) > 1 else None
         links, words = links_and_words(message.get("text") if isinstance(message.get("text"), str) else "")
         links += [url for url in links_in_blocks(message.get("blocks")) if url not in links]  # an app's or rich message
-        images = [f for f in message.get("files") or () if isinstance(f, dict) and str(f.get("mimetype", "")).startswith("image/")]
+        # A file whose details the payload leaves out (file_access: check_file_info) may be a picture too.
+        images = [f for f in message.get("files") or () if isinstance(f, dict)
+                  and (str(f.get("mimetype", "")).startswith("image/") or f.get("file_access") == "check_file_info")]
         if images and self.pictures is not None:
             reply = self._picture(client, identity, images[0], words, links[0] if links else None)
         elif links:
@@ -66,28 +75,48 @@ class ShortcutListeners:
             reply = error(rich("That message has no link or picture to pin — ", Command("new <link>"),
                                " makes a pin of any link."))
         self._answer(client, body, respond, reply)
-        if reply.ok and len(boards := self.rt.engine.boards(identity)) > 1:  # several boards: which one?
-            card = reply.items[0]
-            open_modal(client, body.get("trigger_id"), modals.save_modal(card.ref, boards), respond, command=self.rt.command)
+        if picker is not None:
+            card = reply.items[0] if reply.ok and reply.items else None
+            on_board = card is not None and reply.shared  # shared: on the default board, for all to see
+            view = modals.save_modal(card.ref, self.rt.engine.boards(identity)) if on_board else modals.done_view(
+                "Save as pin", mrkdwn(reply.body, self.rt.command))
+            try:
+                client.views_update(view_id=picker, view=view)
+            except SlackApiError as exc:
+                log.info("views.update refused: %s", exc.response.get("error"))
+
+    def _saving(self, client: WebClient, trigger_id) -> str | None:
+        """Open the form that becomes the board picker; its view id, or None when Slack would not."""
+        try:
+            return client.views_open(trigger_id=trigger_id, view=modals.done_view("Save as pin", "Saving…"))["view"]["id"]
+        except SlackApiError as exc:
+            log.info("views.open refused: %s", exc.response.get("error"))
+            return None
 
     def _picture(self, client: WebClient, identity, file: dict, words: str, source: str | None) -> Reply:
-        data = self._download(client, file.get("id"))
-        if data is None:
+        found = self._download(client, file.get("id"))
+        if found is None:
             return error(UNREADABLE)
+        data, public = found
         try:
             kept = self.pictures.keep(data)
         except InvalidInput as refusal:
             return error(refusal.message)
-        return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source, (kept.width, kept.height))
+        # A picture from a private channel or a DM stays off the public boards until its saver puts it on one.
+        return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source, (kept.width, kept.height),
+                                          on_board=public)
 
-    def _download(self, client: WebClient, file_id) -> bytes | None:
-        """The file's bytes through files.info and its private URL (with the bot's token), or None."""
+    def _download(self, client: WebClient, file_id) -> tuple[bytes, bool] | None:
+        """The file's bytes through files.info and its private URL (with the bot's token), and whether Slack
+        calls the file public (shared in a public channel); None when it is no picture we can have."""
         if not isinstance(file_id, str) or not file_id:
             return None
         try:
             found = client.files_info(file=file_id)["file"]
         except SlackApiError as exc:
             log.info("files.info refused: %s", exc.response.get("error"))
+            return None
+        if not str(found.get("mimetype", "")).startswith("image/"):
             return None
         url = found.get("url_private_download") or found.get("url_private")
         if not isinstance(url, str) or not _slacks_own(url, client.base_url) or int(found.get("size") or 0) > MAX_INPUT_BYTES:
@@ -102,7 +131,7 @@ class ShortcutListeners:
                     data += chunk
                     if len(data) > MAX_INPUT_BYTES:
                         return None
-                return bytes(data)
+                return bytes(data), found.get("is_public") is True
         except httpx.HTTPError as exc:
             log.info("could not download a slack file: %s", type(exc).__name__)
             return None

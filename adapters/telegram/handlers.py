@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from telegram import Message, MessageEntity, Update
@@ -24,6 +25,7 @@ from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import Outbound, reply_outbound, text_outbound
 from core.engine import Engine
 from core.errors import InvalidInput
+from core.pictures import DECODING_AT_ONCE
 from core.grammar import WORDS
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 MAX_LINKS = 3  # links made pins from one message: a pasted list of fifty is not fifty cards
 MAX_PICTURE_BYTES = 20 * 1024 * 1024  # getFile: "bots can download files of up to 20MB in size"
+PICTURE_THREADS = ThreadPoolExecutor(DECODING_AT_ONCE, thread_name_prefix="telegram-pictures")
 
 
 def shared_links(message: Message, caption: bool = False) -> tuple[list[str], str] | None:
@@ -190,7 +193,8 @@ class Commands:
             return
         try:
             data = bytes(await (await context.bot.get_file(sent.file_id)).download_as_bytearray())
-            kept = await asyncio.to_thread(self.pictures.keep, data)
+            # On the pictures' own threads: decoding waits there, never in the pool every engine call shares.
+            kept = await asyncio.get_running_loop().run_in_executor(PICTURE_THREADS, self.pictures.keep, data)
         except InvalidInput as refusal:
             await self.answer(message, context, text_outbound(f"⚠️ {esc(refusal.message)}"))
             return

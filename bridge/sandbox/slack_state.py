@@ -252,7 +252,8 @@ class SlackStandin(FaultInjection):
             registered = self._images.get(url)
         return registered or image_type_by_extension(url)
 
-    def add_file(self, user_id: str, data: bytes, mimetype: str, name: str = "picture", base: str = "") -> dict[str, Any]:
+    def add_file(self, user_id: str, data: bytes, mimetype: str, name: str = "picture", base: str = "",
+                 public: bool = False) -> dict[str, Any]:
         """A file a person shared; returns the File object a message's `files` carries
         (https://docs.slack.dev/reference/objects/file-object): private URLs that need the bot's token."""
         with self._lock:
@@ -261,7 +262,7 @@ class SlackStandin(FaultInjection):
             found = {
                 "id": file_id, "created": int(time.time()), "timestamp": int(time.time()), "name": name, "title": name,
                 "mimetype": mimetype, "filetype": mimetype.rpartition("/")[2], "user": user_id, "size": len(data),
-                "mode": "hosted", "is_external": False, "is_public": False, "url_private": private,
+                "mode": "hosted", "is_external": False, "is_public": public, "url_private": private,
                 "url_private_download": private + "?download=1",
             }
             self._files[file_id] = (found, data)

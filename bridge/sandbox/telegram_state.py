@@ -457,8 +457,12 @@ class TelegramStandin(TelegramFaults):
         """The PhotoSizes of a file_id this Telegram gave out (a photo sent, or one a user sent), or None."""
         with self._lock:
             found = self._photo_ids.get(file_id)
-            if found is None and file_id in self._files:
-                found = photo_sizes(hashlib.sha1(self._files[file_id][0]).hexdigest())
+            sent = self._files.get(file_id)
+            if found is None and sent is not None:
+                if not sent[2].startswith("photos/"):
+                    # A document's file_id is not a photo's (tdlib's words for sendPhoto with one).
+                    raise bad_request("can't use file of type Document as Photo")
+                found = photo_sizes(hashlib.sha1(sent[0]).hexdigest())
         return copy.deepcopy(found) if found is not None else None
 
     def image_type(self, url: str) -> str | None:

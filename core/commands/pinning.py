@@ -35,7 +35,7 @@ def capture(ctx: Context, url: str, description: str = "", title: str | None = N
 
 
 def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | None = None,
-            size: tuple[int, int] | None = None) -> Reply:
+            size: tuple[int, int] | None = None, on_board: bool = True) -> Reply:
     """A picture someone sent (already kept): an image pin, the caption's first line its title, the rest its
     description, a link in the caption its source (else the picture itself is)."""
     first, _, rest = caption.strip().partition("\n")
@@ -47,9 +47,12 @@ def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | 
         pin.picture_width, pin.picture_height = size or (None, None)
     if source is None:
         pin.unfurl_state = "done"  # the picture is the pin: no page to read
-    board_service.save(ctx.session, ctx.person, pin)
     card = views.pin_card(ctx.settings, pin)
     verb = "Pinned" if created else "You already pinned that as"
+    if not on_board:  # from a private conversation: only its saver sees it until they put it on a board
+        return Reply(rich(f"{verb} {card.ref}: {pin.title} — it came from a private conversation, so it is on none of "
+                          "your boards yet: ", Command(f"save {card.ref}"), " puts it on one."), items=(card,))
+    board_service.save(ctx.session, ctx.person, pin)
     return Reply(f"{verb} {card.ref}: {pin.title}", items=(card,), shared=True)
 
 

@@ -249,3 +249,99 @@ def test_a_picture_that_is_damaged_or_too_large_is_not_kept(engine, sessions, fo
         pin = session.scalar(select(Pin))
         assert pin.title == "Blue Tent" and pin.picture_key is None
         assert session.scalars(select(Picture)).all() == []
+
+
+def test_housekeeping_racing_a_new_use_of_the_same_picture_never_leaves_a_row_without_bytes(sessions, folder_pictures):
+    import threading
+
+    old = folder_pictures.keep(photo())
+    with transaction(sessions) as session:
+        session.get(Picture, old.key).used_at = utcnow() - timedelta(days=2)  # idle and unused: sweepable
+    store, real_put, swept = folder_pictures.store, folder_pictures.store.put, []
+
+    def put_while_housekeeping_runs(key, data, mime):
+        real_put(key, data, mime)  # the bytes are there (they were already)…
+        sweeper = threading.Thread(target=lambda: swept.append(folder_pictures.sweep()))
+        sweeper.start()  # …and another process's housekeeping runs before this use commits
+        sweeper.join(0.5)
+        put_while_housekeeping_runs.sweeper = sweeper
+
+    store.put = put_while_housekeeping_runs
+    try:
+        kept = folder_pictures.keep(photo())  # the same picture shared again
+    finally:
+        store.put = real_put
+    put_while_housekeeping_runs.sweeper.join(30)
+    with transaction(sessions) as session:
+        row = session.get(Picture, kept.key)
+    assert row is not None and folder_pictures.get(kept.key) is not None, (swept, row)
+
+
+def test_a_page_image_too_slow_for_its_deadline_costs_the_picture_not_the_card(engine, sessions, folder_pictures):
+    import time
+
+    data = photo(size=(800, 600))
+    app = Flask(__name__)
+    app.add_url_rule("/tent", "tent", lambda: '<html><head><meta property="og:title" content="Blue Tent">'
+                                              '<meta property="og:image" content="/slow.jpg"></head></html>')
+
+    def slow():
+        def body():
+            for i in range(0, len(data), 256):
+                yield data[i:i + 256]
+                time.sleep(0.05)  # a trickle: every gap far under the timeout, the whole far past the deadline
+        return Response(body(), mimetype="image/jpeg")
+
+    app.add_url_rule("/slow.jpg", "slow", slow)
+    with serve(app) as served:
+        say(engine, slack_user("alice"), f"new {served.url}/tent")
+        Unfurler(sessions, PageFetcher(allow_private=True, timeout=1.0, deadline=1.5), pictures=folder_pictures).run_once()
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert (pin.title, pin.unfurl_state, pin.picture_key) == ("Blue Tent", "done", None)
+
+
+def test_a_store_that_fails_costs_the_picture_not_the_card(engine, sessions, folder_pictures, site, monkeypatch):
+    say(engine, slack_user("alice"), f"new {site}/tent")
+    monkeypatch.setattr(folder_pictures.store, "put", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    Unfurler(sessions, PageFetcher(allow_private=True), pictures=folder_pictures).run_once()
+    with transaction(sessions) as session:
+        pin = session.scalar(select(Pin))
+        assert (pin.title, pin.picture_key) == ("Blue Tent", None)
+        assert session.scalars(select(Picture)).all() == [], "the row went with the failed transaction"
+
+
+def test_a_pin_with_its_own_picture_never_fetches_its_pages(engine, sessions, folder_pictures, site):
+    alice = slack_user("alice")
+    kept = folder_pictures.keep(photo(color=(200, 10, 10)))
+    assert engine.pin_picture(alice, kept.key, kept.mime, "My photo", f"{site}/tent", (kept.width, kept.height)).ok
+    Unfurler(sessions, PageFetcher(allow_private=True), pictures=folder_pictures).run_once()
+    with transaction(sessions) as session:
+        assert session.scalar(select(Pin.title)) == "My photo"
+        assert [p.key for p in session.scalars(select(Picture))] == [kept.key]
+
+
+def test_picture_files_are_readable_by_a_web_role_running_as_another_user(sessions, tmp_path):
+    import stat
+
+    kept = Pictures(sessions, FolderStore(tmp_path / "media")).keep(photo())
+    [path] = (tmp_path / "media").rglob("*.jpg")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644 and kept.key in path.name
+
+
+def test_a_repeat_request_is_answered_304_without_reading_the_store(web, monkeypatch):
+    services, client = web
+    picture = services.pictures.keep(photo())
+    monkeypatch.setattr(services.pictures.store, "get", lambda key: (_ for _ in ()).throw(AssertionError("read")))
+    again = client.get(f"/media/{picture.key}", headers={"If-None-Match": f'"{picture.key}"'})
+    assert again.status_code == 304 and "Content-Type" not in again.headers
+
+
+def test_the_s3_store_reads_access_denied_as_missing(s3_store, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    def denied(**_):
+        raise ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject")
+
+    monkeypatch.setattr(s3_store.client, "get_object", denied)
+    assert s3_store.get("c" * 64) is None

@@ -305,3 +305,10 @@ def test_edits_of_missing_or_foreign_messages_are_refused(standin, served):
             await bot.edit_message_text("x", ALICE, 1)
 
     with_bot(served.url, action)
+
+
+def test_a_documents_file_id_cannot_be_sent_as_a_photo(standin, served):
+    update = standin.user_photo(ALICE, b"%PDF-1.7", "a paper", document="application/pdf", enqueue=False)
+    file_id = update["message"]["document"]["file_id"]
+    with pytest.raises(BadRequest, match="(?i)can't use file of type Document as Photo"):
+        with_bot(served.url, lambda bot: bot.send_photo(ALICE, file_id))

@@ -160,3 +160,36 @@ def test_a_mangled_picture_is_either_taken_whole_or_refused_with_a_reason(kind, 
         assert refusal.message
     else:
         assert picture.mime in ("image/jpeg", "image/png") and opened(picture).size == (picture.width, picture.height)
+
+
+def test_a_16_bit_grey_keeps_its_shades_instead_of_turning_white():
+    gradient = Image.new("I", (256, 64))
+    gradient.putdata([x * 257 for _ in range(64) for x in range(256)])  # 0 … 65535 across
+    gradient = gradient.convert("I;16")
+    out = io.BytesIO()
+    gradient.save(out, "PNG")
+    kept = opened(pictures.normalise(out.getvalue())).convert("L")
+    low, high = kept.getextrema()
+    assert low < 10 and high > 245
+    assert sum(1 for v in kept.get_flattened_data() if v >= 250) / (256 * 64) < 0.1
+
+
+def test_a_large_camera_jpeg_is_decoded_scaled_down_and_a_png_as_large_is_refused():
+    big = Image.new("RGB", (8000, 6000), (10, 80, 40))  # 48 megapixels
+    jpeg = io.BytesIO()
+    big.save(jpeg, "JPEG", quality=70)
+    picture = pictures.normalise(jpeg.getvalue())
+    assert (picture.width, picture.height) == (pictures.MAX_SIDE, 1536)
+    png = _png_claiming(6300, 6300)  # 40 megapixels, decoded whole: too many for a PNG
+    assert "24 megapixels" in refused(png)
+
+
+def test_a_photo_with_a_colour_profile_is_kept_in_srgb_without_the_profile():
+    from PIL import ImageCms
+
+    out = io.BytesIO()
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (300, 200), (200, 30, 90)).save(out, "JPEG", icc_profile=srgb)
+    kept = opened(pictures.normalise(out.getvalue()))
+    assert "icc_profile" not in kept.info
+    assert all(abs(a - b) < 8 for a, b in zip(kept.getpixel((10, 10)), (200, 30, 90)))

@@ -68,9 +68,10 @@ def test_a_messages_first_link_becomes_a_pin_answered_privately_with_its_card(sl
 
 
 def test_a_messages_picture_is_fetched_with_the_bot_token_kept_and_pinned(slack, standin, sessions, slack_api):
-    file = standin.add_file(BOB, photo(), "image/png", "tent.png", base=slack_api.url)
+    file = standin.add_file(BOB, photo(), "image/png", "tent.png", base=slack_api.url, public=True)
     answer = shortcut(slack, ALICE, message(BOB, "Our tent <https://example.com/tent>", [file]))
-    assert "Pinned p1: Our tent" in text_of(answer)
+    assert "Pinned p1: Our tent" in text_of(answer) and "private" not in text_of(answer)
+    assert "— 1 pin" in slack.command(ALICE, "boards")["text"], "a public channel's picture: on the default board"
     assert [c.params["file"] for c in standin.calls("files.info")] == [file["id"]]
     with transaction(sessions) as session:
         pin = session.scalar(select(Pin))
@@ -101,12 +102,6 @@ def test_a_message_with_nothing_to_pin_is_told_so(slack):
     assert "no link or picture to pin" in text_of(shortcut(slack, ALICE, message(BOB, "just words <@U0BOB>")))
 
 
-def test_with_several_boards_the_board_picker_opens_after_the_pin(slack, standin):
-    slack.command(ALICE, "board new Trips")
-    slack.command(ALICE, "new https://example.com/first First")  # the default board exists now
-    shortcut(slack, ALICE, message(BOB, "<https://example.com/tent>"))
-    view = eventually(lambda: standin.calls("views.open"), what="the board picker")[-1].params["view"]
-    assert view["callback_id"] == "save_modal" and "p2" in str(view)
 
 
 # New pin (global shortcut) -------------------------------------------------------------
@@ -169,3 +164,22 @@ def test_links_in_a_messages_blocks_count_when_its_text_has_none(slack, sessions
     assert "Pinned p1" in text_of(shortcut(slack, ALICE, rich_message))
     with transaction(sessions) as session:
         assert session.scalar(select(Pin.url)) == "https://example.com/tent"
+
+
+def test_a_picture_from_a_private_conversation_stays_off_the_public_boards(slack, standin, sessions, slack_api, web):
+    file = standin.add_file(BOB, photo(), "image/png", "family.png", base=slack_api.url)  # is_public: false
+    answer = shortcut(slack, ALICE, message(BOB, "Family photo", [file]))
+    assert "came from a private conversation, so it is on none of your boards yet" in text_of(answer)
+    assert "1 pin" not in slack.command(ALICE, "boards")["text"], "on no board"
+    assert web.get("/p/1").status_code == 404, "not on the public web"
+    assert "Saved p1" in slack.command(ALICE, "save p1")["text"], "its saver can still put it on a board"
+
+
+def test_with_several_boards_the_picker_opens_at_once_and_becomes_the_board_choice(slack, standin):
+    slack.command(ALICE, "board new Trips")
+    slack.command(ALICE, "new https://example.com/first First")
+    shortcut(slack, ALICE, message(BOB, "<https://example.com/tent>"), token="sc9")
+    opened = eventually(lambda: standin.calls("views.open"), what="the Saving form")[-1]
+    assert opened.params["trigger_id"] == "trigger.sc9", "opened with the shortcut's trigger, before the slow part"
+    updated = eventually(lambda: standin.calls("views.update"), what="the picker")[-1].params["view"]
+    assert updated["callback_id"] == "save_modal" and "p2" in str(updated)
