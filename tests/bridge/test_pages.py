@@ -53,8 +53,9 @@ class Page(HTMLParser):
 
 
 @pytest.fixture
-def services(db_url):
-    built = build(from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test"}}), platforms=False)
+def services(db_url, tmp_path):
+    built = build(from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test"},
+                             "media": {"folder": str(tmp_path / "media")}}), platforms=False)
     yield built
     built.close()
 

@@ -5,32 +5,13 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
-from flask import Flask
 from PIL import Image
 
-from bridge.config import from_dict
-from bridge.pages import CSP, blueprint, hue
-from bridge.wiring import build
-from tests.bridge.test_pages import Page, get
+from bridge.pages import CSP, hue
+from tests.bridge.test_pages import Page, client, services  # noqa: F401 - the pages' fixtures
 from tests.factories import say, slack_user, telegram_user
 
 ALICE, BOB = slack_user("alice"), telegram_user("bob")
-
-
-@pytest.fixture
-def services(db_url, tmp_path):
-    built = build(from_dict({"database_url": db_url, "http": {"public_url": "http://pins.test"},
-                             "media": {"folder": str(tmp_path / "media")}}), platforms=False)
-    yield built
-    built.close()
-
-
-@pytest.fixture
-def client(services):
-    app = Flask(__name__)
-    app.register_blueprint(blueprint(services))
-    return app.test_client()
 
 
 def picture_pin(services, who, size: tuple[int, int], caption: str, color=(90, 120, 40)) -> str:
