@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import modals
-from adapters.slack.answers import open_modal, respond_with
+from adapters.slack.answers import NETWORK_ERRORS, open_modal, respond_with
 from adapters.slack.rich import mrkdwn
 from adapters.slack.mrkdwn import links_and_words
 from adapters.slack.parts import Rendered
@@ -84,6 +84,8 @@ class ShortcutListeners:
                 client.views_update(view_id=picker, view=view)
             except SlackApiError as exc:
                 log.info("views.update refused: %s", exc.response.get("error"))
+            except NETWORK_ERRORS as exc:  # the answer went through the response_url already
+                log.info("views.update failed: %s", type(exc).__name__)
 
     def _saving(self, client: WebClient, trigger_id) -> str | None:
         """Open the form that becomes the board picker; its view id, or None when Slack would not."""
@@ -91,7 +93,9 @@ class ShortcutListeners:
             return client.views_open(trigger_id=trigger_id, view=modals.done_view("Save as pin", "Saving…"))["view"]["id"]
         except SlackApiError as exc:
             log.info("views.open refused: %s", exc.response.get("error"))
-            return None
+        except NETWORK_ERRORS as exc:
+            log.info("views.open failed: %s", type(exc).__name__)
+        return None
 
     def _picture(self, client: WebClient, identity, file: dict, words: str, source: str | None) -> Reply:
         found = self._download(client, file.get("id"))
@@ -116,10 +120,14 @@ class ShortcutListeners:
         except SlackApiError as exc:
             log.info("files.info refused: %s", exc.response.get("error"))
             return None
-        if not str(found.get("mimetype", "")).startswith("image/"):
+        except NETWORK_ERRORS as exc:
+            log.info("files.info failed: %s", type(exc).__name__)
+            return None
+        if not isinstance(found, dict) or not str(found.get("mimetype", "")).startswith("image/"):
             return None
         url = found.get("url_private_download") or found.get("url_private")
-        if not isinstance(url, str) or not _slacks_own(url, client.base_url) or int(found.get("size") or 0) > MAX_INPUT_BYTES:
+        size = found.get("size")
+        if not isinstance(url, str) or not _slacks_own(url, client.base_url) or (isinstance(size, int) and size > MAX_INPUT_BYTES):
             return None
         try:
             with httpx.stream("GET", url, headers={"Authorization": f"Bearer {client.token}"}, timeout=20.0,
