@@ -202,6 +202,10 @@ class Commands:
             log.info("could not fetch a picture from telegram (%s)", error.message)
             await self.answer(message, context, text_outbound("⚠️ I couldn't fetch that picture from Telegram — send it again?"))
             return
+        except Exception as exc:  # noqa: BLE001 - the picture store is down (disk, S3): said, not silent
+            log.warning("could not keep a picture: %s", type(exc).__name__)
+            await self.answer(message, context, text_outbound("⚠️ I couldn't keep that picture just now — send it again in a while?"))
+            return
         caption, links = message.caption or "", shared_links(message, caption=True)
         if links:
             caption = links[1] if "\n" not in caption else caption  # the link is the source, not the title
