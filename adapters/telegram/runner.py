@@ -7,7 +7,7 @@ import concurrent.futures
 import logging
 from collections.abc import Callable
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonCommands, Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application
 
@@ -92,6 +92,8 @@ class TelegramRunner:
         application = self.application
         await application.initialize()
         await application.bot.set_my_commands(self.commands)
+        # The chat's menu button opens that list of commands (https://core.telegram.org/bots/api#menubuttoncommands).
+        await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
         if not application.running:
             await application.start()
         if self.mode == "webhook":

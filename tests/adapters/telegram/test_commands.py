@@ -145,6 +145,7 @@ def test_cancel_forgets_a_pending_reply(bot):
 
 
 def test_start_sets_the_command_menu(bot, standin):
+    assert standin.menu_button() == {"type": "commands"}, "the menu button opens the commands"
     commands = [c["command"] for c in standin.my_commands()]
     assert {"send", "search", "inbox", "share", "cancel"} <= set(commands) and "start" not in commands
     assert all(c["description"] for c in standin.my_commands())
