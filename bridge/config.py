@@ -331,17 +331,14 @@ def _check(config: Config) -> None:
     _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
     _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
     _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
-    if not 5 <= config.health.stale_after_seconds <= 3600:
-        raise ConfigError(f"health.stale_after_seconds: must be between 5 and 3600, got {config.health.stale_after_seconds}")
-    if not 0.5 <= config.unfurl.timeout_seconds <= 60:
-        raise ConfigError(f"unfurl.timeout_seconds: must be between 0.5 and 60, got {config.unfurl.timeout_seconds}")
+    _within(config.health.stale_after_seconds, 5, 3600, "health.stale_after_seconds")
+    _within(config.unfurl.timeout_seconds, 0.5, 60, "unfurl.timeout_seconds")
     if not config.unfurl.timeout_seconds <= config.unfurl.deadline_seconds <= 120:
         raise ConfigError(f"unfurl.deadline_seconds: must be between unfurl.timeout_seconds and 120, got {config.unfurl.deadline_seconds}")
     _one_of(config.media.store, ("folder", "s3"), "media.store")
-    if config.media.store == "s3" and not config.media.s3_bucket:
-        raise ConfigError("media.s3_bucket: the s3 store needs a bucket")
-    if config.media.store == "folder" and not config.media.folder:
-        raise ConfigError("media.folder: the folder store needs a folder")
+    where, what = {"s3": ("s3_bucket", "a bucket"), "folder": ("folder", "a folder")}[config.media.store]
+    if not getattr(config.media, where):
+        raise ConfigError(f"media.{where}: the {config.media.store} store needs {what}")
     if config.media.secret and len(config.media.secret) < 16:
         raise ConfigError("media.secret: at least 16 characters (or empty: one is made and kept in the database)")
     _within(config.media.grace_hours, 1, 24 * 365, "media.grace_hours")
@@ -398,7 +395,7 @@ def _url(value: str, name: str) -> None:
         raise ConfigError(f"{name}: must be an http(s) URL, got {value!r}")
 
 
-def _within(value: int, low: int, high: int, name: str) -> None:
+def _within(value: float, low: float, high: float, name: str) -> None:
     if not low <= value <= high:
         raise ConfigError(f"{name}: must be between {low} and {high}, got {value}")
 

@@ -100,10 +100,11 @@ def link_accounts(engine: Engine, first: Identity, second: Identity) -> Reply:
     return confirmed
 
 
-def pin_sent_to_readers(engine: Engine, count: int, message: str = "hi") -> tuple[Identity, list[Identity]]:
-    """Alice on Slack and `count` Telegram readers, friends with her, each sent her pin p1 in a chat of their own."""
+def pin_sent_to_readers(engine: Engine, count: int, message: str = "hi", prefix: str = "reader") -> tuple[Identity, list[Identity]]:
+    """Alice on Slack and `count` Telegram readers (`prefix`0, `prefix`1 …), friends with her, each sent her pin p1
+    in a chat of their own."""
     alice = slack_user("alice")
-    readers = [telegram_user(f"reader{n}") for n in range(count)]
+    readers = [telegram_user(f"{prefix}{n}") for n in range(count)]
     friends(engine, alice, *readers)
     say(engine, alice, "new https://example.com/a A")
     for reader in readers:

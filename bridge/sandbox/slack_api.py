@@ -171,7 +171,10 @@ def _team_info(standin: SlackStandin, params: Params) -> Params:
 
 
 def _files_info(standin: SlackStandin, params: Params) -> Params:
-    return {"file": standin.file_info(str(_require(params, "file", "file_not_found")))}
+    found = standin.file_info(str(_require(params, "file", "file_not_found")))
+    if found is None:
+        raise SlackError("file_not_found")
+    return {"file": found}
 
 
 # Slack answers a private file URL fetched without a token with its sign-in page (HTTP 200, HTML), not

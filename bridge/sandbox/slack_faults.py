@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+
+from bridge.sandbox.faults import QueuedFaults
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +37,7 @@ RESPONSE_URL = "response_url"  # the fault key of response_url posts (they are n
 RESPONSE_URL_USES = 5
 
 
-class FaultInjection:
+class FaultInjection(QueuedFaults):
     """fail_next, answer_late and enforce_rate_limit, and how the API takes them (take_fault, take_lateness)."""
 
     def reset_faults(self) -> None:
@@ -80,23 +82,6 @@ class FaultInjection:
         """
         with self._lock:
             self._faults.setdefault(RESPONSE_URL, deque()).extend([Fault(status, error)] * times)
-
-    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
-        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Slack)."""
-        with self._lock:
-            self._late.setdefault(method, deque()).extend([seconds] * times)
-
-    def take_lateness(self, method: str) -> float:
-        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
-        with self._lock:
-            pending = self._late.get(method)
-            return pending.popleft() if pending else 0.0
-
-    def take_fault(self, method: str) -> Fault | None:
-        """Consume and return the next injected fault for `method`, if any."""
-        with self._lock:
-            pending = self._faults.get(method)
-            return pending.popleft() if pending else None
 
     def enforce_rate_limit(self, per_channel_per_second: float | None = 1.0) -> None:
         """Answer 429 to chat.postMessage posts to one channel faster than this; None turns it off."""

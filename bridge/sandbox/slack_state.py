@@ -17,6 +17,7 @@ from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
+from bridge.sandbox.slack_files import SlackFiles
 
 __all__ = ["RESPONSE_URL", "RESPONSE_URL_USES", "Call", "Fault", "RateLimited", "ResponsePost", "SlackError", "SlackStandin"]
 
@@ -65,7 +66,7 @@ class ResponsePost:
     timestamp: float
 
 
-class SlackStandin(FaultInjection):
+class SlackStandin(FaultInjection, SlackFiles):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -251,37 +252,6 @@ class SlackStandin(FaultInjection):
         with self._lock:
             registered = self._images.get(url)
         return registered or image_type_by_extension(url)
-
-    def add_file(self, user_id: str, data: bytes, mimetype: str, name: str = "picture", base: str = "",
-                 public: bool = False) -> dict[str, Any]:
-        """A file a person shared; returns the File object a message's `files` carries
-        (https://docs.slack.dev/reference/objects/file-object): private URLs that need the bot's token."""
-        with self._lock:
-            file_id = "F" + secrets.token_hex(5).upper()
-            private = f"{base.rstrip('/')}/files-pri/{self.team_id}-{file_id}/{name}"
-            found = {
-                "id": file_id, "created": int(time.time()), "timestamp": int(time.time()), "name": name, "title": name,
-                "mimetype": mimetype, "filetype": mimetype.rpartition("/")[2], "user": user_id, "size": len(data),
-                "mode": "hosted", "is_external": False, "is_public": public, "url_private": private,
-                "url_private_download": private + "?download=1",
-            }
-            self._files[file_id] = (found, data)
-            return dict(found)
-
-    def file_info(self, file_id: str) -> dict[str, Any]:
-        """files.info: the File object, or file_not_found."""
-        with self._lock:
-            found = self._files.get(file_id)
-        if found is None:
-            raise SlackError("file_not_found")
-        return dict(found[0])
-
-    def file_bytes(self, team_file: str) -> bytes | None:
-        """The bytes behind /files-pri/<team>-<file id>/…, or None."""
-        _, _, file_id = team_file.partition("-")
-        with self._lock:
-            found = self._files.get(file_id)
-        return found[1] if found else None
 
     @staticmethod
     def response_url(token: str, base: str = "") -> str:

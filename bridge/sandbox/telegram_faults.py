@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections import deque
 
+from bridge.sandbox.faults import QueuedFaults
+
 from bridge.sandbox.telegram_rules import ApiError, RateLimiter, injected_error, too_many_requests
 
 
-class TelegramFaults:
+class TelegramFaults(QueuedFaults):
     """fail_next, answer_late and enforce_limits, and how the API takes them (take_fault, take_lateness)."""
 
     def _reset_faults(self) -> None:
@@ -32,23 +34,6 @@ class TelegramFaults:
         error = injected_error(status, retry_after, description)
         with self._lock:
             self._faults.setdefault(method, deque()).extend([None] * after + [error] * times)
-
-    def answer_late(self, method: str, seconds: float, times: int = 1) -> None:
-        """Do the next `times` calls of `method` as usual but answer only after `seconds` (a slow Telegram)."""
-        with self._lock:
-            self._late.setdefault(method, deque()).extend([seconds] * times)
-
-    def take_lateness(self, method: str) -> float:
-        """How long to hold the answer of this call of `method` (0 for an ordinary call)."""
-        with self._lock:
-            queue = self._late.get(method)
-            return queue.popleft() if queue else 0.0
-
-    def take_fault(self, method: str) -> ApiError | None:
-        """The next injected error for `method`, consumed, or None (also for a call let through)."""
-        with self._lock:
-            queue = self._faults.get(method)
-            return queue.popleft() if queue else None
 
     def enforce_limits(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
 import logging
 import threading
@@ -13,9 +12,10 @@ from typing import Any, Callable
 
 from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.listeners import Listeners
-from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_fates import ChatFates
 from bridge.sandbox.telegram_faults import TelegramFaults
+from bridge.sandbox.telegram_files import TelegramFiles
+from bridge.sandbox.telegram_setup import BotSetup
 from bridge.sandbox.telegram_rules import (
     NOT_MODIFIED,
     Call,
@@ -23,20 +23,18 @@ from bridge.sandbox.telegram_rules import (
     bad_request,
     checked_origin,
     command_entities,
-    photo_sizes,
     url_entities,
 )
 from bridge.sandbox.telegram_updates import UpdateQueue
 
 log = logging.getLogger(__name__)
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile: "bots can download files of up to 20MB in size"
 
 Json = dict[str, Any]
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
 
-class TelegramStandin(TelegramFaults):
+class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup):
     """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
 
     def __init__(
@@ -177,21 +175,6 @@ class TelegramStandin(TelegramFaults):
         messages = self.messages(chat_id, include_users)
         return messages[-1] if messages else None
 
-    def webhook(self) -> Json | None:
-        """The registered webhook (url, secret_token, allowed_updates, max_connections), or None."""
-        with self._lock:
-            return copy.deepcopy(self._webhook)
-
-    def my_commands(self, scope: str = "default", language_code: str = "") -> list[Json]:
-        """The commands set by setMyCommands for a scope type and language."""
-        with self._lock:
-            return copy.deepcopy(self._commands.get((scope, language_code), []))
-
-    def menu_button(self, chat_id: int | None = None) -> Json | None:
-        """The menu button set by setChatMenuButton for a chat (None = the default one)."""
-        with self._lock:
-            return copy.deepcopy(self._menu_buttons.get(chat_id))
-
     def callback_answers(self) -> list[Json]:
         """Every answerCallbackQuery accepted, oldest first."""
         with self._lock:
@@ -254,56 +237,6 @@ class TelegramStandin(TelegramFaults):
                 fields.update(message_thread_id=topic, is_topic_message=True)
             update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
         return self._publish(update)
-
-    def user_photo(
-        self, user_id: int, data: bytes, caption: str | None = None, *, document: str | None = None,
-        chat_id: int | None = None, enqueue: bool = True, forward_origin: Json | None = None,
-    ) -> Json:
-        """A user sends a picture (as a photo, or as a file of MIME type `document`); returns the Update.
-
-        As Telegram does, a photo arrives as PhotoSize variants (https://core.telegram.org/bots/api#photosize),
-        a file as a Document with its mime_type; either is fetched with getFile and the file URL.
-        """
-        with self._lock:
-            user, chat_id = self._user(user_id), user_id if chat_id is None else chat_id
-            self._known_chat(chat_id)
-            if chat_id == user_id:
-                self._fates.unblock(user_id)
-            digest = hashlib.sha1(data).hexdigest()
-            if document is None:
-                sizes = photo_sizes(digest)
-                for n, size in enumerate(sizes):
-                    size["file_size"] = len(data)
-                    self._files[size["file_id"]] = (data, size["file_unique_id"], f"photos/file_{digest[:12]}_{n}.jpg")
-                fields: Json = {"photo": sizes}
-            else:
-                file_id, unique = f"BQACAgIAAxkB{digest[:24]}", f"AgAD{digest[:10]}"
-                self._files[file_id] = (data, unique, f"documents/file_{digest[:12]}")
-                fields = {"document": {"file_id": file_id, "file_unique_id": unique, "file_name": "picture",
-                                       "mime_type": document, "file_size": len(data)}}
-            if caption:
-                fields["caption"] = caption
-                fields["caption_entities"] = url_entities(caption) or None
-            fields["forward_origin"] = checked_origin(forward_origin)
-            update = self._queue.push({"message": self._view(self._store(chat_id, user, fields))}, enqueue)
-        return self._publish(update)
-
-    def file(self, file_id: str) -> Json:
-        """getFile: a File with the path its bytes are downloaded from; 400 for an id Telegram never gave."""
-        with self._lock:
-            found = self._files.get(file_id)
-        if found is None:
-            raise bad_request("invalid file_id")
-        data, unique, path = found
-        if len(data) > MAX_DOWNLOAD_BYTES:
-            # https://core.telegram.org/bots/api#getfile: "bots can download files of up to 20MB in size".
-            raise bad_request("file is too big")
-        return {"file_id": file_id, "file_unique_id": unique, "file_size": len(data), "file_path": path}
-
-    def file_bytes(self, path: str) -> bytes | None:
-        """What GET /file/bot<token>/<path> serves (a path getFile gave), or None."""
-        with self._lock:
-            return next((data for data, _, known in self._files.values() if known == path), None)
 
     def user_callback(
         self, user_id: int, message_id: int, data: str, chat_id: int | None = None, *, enqueue: bool = True
@@ -410,66 +343,6 @@ class TelegramStandin(TelegramFaults):
                 raise bad_request("query is too old and response timeout expired or query ID is invalid")
             self._open_queries.discard(query_id)
             self._answers[kind].append({"id": query_id, **copy.deepcopy(answer)})
-
-    def set_webhook(self, webhook: Json | None, drop_pending_updates: bool = False) -> None:
-        """Register (or with None remove) the webhook; interrupts running long polls."""
-        with self._lock:
-            self._webhook = copy.deepcopy(webhook)
-            if drop_pending_updates:
-                self._queue.clear()
-            if webhook is not None:
-                self._queue.webhook_set()
-
-    def webhook_info(self) -> Json:
-        """The WebhookInfo that getWebhookInfo answers (the secret token is never shown)."""
-        with self._lock:
-            info: Json = {"url": "", "has_custom_certificate": False}
-            info["pending_update_count"] = len(self._queue)
-            if self._webhook is not None:
-                info["url"] = self._webhook["url"]
-                info["max_connections"] = self._webhook.get("max_connections") or 40
-                if self._webhook.get("allowed_updates") is not None:
-                    info["allowed_updates"] = copy.deepcopy(self._webhook["allowed_updates"])
-            return info
-
-    def set_commands(self, commands: list[Json], scope: str = "default", language_code: str = "") -> None:
-        """Store the commands of setMyCommands for a scope type and language."""
-        with self._lock:
-            self._commands[scope, language_code] = copy.deepcopy(commands)
-
-    def set_menu_button(self, chat_id: int | None, button: Json) -> None:
-        """Store a chat's (or with None the default) menu button."""
-        with self._lock:
-            self._menu_buttons[chat_id] = copy.deepcopy(button)
-
-    def register_image(self, url: str, content_type: str) -> None:
-        """Tell the stand-in what a URL serves (it cannot fetch it), e.g. ("https://x/p", "image/png")."""
-        with self._lock:
-            self._images[url] = content_type
-
-    def remember_photo(self, sizes: list[Json]) -> None:
-        """The PhotoSizes of a photo sent: each file_id can send the same photo again."""
-        with self._lock:
-            for size in sizes:
-                self._photo_ids[size["file_id"]] = sizes
-
-    def photo_by_id(self, file_id: str) -> list[Json] | None:
-        """The PhotoSizes of a file_id this Telegram gave out (a photo sent, or one a user sent), or None."""
-        with self._lock:
-            found = self._photo_ids.get(file_id)
-            sent = self._files.get(file_id)
-            if found is None and sent is not None:
-                if not sent[2].startswith("photos/"):
-                    # A document's file_id is not a photo's (tdlib's words for sendPhoto with one).
-                    raise bad_request("can't use file of type Document as Photo")
-                found = photo_sizes(hashlib.sha1(sent[0]).hexdigest())
-        return copy.deepcopy(found) if found is not None else None
-
-    def image_type(self, url: str) -> str | None:
-        """A URL's content type: registered, else named by its extension, else None (unknown)."""
-        with self._lock:
-            registered = self._images.get(url)
-        return registered or image_type_by_extension(url)
 
     # -- calls and listeners ---------------------------------------------------
 

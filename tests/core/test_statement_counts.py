@@ -10,7 +10,7 @@ from core import deliveries, recording
 from core.clock import utcnow
 from core.db import transaction
 from core.ports import Sent
-from tests.factories import friends, say, slack_user, telegram_user
+from tests.factories import friends, pin_sent_to_readers, say, slack_user, telegram_user
 
 
 @contextlib.contextmanager
@@ -37,12 +37,7 @@ def test_reading_a_conversation_of_twenty_pins_loads_the_pins_in_one_query(engin
 
 
 def _pending(engine, sessions, readers: int):
-    alice = slack_user("alice")
-    people = [telegram_user(f"r{n}x{readers}") for n in range(readers)]
-    friends(engine, alice, *people)
-    say(engine, alice, "new https://example.com/a A")
-    for person in people:
-        say(engine, alice, f"send p1 to @{engine.ensure(person)} hi")
+    pin_sent_to_readers(engine, readers, prefix=f"x{readers}r")  # names of their own for each size
     with transaction(sessions) as session:
         claimed = deliveries.claim(session, "w1", utcnow(), 100, 120)
         return [(c.delivery.id, c.lane_id) for c in claimed]
