@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
-import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bridge.config_rules import ConfigError, is_loopback, one_of, url, within
 from core.errors import InvalidInput
 from core.platforms import Deployment, PlatformDescription
 from core.schedules import parse as parse_schedule
@@ -24,10 +24,6 @@ from core.settings import CoreSettings
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _PLACEHOLDER = re.compile(r"(changeme|your[-_ ]|<[^>]+>|xxx)", re.IGNORECASE)
-
-
-class ConfigError(Exception):
-    """A config problem, phrased for the operator in one line."""
 
 
 @dataclass(frozen=True)
@@ -314,38 +310,38 @@ def _from_text(kind, value: str, name: str):
 
 
 def _check(config: Config) -> None:
-    _url(config.http.public_url, "http.public_url")
-    _within(config.http.port, 0, 65535, "http.port")
-    _within(config.http.threads, 1, 256, "http.threads")
-    _within(config.http.connection_limit, 10, 100_000, "http.connection_limit")
-    _within(config.http.channel_timeout_seconds, 2, 3600, "http.channel_timeout_seconds")
-    _within(config.http.backlog, 16, 65_535, "http.backlog")
-    _within(config.messaging.max_group_size, 2, 50, "messaging.max_group_size")
-    _within(config.messaging.max_text_length, 1, 40_000, "messaging.max_text_length")
-    _within(config.messaging.link_code_ttl_seconds, 30, 86_400, "messaging.link_code_ttl_seconds")
-    _within(config.delivery.batch_size, 1, 1000, "delivery.batch_size")
-    _within(config.delivery.threads, 1, 256, "delivery.threads")
+    url(config.http.public_url, "http.public_url")
+    within(config.http.port, 0, 65535, "http.port")
+    within(config.http.threads, 1, 256, "http.threads")
+    within(config.http.connection_limit, 10, 100_000, "http.connection_limit")
+    within(config.http.channel_timeout_seconds, 2, 3600, "http.channel_timeout_seconds")
+    within(config.http.backlog, 16, 65_535, "http.backlog")
+    within(config.messaging.max_group_size, 2, 50, "messaging.max_group_size")
+    within(config.messaging.max_text_length, 1, 40_000, "messaging.max_text_length")
+    within(config.messaging.link_code_ttl_seconds, 30, 86_400, "messaging.link_code_ttl_seconds")
+    within(config.delivery.batch_size, 1, 1000, "delivery.batch_size")
+    within(config.delivery.threads, 1, 256, "delivery.threads")
     if config.delivery.in_flight and not config.delivery.threads <= config.delivery.in_flight <= 10_000:
         raise ConfigError(f"delivery.in_flight: must be 0 (twice the threads) or between delivery.threads and 10000, got {config.delivery.in_flight}")
-    _within(config.delivery.lease_seconds, 90, 3600, "delivery.lease_seconds")  # > the 60 s send timeout
-    _within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
-    _within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
-    _within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
-    _within(config.health.stale_after_seconds, 5, 3600, "health.stale_after_seconds")
-    _within(config.unfurl.timeout_seconds, 0.5, 60, "unfurl.timeout_seconds")
+    within(config.delivery.lease_seconds, 90, 3600, "delivery.lease_seconds")  # > the 60 s send timeout
+    within(config.delivery.max_attempts, 1, 100, "delivery.max_attempts")
+    within(config.digests.check_every_seconds, 1, 3600, "digests.check_every_seconds")
+    within(config.unfurl.max_page_bytes, 1024, 10_000_000, "unfurl.max_page_bytes")
+    within(config.health.stale_after_seconds, 5, 3600, "health.stale_after_seconds")
+    within(config.unfurl.timeout_seconds, 0.5, 60, "unfurl.timeout_seconds")
     if not config.unfurl.timeout_seconds <= config.unfurl.deadline_seconds <= 120:
         raise ConfigError(f"unfurl.deadline_seconds: must be between unfurl.timeout_seconds and 120, got {config.unfurl.deadline_seconds}")
-    _one_of(config.media.store, ("folder", "s3"), "media.store")
+    one_of(config.media.store, ("folder", "s3"), "media.store")
     where, what = {"s3": ("s3_bucket", "a bucket"), "folder": ("folder", "a folder")}[config.media.store]
     if not getattr(config.media, where):
         raise ConfigError(f"media.{where}: the {config.media.store} store needs {what}")
     if config.media.secret and len(config.media.secret) < 16:
         raise ConfigError("media.secret: at least 16 characters (or empty: one is made and kept in the database)")
-    _within(config.media.grace_hours, 1, 24 * 365, "media.grace_hours")
-    _within(config.media.max_download_bytes, 1024, 20_971_520, "media.max_download_bytes")
+    within(config.media.grace_hours, 1, 24 * 365, "media.grace_hours")
+    within(config.media.max_download_bytes, 1024, 20_971_520, "media.max_download_bytes")
     if not config.database_url.startswith(("sqlite:", "postgresql")):
         raise ConfigError("database_url: use sqlite:///file.db or postgresql+psycopg://user@host/db")
-    _one_of(config.log_level.upper(), ("DEBUG", "INFO", "WARNING", "ERROR"), "log_level")
+    one_of(config.log_level.upper(), ("DEBUG", "INFO", "WARNING", "ERROR"), "log_level")
     try:
         parse_schedule(config.digests.default)
     except InvalidInput as exc:
@@ -376,30 +372,3 @@ def _check_sandbox_address(config: Config) -> None:
             f"http.host: the sandbox has no login and listens only on a loopback address, not {config.http.host!r} "
             "(set sandbox.allow_network: true to serve it to the network anyway)"
         )
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and the loopback addresses (127.0.0.0/8, ::1)."""
-    name = host.strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def _url(value: str, name: str) -> None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{name}: must be an http(s) URL, got {value!r}")
-
-
-def _within(value: float, low: float, high: float, name: str) -> None:
-    if not low <= value <= high:
-        raise ConfigError(f"{name}: must be between {low} and {high}, got {value}")
-
-
-def _one_of(value: str, choices: tuple[str, ...], name: str) -> None:
-    if value not in choices:
-        raise ConfigError(f"{name}: must be one of {', '.join(choices)}, got {value!r}")
