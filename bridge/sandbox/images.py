@@ -17,3 +17,18 @@ def image_type_by_extension(url: str) -> str | None:
     """The content type a URL's path extension names, or None."""
     path = urlsplit(url).path.lower()
     return next((kind for ext, kind in EXTENSIONS.items() if path.endswith(ext)), None)
+
+
+class ImageRegistry:
+    """What a stand-in knows of image URLs; the stand-in brings `_lock` and `_images` (URL -> content type)."""
+
+    def register_image(self, url: str, content_type: str) -> None:
+        """Tell the stand-in what a URL serves (it never fetches it), e.g. ("https://x/p", "image/webp")."""
+        with self._lock:
+            self._images[url] = content_type
+
+    def image_type(self, url: str) -> str | None:
+        """A URL's content type: registered, else named by its extension, else None (unknown)."""
+        with self._lock:
+            registered = self._images.get(url)
+        return registered or image_type_by_extension(url)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
-from bridge.sandbox.images import image_type_by_extension
+from bridge.sandbox.images import ImageRegistry
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
 from bridge.sandbox.slack_files import SlackFiles
@@ -66,7 +66,7 @@ class ResponsePost:
     timestamp: float
 
 
-class SlackStandin(FaultInjection, SlackFiles):
+class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -241,17 +241,6 @@ class SlackStandin(FaultInjection, SlackFiles):
         with self._lock:
             self._response_refusals.append(ResponsePost(token, copy.deepcopy(body), time.time()))
             self._response_uses[token] = self._response_uses.get(token, 0) + 1
-
-    def register_image(self, url: str, content_type: str) -> None:
-        """Tell the stand-in what a URL serves (it never fetches it), e.g. ("https://x/p", "image/webp")."""
-        with self._lock:
-            self._images[url] = content_type
-
-    def image_type(self, url: str) -> str | None:
-        """A URL's content type: registered, else named by its extension, else None (unknown)."""
-        with self._lock:
-            registered = self._images.get(url)
-        return registered or image_type_by_extension(url)
 
     @staticmethod
     def response_url(token: str, base: str = "") -> str:

@@ -6,7 +6,6 @@ import copy
 import hashlib
 from typing import Any
 
-from bridge.sandbox.images import image_type_by_extension
 from bridge.sandbox.telegram_rules import bad_request, checked_origin, photo_sizes, url_entities
 
 Json = dict[str, Any]
@@ -15,7 +14,7 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile: "bots can download files of up
 
 class TelegramFiles:
     """user_photo, file (getFile), file_bytes, and which file_ids a photo may be sent by; the stand-in brings its
-    lock, users, chats, message store and the `_files`, `_photo_ids` and `_images` records."""
+    lock, users, chats, message store and the `_files` and `_photo_ids` records."""
 
     def user_photo(
         self, user_id: int, data: bytes, caption: str | None = None, *, document: str | None = None,
@@ -84,14 +83,3 @@ class TelegramFiles:
                     raise bad_request("can't use file of type Document as Photo")
                 found = photo_sizes(hashlib.sha1(sent[0]).hexdigest())
         return copy.deepcopy(found) if found is not None else None
-
-    def register_image(self, url: str, content_type: str) -> None:
-        """Tell the stand-in what a URL serves (it cannot fetch it), e.g. ("https://x/p", "image/png")."""
-        with self._lock:
-            self._images[url] = content_type
-
-    def image_type(self, url: str) -> str | None:
-        """A URL's content type: registered, else named by its extension, else None (unknown)."""
-        with self._lock:
-            registered = self._images.get(url)
-        return registered or image_type_by_extension(url)

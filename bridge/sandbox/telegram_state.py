@@ -11,6 +11,7 @@ from collections import deque
 from typing import Any, Callable
 
 from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
+from bridge.sandbox.images import ImageRegistry
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.telegram_fates import ChatFates
 from bridge.sandbox.telegram_faults import TelegramFaults
@@ -34,7 +35,7 @@ Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
 
-class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup):
+class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup, ImageRegistry):
     """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
 
     def __init__(
