@@ -54,6 +54,8 @@ class Message(Base):
     board_id: Mapped[int | None] = mapped_column(ForeignKey("boards.id", ondelete="SET NULL"))
     profile_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)  # its sender changed the text
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)  # its sender removed it (the text is gone too)
 
     sender: Mapped[Person] = relationship(foreign_keys=[sender_id])
 

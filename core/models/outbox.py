@@ -24,7 +24,7 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))  # message|digest
+    kind: Mapped[str] = mapped_column(String(10))  # message|digest|edit|delete|home
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -38,6 +38,10 @@ class Delivery(Base):
     remote_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # edit|delete: the delivered copy (a `message` delivery) this changes or removes.
+    copy_of: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
+    # message: a digest of the text this copy shows now, so an edit that changes nothing is not sent.
+    shown: Mapped[str | None] = mapped_column(String(40))
     # An attempt timed out after the platform had the request: it may have arrived (tried once more, at most).
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -69,6 +73,21 @@ class RemoteMessage(Base):
     remote_id: Mapped[str] = mapped_column(String(64))
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MessageSource(Base):
+    """The platform message a person typed that became a conversation message: their edits and deletes follow it."""
+
+    __tablename__ = "message_sources"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "remote_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    remote_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
