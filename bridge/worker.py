@@ -26,7 +26,7 @@ from bridge.pacing import UNPACED, Pacing, RateGate
 from core import deliveries, outgoing, recording
 from core.clock import utcnow
 from core.db import transaction
-from core.ports import Outgoing, RetryLater, Sender, SendResult
+from core.ports import Outgoing, RetryLater, Sender, SendResult, Skipped
 from core.settings import CoreSettings
 
 log = logging.getLogger(__name__)
@@ -65,18 +65,20 @@ class DeliveryWorker:
 
     def record(self, results: list[tuple[Outgoing, int, SendResult]]) -> list[str]:
         """Store the outcomes of several sends in one transaction; returns each outcome."""
-        batch = [(item.delivery_id, lane_id, result, self.pacing.spacing(item.platform, item.chat_id))
+        batch = [(item.delivery_id, lane_id, result, self.pacing.spacing(item.platform, item.chat_id), item.shown)
                  for item, lane_id, result in results]
         with transaction(self.sessions) as session:
             outcomes = recording.record_many(session, batch, self.name, self.now(), self.max_attempts)
         for (item, _, result), outcome in zip(results, outcomes):
             if self.metrics:
                 self.metrics.deliveries.labels(item.platform, outcome).inc()
-            if outcome != "sent":
+            if outcome not in ("sent", "skipped"):
                 log.info("delivery %s to %s: %s (%s)", item.delivery_id, item.platform, outcome, _error_of(result))
         return outcomes
 
     def _send(self, item: Outgoing) -> SendResult:
+        if item.skip is not None:  # nothing to send (the copy shows it already): no call, no rate budget spent
+            return Skipped(item.skip)
         sender = self.senders.get(item.platform)
         if sender is None:
             return RetryLater(f"no {item.platform} sender in this process")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from core import refreshes
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
-from core.text import Command, rich
+from core.text import Command, tr
 from core.inserts import insert_if_absent
 from core.models import Board, BoardPin, Person, Pin
 
@@ -19,9 +20,9 @@ def clean_name(text: str) -> str:
     """A board name: 1–60 printable characters."""
     name = " ".join(text.split())
     if not name:
-        raise InvalidInput("Give the board a name.")
+        raise InvalidInput(tr("Give the board a name."))
     if len(name.lower()) > MAX_NAME:  # lower-casing can lengthen a name (İ → i̇)
-        raise InvalidInput(f"Board names are at most {MAX_NAME} characters.")
+        raise InvalidInput(tr("Board names are at most {n} characters.", n=MAX_NAME))
     return name
 
 
@@ -44,10 +45,11 @@ def create(session: Session, owner: Person, name: str, secret: bool = False) -> 
     """A new board; names are unique per owner, ignoring case."""
     name = clean_name(name)
     if find(session, owner, name) is not None:
-        raise InvalidInput(f"You already have a board called “{name}”.")
+        raise InvalidInput(tr("You already have a board called “{board}”.", board=name))
     board = Board(owner_id=owner.id, name=name, name_key=name.lower(), secret=secret)
     session.add(board)
     session.flush()
+    refreshes.queue_refresh(session, [owner.id], utcnow())  # their App Home lists their boards
     return board
 
 
@@ -61,7 +63,7 @@ def get(session: Session, owner: Person, name: str, viewer: Person | None) -> Bo
     """A board the viewer may see; secret boards exist only for their owner."""
     board = find(session, owner, name)
     if board is None or (board.secret and (viewer is None or viewer.id != owner.id)):
-        raise NotFound(f"@{owner.handle} has no board called “{name.strip()[:MAX_NAME]}”.")
+        raise NotFound(tr("{person} has no board called “{board}”.", person=f"@{owner.handle}", board=name.strip()[:MAX_NAME]))
     return board
 
 
@@ -98,8 +100,11 @@ def save(session: Session, person: Person, pin: Pin, board_name: str | None = No
         board = find(session, person, board_name)
         if board is None:
             name = board_name.strip()[:MAX_NAME]
-            raise NotFound(rich(f"You have no board called “{name}” — ", Command(f"board new {name}"), " makes one."))
+            raise NotFound(tr("You have no board called “{board}” — {command} makes one.", board=name,
+                                  command=Command(f"board new {name}")))
     else:
         board = default_board(session, person)
     added = insert_if_absent(session, BoardPin, {"board_id": board.id, "pin_id": pin.id, "saved_at": utcnow()})
+    if added:
+        refreshes.queue_refresh(session, [person.id], utcnow())  # their App Home counts the board's pins
     return board, added == 1

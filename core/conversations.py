@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 from sqlalchemy.orm.util import identity_key
 
-from core import outbox, refs
+from core import outbox, refreshes, refs
 from core.clock import utcnow
 from core.db import is_sqlite
 from core.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
@@ -182,6 +182,7 @@ def post(
     if mark_read:
         _advance(session, Participant.last_read_id, conversation.id, sender.id, message.id)
     outbox.queue_message(session, message, recipients)
+    refreshes.queue_refresh_of(session, people, message.created_at)  # their homes show it (if they opened one)
     return message
 
 
@@ -268,6 +269,7 @@ def mark_read(session: Session, person: Person, conversation: Conversation) -> i
         raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
     before = unread_count(session, person, conversation, participant)
     _advance(session, Participant.last_read_id, conversation.id, person.id, latest_id(session, conversation))
+    refreshes.queue_refresh(session, [person.id], utcnow())  # read, dismissed: their App Home's counts change
     return before
 
 

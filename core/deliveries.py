@@ -41,7 +41,13 @@ def claim(session: Session, owner: str, now: datetime, limit: int, lease_seconds
         lanes += _lease(session, _waiting_lanes(now, [lane.id for lane in lanes]), limit - len(lanes), lease)
     if not lanes:
         return []
-    return [Claimed(d, lane_id) for d, lane_id in _oldest(session, lanes, now)]
+    firsts = _oldest(session, lanes, now)
+    due = [Claimed(d, lane_id) for d, lane_id in firsts if d.next_attempt_at <= now]
+    waiting = [{"id": lane_id, "not_before": d.next_attempt_at, "lease_owner": None, "lease_until": None}
+               for d, lane_id in firsts if d.next_attempt_at > now]
+    if waiting:  # its first delivery is not due yet (an edit waiting for its window): the lane waits for it
+        session.execute(update(Lane), waiting)
+    return due
 
 
 def _ready(now: datetime):
@@ -80,16 +86,15 @@ def _lease(session: Session, candidates, limit: int, lease: dict) -> list:
 
 def _oldest(session: Session, lanes: list, now: datetime):
     # Oldest pending per lane, due or not: a later message never overtakes an earlier one. A digest
-    # is the exception: a live message goes first (the digest, only a summary, follows it).
+    # is the exception: a live message goes first (the digest, only a summary, follows it). The
+    # caller sends those that are due and gives the other lanes back until theirs is.
     later_if_digest = case((Delivery.kind == "digest", 1), else_=0)
     rank = func.row_number().over(
         partition_by=(Delivery.platform, Delivery.chat_id), order_by=(later_if_digest, Delivery.id),
     )
     keys = tuple_(Delivery.platform, Delivery.chat_id).in_([(lane.platform, lane.chat_id) for lane in lanes])
     inner = select(Delivery.id, rank.label("rank")).where(Delivery.status == "pending", keys).subquery()
-    firsts = session.scalars(
-        select(Delivery).join(inner, inner.c.id == Delivery.id).where(inner.c.rank == 1, Delivery.next_attempt_at <= now)
-    )
+    firsts = session.scalars(select(Delivery).join(inner, inner.c.id == Delivery.id).where(inner.c.rank == 1))
     lane_of = {(lane.platform, lane.chat_id): lane.id for lane in lanes}
     return [(d, lane_of[(d.platform, d.chat_id)]) for d in firsts]
 

@@ -6,6 +6,7 @@ nothing; anything else is a bug and propagates.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -14,20 +15,31 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import conversations, deliveries, digests, gestures, media, operations, people, refs, views
+from core import conversations, deliveries, digests, edits, gestures, i18n, media, operations, people, refreshes, refs, views
 from core import search as search_service
 from core.clock import utcnow
 from core.commands import Context, account, dispatch, messaging, pinning
 from core.db import reading, transaction
+from core.home import HomeView, home_view
 from core.errors import DomainError, InvalidInput
 from core.grammar import parse, person_ref
 from core.inserts import insert_if_absent
 from core.models import RemoteMessage
 from core.results import BoardRow, Digest, PersonRow, Reply, error
 from core.settings import CoreSettings
+from core.text import tr, trn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _language(ctx: Context) -> str:
+    return i18n.language_of(ctx.person, people.speaking_account(ctx.session, ctx.person))
+
+
+def in_language(reply: Reply, code: str) -> Reply:
+    """The reply read in one language, and marked with it (for the adapter's own words around it)."""
+    return dataclasses.replace(reply, body=i18n.localized(reply.body, code), locale=code)
 
 
 class Engine:
@@ -37,7 +49,8 @@ class Engine:
         self.sessions = sessions
         self.settings = settings
 
-    def _unit(self, identity: people.Identity, work: Callable[[Context], T], others: Sequence[people.Identity] = ()) -> T:
+    def _unit(self, identity: people.Identity, work: Callable[[Context], T], others: Sequence[people.Identity] = (),
+              source: tuple[str, str] | None = None) -> T:
         # One retry: a concurrent first contact can lose a unique-key race (same handle).
         for attempt in (1, 2):
             try:
@@ -46,7 +59,7 @@ class Engine:
                     person = people.resolve(session, identity)
                     for other in others:  # people the platform told us about (mentions), known before parsing
                         people.resolve(session, other, speaking=False)
-                    return work(Context(session, self.settings, person, identity.platform, identity.external_id))
+                    return work(Context(session, self.settings, person, identity.platform, identity.external_id, source))
             except IntegrityError:
                 if attempt == 2:
                     raise
@@ -68,7 +81,7 @@ class Engine:
         """`send` from a form's separate fields (a modal, a picker): the message is never read as people."""
         found = [person_ref(r, self.settings.platforms) for r in recipients]
         if not found or any(r is None for r in found):
-            return error("Name the people as @handle, like @bob.")
+            return in_language(error(tr("Name the people as @handle, like @bob.")), i18n.pick(None, identity.locale))
         return self._guarded(identity, lambda ctx: messaging.send(ctx, pin, found, message))
 
     def save(self, identity: people.Identity, pin: str, board: str | None = None) -> Reply:
@@ -83,13 +96,36 @@ class Engine:
         """Register (or refresh) a platform account; returns the person's handle."""
         return self._unit(identity, lambda ctx: ctx.person.handle)
 
+    def new_board(self, identity: people.Identity, name: str, secret: bool = False) -> Reply:
+        """A form's New board: the name as typed, never parsed (a board called "Top secret" stays public)."""
+        return self._guarded(identity, lambda ctx: pinning.board_new(ctx, name, secret))
+
+    def open_home(self, identity: people.Identity) -> HomeView:
+        """The person is looking at their App Home: it is refreshed from now on, and here is how it looks now."""
+
+        def work(ctx: Context) -> HomeView:
+            refreshes.opened(ctx.session, ctx.account, utcnow())
+            return home_view(ctx.session, ctx.settings, ctx.person)
+
+        return self._unit(identity, work)
+
     def _guarded(
         self, identity: people.Identity, work: Callable[[Context], Reply], others: Sequence[people.Identity] = (),
+        source: tuple[str, str] | None = None,
     ) -> Reply:
+        # Every answer reads in the asker's language: the one they have after the command (`language de`
+        # answers in German), or, when it fails and changes nothing, the one they had before it.
+        spoken = [i18n.pick(None, identity.locale)]
+
+        def answered(ctx: Context) -> Reply:
+            spoken[0] = _language(ctx)
+            reply = work(ctx)
+            return reply if reply is None else in_language(reply, _language(ctx))
+
         try:
-            return self._unit(identity, work, others)
+            return self._unit(identity, answered, others, source)
         except DomainError as exc:
-            return error(exc.text)
+            return in_language(error(exc.text), spoken[0])
 
     def first_time(self, source: str, key: str) -> bool:
         """Record an inbound event id (own transaction); False for a platform retry."""
@@ -126,8 +162,12 @@ class Engine:
             )
         return refs.conversation_ref(conversation_id) if conversation_id else None
 
-    def reply_to_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str) -> Reply | None:
-        """A platform reply to one of our messages goes into its conversation; None if unmapped."""
+    def reply_to_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str,
+                        source: tuple[str, str] | None = None) -> Reply | None:
+        """A platform reply to one of our messages goes into its conversation; None if unmapped.
+
+        `source`: (chat id, message id) of the reply itself, so its later edits and deletes follow it.
+        """
         ref = self.conversation_of(identity.platform, chat_id, remote_id)
         if ref is None:
             return None
@@ -138,7 +178,7 @@ class Engine:
             gestures.cancel_reply(ctx.session, identity.platform, identity.external_id, refs.parse(ref, "c"))
             return reply
 
-        return self._guarded(identity, work)
+        return self._guarded(identity, work, source=source)
 
     def contacts(self, identity: people.Identity) -> list[PersonRow]:
         """People this person can message (for pickers)."""
@@ -165,7 +205,7 @@ class Engine:
             found, _ = conversations.membership(ctx.session, ctx.person, conversation_ref)
             gestures.await_reply(ctx.session, identity.platform, identity.external_id, found.id, ttl_seconds)
             ref = refs.conversation_ref(found.id)
-            return Reply(f"Type your reply to {ref} (or /cancel).", conversation_ref=ref)
+            return Reply(tr("Type your reply to {conversation} (or /cancel).", conversation=ref), conversation_ref=ref)
 
         return self._guarded(identity, work)
 
@@ -173,7 +213,7 @@ class Engine:
         """Post text into a conversation (a Reply modal, a thread): the text is never parsed as a command."""
         return self._guarded(identity, lambda ctx: messaging.reply(ctx, conversation_ref, text))
 
-    def reply_pending(self, identity: people.Identity, text: str) -> Reply | None:
+    def reply_pending(self, identity: people.Identity, text: str, source: tuple[str, str] | None = None) -> Reply | None:
         """Text after a Reply button goes to that conversation; None when no reply is awaited.
 
         Taking the pending reply and posting are one transaction: a refused text (too long,
@@ -183,6 +223,37 @@ class Engine:
         def work(ctx: Context) -> Reply | None:
             ref = gestures.take_reply(ctx.session, identity.platform, identity.external_id)
             return None if ref is None else messaging.reply(ctx, ref, text)
+
+        return self._guarded(identity, work, source=source)
+
+    def edit_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str) -> Reply | None:
+        """The platform says this person edited one of their messages: it changes everywhere.
+
+        None when there is nothing to do (not a conversation message of theirs, or the same text);
+        an error Reply when the edit is refused (too long, empty), so the adapter can say why.
+        """
+
+        def work(ctx: Context) -> Reply | None:
+            change = edits.edit(ctx.session, ctx.settings, ctx.account, chat_id, remote_id, text, utcnow())
+            return None if change is None else Reply(f"Edited in {refs.conversation_ref(change.conversation_id)}.")
+
+        try:
+            return self._unit(identity, work)
+        except DomainError as exc:
+            return error(exc.text)
+
+    def delete_remote(self, identity: people.Identity, chat_id: str, remote_id: str) -> bool:
+        """The platform says this person deleted one of their messages: its copies go too. False if unknown."""
+        return self._unit(identity, lambda ctx: edits.delete(ctx.session, ctx.account, chat_id, remote_id, utcnow())
+                          is not None)
+
+    def delete_asked(self, identity: people.Identity, chat_id: str, remote_id: str | None) -> Reply:
+        """`/delete` in reply to one's own message (for platforms that tell bots of no deletes): it goes everywhere."""
+
+        def work(ctx: Context) -> Reply:
+            change = edits.delete_asked(ctx.session, ctx.account, chat_id, remote_id, utcnow())
+            ref = refs.conversation_ref(change.conversation_id)
+            return Reply(f"Deleted your message from {ref} for everyone.", conversation_ref=ref)
 
         return self._guarded(identity, work)
 
@@ -231,7 +302,7 @@ class Engine:
             for conversation in found:
                 conversations.mark_read(ctx.session, ctx.person, conversation)
             refs_text = ", ".join(refs.conversation_ref(c.id) for c in found)
-            return Reply(f"Marked {refs_text} read." if found else "Nothing to mark read.")
+            return Reply(tr("Marked {conversations} read.", conversations=refs_text) if found else tr("Nothing to mark read."))
 
         return self._guarded(identity, work)
 
@@ -256,6 +327,7 @@ class Engine:
         def work(ctx: Context) -> Reply:
             found, _ = conversations.membership(ctx.session, ctx.person, conversation_ref)
             count = conversations.mark_read(ctx.session, ctx.person, found)
-            return Reply(f"Marked {refs.conversation_ref(found.id)} read ({count} message{'s' * (count != 1)}).")
+            return Reply(trn("Marked {conversation} read ({n} message).", "Marked {conversation} read ({n} messages).", count,
+                             conversation=refs.conversation_ref(found.id)))
 
         return self._guarded(identity, work)

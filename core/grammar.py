@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
 from core.platforms import PlatformInfo
-from core.text import Command as Typed, rich
+from core.text import Command as Typed, rich, tr
 
 Mentions = tuple[PlatformInfo, ...]  # the deployed platforms: their mention patterns name people
 
@@ -20,7 +20,7 @@ MAX_COMMAND_LENGTH = 42_000  # the default bound: above any configured messaging
 WORDS = (
     "help", "new", "send", "reply", "inbox", "read", "dismiss", "save", "boards", "board", "share",
     "search", "follow", "unfollow", "block", "unblock", "contacts", "link", "deliver", "digest",
-    "handle", "join", "start",
+    "handle", "join", "start", "language",
 )
 # Chat markup wraps links and mentions as <…|label>; the label may hold spaces but never < or >
 # (those arrive as &lt; &gt;). The pattern stops at the next "<", so no input makes it rescan the
@@ -84,7 +84,8 @@ def clean_text(text: str | None) -> str:
 
 def too_long(length: int, limit: int) -> InvalidInput:
     """The answer to a command line over the limit (checked before any pattern looks at it)."""
-    return InvalidInput(f"That command is too long ({length:,} characters; the limit is {limit:,}).")
+    return InvalidInput(tr("That command is too long ({length} characters; the limit is {limit}).",
+                           length=f"{length:,}", limit=f"{limit:,}"))
 
 
 def parse(text: str, limit: int = MAX_COMMAND_LENGTH, mentions: Mentions = ()) -> Command:
@@ -104,31 +105,32 @@ def parse(text: str, limit: int = MAX_COMMAND_LENGTH, mentions: Mentions = ()) -
 
 def _no_args(word: str, rest: str, mentions: Mentions = ()) -> Command:
     if rest:
-        raise InvalidInput(rich(Typed(word), " takes nothing after it."))
+        raise InvalidInput(tr("{command} takes nothing after it.", command=Typed(word)))
     return Command(word)
 
 
-def _one(word: str, rest: str, what: str) -> str:
+def _one(word: str, rest: str, what) -> str:
     parts = rest.split()
     if len(parts) != 1:
-        raise InvalidInput(f"Usage: {word} <{what}>")
+        raise InvalidInput(tr("Usage: {usage}", usage=rich(f"{word} <", what, ">")))
     return parts[0]
 
 
 def _send(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if len(tokens) < 3 or tokens[1][0].lower() != "to":
-        raise InvalidInput("Usage: send <pin or link> to @person [@more…] [message]")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr("send <pin or link> to @person [@more…] [message]")))
     people, message = split_people(rest, tokens[1][2], mentions)
     if not people:
-        raise InvalidInput(rich("Send it to whom? Name people as @handle, like ", Typed("send p12 to @bob"), "."))
+        raise InvalidInput(tr("Send it to whom? Name people as @handle, like {command}.", command=Typed("send p12 to @bob")))
     return Command("send", {"pin": tokens[0][0], "people": people, "message": message})
 
 
 def _share(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if len(tokens) < 4 or tokens[0][0].lower() not in ("board", "profile"):
-        raise InvalidInput("Usage: share board <name> to @person [message] · share profile @person to @person [message]")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr(
+            "share board <name> to @person [message] · share profile @person to @person [message]")))
     kind = tokens[0][0].lower()
     # The subject runs up to the first "to" that is followed by a person.
     for index in range(2, len(tokens) - 1):
@@ -136,38 +138,38 @@ def _share(word: str, rest: str, mentions: Mentions = ()) -> Command:
             subject = rest[tokens[1][1]:tokens[index][1]].strip()
             people, message = split_people(rest, tokens[index][2], mentions)
             if kind == "profile" and person_ref(subject, mentions) is None:
-                raise InvalidInput(rich("Name the profile as @handle, like ", Typed("share profile @ana to @bob"), "."))
+                raise InvalidInput(tr("Name the profile as @handle, like {command}.", command=Typed("share profile @ana to @bob")))
             return Command("share", {"kind": kind, "subject": subject, "people": people, "message": message})
     example = f"share {kind} {'Trips' if kind == 'board' else '@ana'} to @bob"
-    raise InvalidInput(rich("Share it to whom? Like ", Typed(example), "."))
+    raise InvalidInput(tr("Share it to whom? Like {command}.", command=Typed(example)))
 
 
 def _reply(word: str, rest: str, mentions: Mentions = ()) -> Command:
     parts = rest.split(None, 1)
     if len(parts) < 2:
-        raise InvalidInput("Usage: reply <conversation, like c3> <text>")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr("reply <conversation, like c3> <text>")))
     return Command("reply", {"conversation": parts[0], "text": parts[1]})
 
 
 def _conversation(word: str, rest: str, mentions: Mentions = ()) -> Command:
-    return Command(word, {"conversation": _one(word, rest, "conversation, like c3")})
+    return Command(word, {"conversation": _one(word, rest, tr("conversation, like c3"))})
 
 
 def _new(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
-        raise InvalidInput("Usage: new <link> [title]")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr("new <link> [title]")))
     return Command("new", {"url": tokens[0][0], "title": rest[tokens[0][2]:].strip()})
 
 
 def _save(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
-        raise InvalidInput("Usage: save <pin> [to <board>]")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr("save <pin> [to <board>]")))
     board = None
     if len(tokens) > 1:
         if tokens[1][0].lower() != "to" or len(tokens) < 3:
-            raise InvalidInput("Usage: save <pin> [to <board>]")
+            raise InvalidInput(tr("Usage: {usage}", usage=tr("save <pin> [to <board>]")))
         board = rest[tokens[2][1]:].strip()
     return Command("save", {"pin": tokens[0][0], "board": board})
 
@@ -175,7 +177,7 @@ def _save(word: str, rest: str, mentions: Mentions = ()) -> Command:
 def _board(word: str, rest: str, mentions: Mentions = ()) -> Command:
     tokens = _tokens(rest)
     if not tokens:
-        raise InvalidInput("Usage: board <name> · board new <name> [secret]")
+        raise InvalidInput(tr("Usage: {usage}", usage=tr("board <name> · board new <name> [secret]")))
     if tokens[0][0].lower() == "new" and len(tokens) > 1:
         secret = tokens[-1][0].lower() == "secret" and len(tokens) > 2
         end = tokens[-1][1] if secret else len(rest)
@@ -187,14 +189,14 @@ def _board(word: str, rest: str, mentions: Mentions = ()) -> Command:
 
 def _search(word: str, rest: str, mentions: Mentions = ()) -> Command:
     if not rest:
-        raise InvalidInput(rich("Search for what? Try ", Typed("search hiking boots"), "."))
+        raise InvalidInput(tr("Search for what? Try {command}.", command=Typed("search hiking boots")))
     return Command("search", {"words": rest})
 
 
 def _person(word: str, rest: str, mentions: Mentions = ()) -> Command:
-    ref = person_ref(_one(word, rest, "@person"), mentions)
+    ref = person_ref(_one(word, rest, tr("@person")), mentions)
     if ref is None:
-        raise InvalidInput(rich("Name the person as @handle, like ", Typed(f"{word} @bob"), "."))
+        raise InvalidInput(tr("Name the person as @handle, like {command}.", command=Typed(f"{word} @bob")))
     return Command(word, {"person": ref})
 
 
@@ -207,5 +209,5 @@ _PARSERS = {
     "dismiss": _conversation, "save": _save, "board": _board, "search": _search,
     "follow": _person, "unfollow": _person, "block": _person, "unblock": _person,
     "link": _optional, "deliver": _optional, "digest": _optional, "handle": _optional,
-    "join": _optional, "start": _optional, "help": _optional,
+    "join": _optional, "start": _optional, "help": _optional, "language": _optional,
 }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import conversations, people
 from core.clock import utcnow
 from core.errors import Forbidden, NotFound
+from core.text import tr
 from core.inserts import insert_if_absent
 from core.models import Conversation, Follow, Invite, Message, Participant, Person
 from core.settings import CoreSettings
@@ -36,7 +37,7 @@ def find(session: Session, code: str, lock: bool = False) -> Invite:
     query = select(Invite).where(Invite.code == code.strip())
     invite = session.scalar(query.with_for_update() if lock else query)
     if invite is None:
-        raise NotFound("That invite code is not valid.")
+        raise NotFound(tr("That invite code is not valid."))
     return invite
 
 
@@ -44,9 +45,9 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
     """Join the invite's conversation; inviter and newcomer now follow each other."""
     invite = find(session, code, lock=True)
     if invite.redeemed_by is not None and invite.redeemed_by != person.id:
-        raise Forbidden("That invite has already been used.")
+        raise Forbidden(tr("That invite has already been used."))
     if people.is_blocked_between(session, invite.inviter_id, person.id):
-        raise Forbidden("That invite can't be used.")
+        raise Forbidden(tr("That invite can't be used."))
     conversation = session.get(Conversation, invite.conversation_id)
     newcomer = session.get(Participant, (conversation.id, person.id)) is None
     if newcomer and invite.redeemed_by is None:  # a participant opening the link does not use it up

@@ -12,7 +12,7 @@ from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
 from core.merge import merge_people
 from core.models import Account, LinkCode, Person
-from core.text import Command, rich
+from core.text import Command, tr
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: people type these
 CODE_LENGTH = 8
@@ -49,11 +49,11 @@ def ask(session: Session, person: Person, account: Account, code_text: str) -> t
         .with_for_update()
     )
     if code is None:
-        raise NotFound(rich("That link code is unknown or has expired — ask for a new one with ", Command("link"), "."))
+        raise NotFound(tr("That link code is unknown or has expired — ask for a new one with {command}.", command=Command("link")))
     if code.person_id == person.id:
-        raise InvalidInput("Type this code on your other platform, not here.")
+        raise InvalidInput(tr("Type this code on your other platform, not here."))
     if code.platform == account.platform:
-        raise InvalidInput(f"That code was made on {account.platform.title()} — type it on the other platform.")
+        raise InvalidInput(tr("That code was made on {platform} — type it on the other platform.", platform=account.platform.title()))
     code.confirm_account_id, code.confirm_token = account.id, secrets.token_urlsafe(CONFIRM_TOKEN_BYTES)
     session.flush()
     return code, session.get(Person, code.person_id)
@@ -65,8 +65,8 @@ def _held(session: Session, account: Account, token: str) -> LinkCode:
         .with_for_update()
     ) if token and len(token) <= 32 else None
     if code is None or code.used_at is not None or code.expires_at <= utcnow():
-        raise NotFound(rich("That link request has expired — ask for a new code with ", Command("link"),
-                            " on your other account."))
+        raise NotFound(tr("That link request has expired — ask for a new code with {command} on your other account.",
+                          command=Command("link")))
     return code
 
 
@@ -74,7 +74,7 @@ def confirm(session: Session, person: Person, account: Account, token: str) -> P
     """The account that typed the code said yes: merge it into the code's issuer; returns the result."""
     code = _held(session, account, token)
     if code.person_id == person.id:
-        raise InvalidInput("These accounts are already linked.")
+        raise InvalidInput(tr("These accounts are already linked."))
     code.used_at = utcnow()
     kept = session.get(Person, code.person_id)
     merge_people(session, kept=kept, absorbed=person)

@@ -15,7 +15,7 @@ from core.errors import Forbidden, InvalidInput, NotFound
 from core.inserts import insert_if_absent
 from core.models import Account, Block, Follow, Person
 from core.search import like_escape
-from core.text import Command, rich
+from core.text import Command, rich, tr
 
 HANDLE_RE = re.compile(r"^[a-z0-9_.]{2,32}$")
 SEEN_RESOLUTION = timedelta(minutes=5)
@@ -36,15 +36,14 @@ class Identity:
     # Where to write to them if nothing better is known yet (an account id before the id of its chat):
     # used for a new account only, never to overwrite a chat id the platform gave us.
     fallback_chat_id: str | None = None
+    locale: str | None = None  # the platform's language for them ("es", "pt-BR"), when it says
 
 
 def normalize_handle(text: str) -> str:
     """'@Bob' -> 'bob', or InvalidInput naming the rule."""
     handle = text.strip().lstrip("@").lower()
     if not HANDLE_RE.match(handle):
-        raise InvalidInput(
-            f"“{text[:40]}” is not a valid handle: use 2–32 of a–z, 0–9, _ and ."
-        )
+        raise InvalidInput(tr("“{typed}” is not a valid handle: use 2–32 of a–z, 0–9, _ and .", typed=text[:40]))
     return handle
 
 
@@ -79,9 +78,22 @@ def resolve(session: Session, identity: Identity, speaking: bool = True) -> Pers
     """
     account = session.scalar(_ACCOUNT, {"platform": identity.platform, "external_id": identity.external_id})
     if account is None:
-        return _create(session, identity)
-    _refresh(account, identity, speaking)
-    return account.person
+        person = _create(session, identity)
+        account = person.accounts[0]
+    else:
+        _refresh(account, identity, speaking)
+        person = account.person
+    if speaking:
+        session.info.setdefault(_SPEAKING, {})[person.id] = account
+    return person
+
+
+_SPEAKING = "speaking accounts"  # session.info: the account each person spoke from in this transaction
+
+
+def speaking_account(session: Session, person: Person) -> Account | None:
+    """The account `person` spoke from in this transaction (no query: resolve kept it), if they spoke."""
+    return session.info.get(_SPEAKING, {}).get(person.id)
 
 
 def _create(session: Session, identity: Identity) -> Person:
@@ -95,6 +107,7 @@ def _create(session: Session, identity: Identity) -> Person:
         Account(
             platform=identity.platform, external_id=identity.external_id, team_id=identity.team_id,
             chat_id=identity.chat_id or identity.fallback_chat_id, username=identity.username,
+            locale=(identity.locale or None) and identity.locale[:16],
         )
     )
     session.add(person)
@@ -112,6 +125,8 @@ def _refresh(account: Account, identity: Identity, speaking: bool = True) -> Non
         # Hearing from them in their own chat proves we can write there again (e.g. bot unblocked).
         account.chat_id = identity.chat_id
         account.unreachable = False
+    if identity.locale and account.locale != identity.locale[:16]:  # written only when it changes
+        account.locale = identity.locale[:16]
     if identity.username and account.username != identity.username:  # an unchanged assignment still dirties
         account.username = identity.username
     person = account.person
@@ -126,7 +141,7 @@ def by_handle(session: Session, text: str) -> Person:
     handle = normalize_handle(text)
     person = session.scalar(select(Person).where(Person.handle == handle))
     if person is None:
-        raise NotFound(f"Nobody is called @{handle} here.")
+        raise NotFound(tr("Nobody is called {person} here.", person=f"@{handle}"))
     return person
 
 
@@ -151,7 +166,7 @@ def rename(session: Session, person: Person, wanted: str) -> str:
     if handle == person.handle:
         return handle
     if session.scalar(select(Person.id).where(Person.handle == handle)):
-        raise InvalidInput(f"@{handle} is taken — try another.")
+        raise InvalidInput(tr("{person} is taken — try another.", person=f"@{handle}"))
     person.handle = handle
     return handle
 
@@ -159,9 +174,9 @@ def rename(session: Session, person: Person, wanted: str) -> str:
 def follow(session: Session, person: Person, other: Person) -> bool:
     """Follow someone; True when it is new. Following is harmless to repeat."""
     if other.id == person.id:
-        raise InvalidInput("You can't follow yourself.")
+        raise InvalidInput(tr("You can't follow yourself."))
     if is_blocked_between(session, person.id, other.id):
-        raise Forbidden(f"You can't follow @{other.handle}.")
+        raise Forbidden(tr("You can't follow {person}.", person=f"@{other.handle}"))
     row = {"follower_id": person.id, "followee_id": other.id, "created_at": utcnow()}
     return insert_if_absent(session, Follow, row) == 1
 
@@ -177,7 +192,7 @@ def unfollow(session: Session, person: Person, other: Person) -> bool:
 def block(session: Session, person: Person, other: Person) -> bool:
     """Block someone: follows both ways are removed and they can never message you."""
     if other.id == person.id:
-        raise InvalidInput("You can't block yourself.")
+        raise InvalidInput(tr("You can't block yourself."))
     session.execute(
         delete(Follow).where(
             or_(
@@ -261,14 +276,16 @@ def set_delivery(person: Person, choice: str, platforms: tuple[PlatformInfo, ...
         return ()
     unknown = [w for w in words if w not in names]
     if not words or unknown:
-        what = f"“{unknown[0][:40]}” is not a platform here. " if unknown else ""
+        what = rich(tr("“{typed}” is not a platform here.", typed=unknown[0][:40]), " ") if unknown else ""
         example = " ".join(names[:2]) if len(names) > 1 else "all"
-        raise InvalidInput(rich(f"{what}Say where messages go: ", Command(f"deliver {names[0] if names else 'all'}"),
-                                ", ", Command(f"deliver {example}"), " for several, or ", Command("deliver all"), "."))
+        raise InvalidInput(rich(what, tr("Say where messages go: {one}, {several} for several, or {all}.",
+                                         one=Command(f"deliver {names[0] if names else 'all'}"),
+                                         several=Command(f"deliver {example}"), all=Command("deliver all"))))
     have = {account.platform for account in person.accounts}
     missing = [next(p for p in platforms if p.name == w) for w in words if w not in have]
     if missing:
-        raise InvalidInput(rich(f"You have no {missing[0].title} account linked yet — use ", Command("link"), " first."))
+        raise InvalidInput(tr("You have no {platform} account linked yet — use {command} first.",
+                                platform=missing[0].title, command=Command("link")))
     chosen = tuple(sorted(set(words)))
     person.deliver_to = ",".join(chosen)
     return chosen

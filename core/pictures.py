@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from core.errors import InvalidInput
+from core.text import tr
 
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # the only decoders a picture ever reaches
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # the largest file a bot may download from a platform
@@ -51,18 +52,18 @@ class Picture:
 def normalise(data: bytes) -> Picture:
     """The picture in `data`, checked and rewritten; InvalidInput saying what is wrong otherwise."""
     if not data:
-        raise InvalidInput("That file is empty.")
+        raise InvalidInput(tr("That file is empty."))
     if len(data) > MAX_INPUT_BYTES:
-        raise InvalidInput(f"That picture is too large ({len(data) // (1024 * 1024)} MB; the limit is "
-                           f"{MAX_INPUT_BYTES // (1024 * 1024)} MB).")
+        raise InvalidInput(tr("That picture is too large ({size} MB; the limit is {limit} MB).",
+                              size=len(data) // (1024 * 1024), limit=MAX_INPUT_BYTES // (1024 * 1024)))
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # our own pixel limit speaks first
         try:
             image = Image.open(io.BytesIO(data), formats=FORMATS)
         except UnidentifiedImageError:
-            raise InvalidInput("That is not a picture Pinbridge takes (JPEG, PNG, GIF or WebP).") from None
+            raise InvalidInput(tr("That is not a picture Pinbridge takes (JPEG, PNG, GIF or WebP).")) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InvalidInput("That picture claims too many pixels.") from None
+            raise InvalidInput(tr("That picture claims too many pixels.")) from None
         except (OSError, SyntaxError, ValueError, EOFError):  # cut off inside its own header
             raise InvalidInput(DAMAGED) from None
         width, height = image.size
@@ -70,10 +71,11 @@ def normalise(data: bytes) -> Picture:
         # the kept size; the others are decoded whole first, so fewer of their pixels are taken.
         limit = MAX_INPUT_PIXELS if image.format == "JPEG" else MAX_WHOLE_PIXELS
         if width < 1 or height < 1 or width * height > limit:
-            raise InvalidInput(f"That picture claims too many pixels ({width}×{height}; the limit is "
-                               f"{limit // 1_000_000} megapixels).")
+            raise InvalidInput(tr("That picture claims too many pixels ({width}×{height}; the limit is {limit} megapixels).",
+                                  width=width, height=height, limit=limit // 1_000_000))
         if max(width, height) > MAX_RATIO * min(width, height):
-            raise InvalidInput(f"That picture is too narrow to show ({width}×{height}; at most {MAX_RATIO}:1).")
+            raise InvalidInput(tr("That picture is too narrow to show ({width}×{height}; at most {ratio}:1).",
+                                  width=width, height=height, ratio=MAX_RATIO))
         with _DECODING:  # a few at a time per process: memory stays bounded however many arrive at once
             try:
                 if image.format == "JPEG":
@@ -112,7 +114,7 @@ def _in_srgb(image: Image.Image) -> Image.Image:
         return image  # a profile littlecms cannot read: the pixels as they are
 
 
-DAMAGED = "That picture is damaged or incomplete."
+DAMAGED = tr("That picture is damaged or incomplete.")
 _DECODING = threading.BoundedSemaphore(DECODING_AT_ONCE)
 _SRGB = ImageCms.createProfile("sRGB")
 

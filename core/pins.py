@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import refs
 from core.errors import InvalidInput, NotFound
+from core.text import tr
 from core.models import Board, BoardPin, Message, Participant, Person, Pin
 from core.visibility import visible_to
 
@@ -17,26 +18,32 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 2000
 
 
+_LINKS = {"link": (tr("link"), tr("links")), "image link": (tr("image link"), tr("image links"))}
+_FIELDS = {"title": tr("title"), "description": tr("description")}
+
+
 def validate_url(text: str, what: str = "link") -> str:
     """An http(s) URL with a host, or InvalidInput saying why not."""
     url = text.strip().strip("<>")
     if "|" in url and url.startswith("http"):  # chat markup wraps links as <url|label>
         url = url.split("|", 1)[0]
+    one, many = _LINKS.get(what, (what, what))
     if not url:
-        raise InvalidInput(f"The {what} is empty.")
+        raise InvalidInput(tr("The {what} is empty.", what=one))
     if len(url) > MAX_URL:
-        raise InvalidInput(f"That {what} is too long (over {MAX_URL} characters).")
+        raise InvalidInput(tr("That {what} is too long (over {limit} characters).", what=one, limit=MAX_URL))
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise InvalidInput(f"That {what} has spaces or control characters in it.")
+        raise InvalidInput(tr("That {what} has spaces or control characters in it.", what=one))
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        raise InvalidInput(f"“{url[:60]}” is not a valid {what}.") from None
+        raise InvalidInput(tr("“{url}” is not a valid {what}.", url=url[:60], what=one)) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise InvalidInput(f"Only http and https {what}s can be pinned, not “{parts.scheme or url[:20]}”.")
+        raise InvalidInput(tr("Only http and https {what} can be pinned, not “{scheme}”.", what=many,
+                              scheme=parts.scheme or url[:20]))
     if not host:
-        raise InvalidInput(f"“{url[:60]}” has no host name.")
+        raise InvalidInput(tr("“{url}” has no host name.", url=url[:60]))
     return url
 
 
@@ -52,7 +59,8 @@ def clean_text(text: str, limit: int, what: str) -> str:
     """Trimmed text within a length limit, or InvalidInput naming the field."""
     text = (text or "").strip()
     if len(text) > limit:
-        raise InvalidInput(f"The {what} is too long ({len(text)} characters; the limit is {limit}).")
+        raise InvalidInput(tr("The {what} is too long ({length} characters; the limit is {limit}).",
+                              what=_FIELDS.get(what, what), length=len(text), limit=limit))
     return text
 
 
@@ -101,7 +109,7 @@ def visible(session: Session, viewer: Person | None, reference: str) -> Pin:
     else:
         pin = session.scalar(_VISIBLE_TO, {"id": pin_id, "viewer": viewer.id})
     if pin is None:
-        raise NotFound(f"There is no pin {refs.pin_ref(pin_id)} you can see.")
+        raise NotFound(tr("There is no pin {pin} you can see.", pin=refs.pin_ref(pin_id)))
     return pin
 
 

@@ -13,8 +13,18 @@ from core.results import Digest, MessageView
 
 
 @dataclass(frozen=True)
+class Copy:
+    """A message already delivered to a chat (every part's id, in order): what an edit or a delete acts on."""
+
+    chat_id: str
+    remote_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """One delivery, ready to render: a conversation message or a digest."""
+    """One delivery, ready to render: a conversation message, a digest, a change to a delivered copy
+    (`edit`: render `message` again into `copy`; `delete`: remove `copy`) or a person's App Home (`home`).
+    """
 
     delivery_id: int
     idempotency_key: str
@@ -25,6 +35,12 @@ class Outgoing:
     message: MessageView | None = None
     digest: Digest | None = None
     team_id: str | None = None  # the recipient account's workspace (picks the bot token where each has its own)
+    copy: Copy | None = None  # edit|delete: the copy to change
+    home: object | None = None  # home: the view to publish (core.home.HomeView)
+    recipient_id: str = ""  # the recipient account's platform id (a home view is published per user)
+    locale: str = "en"  # the recipient's language
+    shown: str | None = None  # message|edit: a digest of what the copy will show once this goes out
+    skip: str | None = None  # why nothing needs sending (the copy shows this already, the message is gone)
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,14 @@ class Moved:
     error: str = "the chat moved"
 
 
-SendResult = Union[Sent, RetryLater, Failed, Moved]
+@dataclass(frozen=True)
+class Skipped:
+    """Nothing to send, and no call was made: the copy already shows this, or its message was deleted."""
+
+    reason: str
+
+
+SendResult = Union[Sent, RetryLater, Failed, Moved, Skipped]
 
 
 class Sender(Protocol):

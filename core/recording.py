@@ -18,9 +18,11 @@ from core.db import is_sqlite
 from core.deliveries import backoff, move_chat
 from core.inserts import insert_ignoring
 from core.models import Account, ActionKey, Delivery, Lane, Message, RemoteMessage
-from core.ports import Failed, Moved, RetryLater, SendResult, Sent
+from core.ports import Failed, Moved, RetryLater, SendResult, Sent, Skipped
 
-Outcome = tuple[int, int, SendResult, float]  # delivery id, lane id, what the sender said, seconds until the chat's next send
+# Delivery id, lane id, what the sender said, seconds until the chat's next send, and (message and
+# edit deliveries) a digest of the text the copy shows once this went out.
+Outcome = tuple[int, int, SendResult, float, str | None]
 
 
 @dataclass
@@ -28,6 +30,7 @@ class _Writes:
     lanes: list[dict] = field(default_factory=list)
     deliveries: list[dict] = field(default_factory=list)
     remote: list[dict] = field(default_factory=list)
+    shown: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
     unreachable: set[int] = field(default_factory=set)
     moves: list[tuple[str, str, str]] = field(default_factory=list)
@@ -38,28 +41,28 @@ def record_many(session: Session, outcomes: list[Outcome], owner: str, now: date
 
     'sent', 'retry', 'failed', 'moved' (the chat has a new id and the delivery goes there now),
     or 'stale' when another worker took the lane over (this worker's lease ran out) and the
-    send did not go out.
+    send did not go out; 'skipped' when there was nothing to send (no call was made).
     """
-    ids = [delivery_id for delivery_id, _, _, _ in outcomes]
+    ids = [delivery_id for delivery_id, *_ in outcomes]
     found = {row.id: row for row in session.execute(
         select(Delivery.id, Delivery.status, Delivery.attempts, Delivery.uncertain, Delivery.platform, Delivery.chat_id,
-               Delivery.account_id, Delivery.message_id, Message.conversation_id)
+               Delivery.account_id, Delivery.message_id, Delivery.kind, Delivery.copy_of, Message.conversation_id)
         .outerjoin(Message, Message.id == Delivery.message_id).where(Delivery.id.in_(ids))
     )}
-    mine = select(Lane.id).where(Lane.id.in_({lane for _, lane, _, _ in outcomes}), Lane.lease_owner == owner)
+    mine = select(Lane.id).where(Lane.id.in_({lane for _, lane, *_ in outcomes}), Lane.lease_owner == owner)
     kept = set(session.scalars(mine if is_sqlite(session) else mine.with_for_update()))
     writes = _Writes()
     statuses = [
-        _decide(writes, found[delivery_id], lane_id in kept, lane_id, result, now, pace, max_attempts)
-        for delivery_id, lane_id, result, pace in outcomes
+        _decide(writes, found[delivery_id], lane_id in kept, lane_id, result, now, pace, max_attempts, shown)
+        for delivery_id, lane_id, result, pace, shown in outcomes
     ]
     _write(session, writes, now)
     return statuses
 
 
 def _decide(writes: _Writes, row, kept: bool, lane_id: int, result: SendResult, now: datetime, pace: float,
-            max_attempts: int) -> str:
-    not_before = now + timedelta(seconds=pace)
+            max_attempts: int, shown: str | None = None) -> str:
+    not_before = now + timedelta(seconds=0 if isinstance(result, Skipped) else pace)  # no call, no pause
     retrying = isinstance(result, RetryLater) and row.attempts + 1 < max_attempts
     if retrying:
         wait = result.seconds if result.seconds is not None else backoff(row.attempts + 1)
@@ -72,6 +75,8 @@ def _decide(writes: _Writes, row, kept: bool, lane_id: int, result: SendResult, 
               "last_error": None, "sent_at": None, "remote_id": None, "uncertain": row.uncertain}
     status = _outcome(writes, row, change, result, now, max_attempts)
     writes.deliveries.append(change)
+    if status == "sent" and shown is not None and row.kind in ("message", "edit"):
+        writes.shown.append({"id": row.copy_of if row.kind == "edit" else row.id, "shown": shown})
     return status
 
 
@@ -80,9 +85,15 @@ def _outcome(writes: _Writes, row, change: dict, result: SendResult, now: dateti
         writes.moves.append((row.platform, row.chat_id, result.chat_id))
         change.update(attempts=row.attempts, next_attempt_at=now, last_error=result.error[:500])
         return "moved"
+    if isinstance(result, Skipped):
+        change.update(status="skipped", last_error=result.reason[:500], attempts=row.attempts)
+        return "skipped"
     if isinstance(result, Sent):
         change.update(status="sent", sent_at=now, remote_id=result.remote_id)
         chat = result.chat_id or row.chat_id
+        if row.kind != "message":  # an edit keeps its copy's ids; a delete, a home view map to no conversation
+            writes.actions += [{"key": key, "payload": payload, "created_at": now} for key, payload in result.actions]
+            return "sent"
         writes.remote += [{"platform": row.platform, "chat_id": chat, "remote_id": remote_id,
                            "conversation_id": row.conversation_id, "message_id": row.message_id, "created_at": now}
                           for remote_id in (*result.earlier_ids, result.remote_id)]
@@ -116,6 +127,8 @@ def _write(session: Session, writes: _Writes, now: datetime) -> None:
         session.execute(update(Lane), writes.lanes)  # executemany by primary key
     if writes.deliveries:
         session.execute(update(Delivery), writes.deliveries)
+    if writes.shown:
+        session.execute(update(Delivery), writes.shown)
     insert_ignoring(session, RemoteMessage, writes.remote)
     insert_ignoring(session, ActionKey, writes.actions)
     if writes.unreachable:

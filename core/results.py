@@ -82,6 +82,8 @@ class MessageView:
     pin: PinCard | None = None
     board: BoardCard | None = None
     profile: ProfileCard | None = None
+    edited: bool = False  # its sender changed the text since it was sent
+    deleted: bool = False  # its sender removed it: nothing of it is left but the fact
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class Reply:
     ok: bool = True
     conversation_ref: str | None = None
     shared: bool = False
+    locale: str = "en"  # the asker's language: the body is already read in it; adapters use it for their own words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "body", rich(self.body))

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import InvalidInput
-from core.text import Command, Text, joined, rich
+from core.text import Command, Text, joined, tr
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FORMS = ("digest off", "digest hourly", "digest daily HH:MM [Area/City]", "digest weekly mon..sun HH:MM [Area/City]")
@@ -15,7 +15,7 @@ FORMS = ("digest off", "digest hourly", "digest daily HH:MM [Area/City]", "diges
 
 def usage() -> Text:
     """How a schedule is written: the four forms of the digest command."""
-    return rich("Use: ", joined((Command(form) for form in FORMS), " | "))
+    return tr("Use: {forms}", forms=joined((Command(form) for form in FORMS), " | "))
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,15 @@ def zone(name: str) -> ZoneInfo:
     if cleaned.upper() in ("UTC", "Z", "GMT"):
         return ZoneInfo("UTC")
     if "/" not in cleaned or ".." in cleaned or cleaned.startswith("/"):
-        raise InvalidInput(f"“{cleaned[:40]}” is not a time zone — use a name like Europe/Paris.")
+        raise InvalidInput(_no_zone(cleaned))
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder, not a zone
-        raise InvalidInput(f"“{cleaned[:40]}” is not a time zone — use a name like Europe/Paris.") from None
+        raise InvalidInput(_no_zone(cleaned)) from None
+
+
+def _no_zone(cleaned: str) -> Text:
+    return tr("“{typed}” is not a time zone — use a name like Europe/Paris.", typed=cleaned[:40])
 
 
 def _clock(text: str) -> time:
@@ -53,7 +57,7 @@ def _clock(text: str) -> time:
         hours, minutes = text.split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise InvalidInput(f"“{text[:10]}” is not a time — use HH:MM, like 09:00.") from None
+        raise InvalidInput(tr("“{typed}” is not a time — use HH:MM, like 09:00.", typed=text[:10])) from None
 
 
 def parse(text: str, default_tz: str | None = None) -> Schedule:
@@ -71,7 +75,7 @@ def parse(text: str, default_tz: str | None = None) -> Schedule:
     if kind == "weekly" and 2 <= len(rest) <= 3:
         day = rest[0].lower()[:3]
         if day not in DAYS:
-            raise InvalidInput(f"“{rest[0][:12]}” is not a day — use mon, tue, wed, thu, fri, sat or sun.")
+            raise InvalidInput(tr("“{typed}” is not a day — use mon, tue, wed, thu, fri, sat or sun.", typed=rest[0][:12]))
         return Schedule("weekly", tz=_tz_name(rest[2:], default_tz), at=_clock(rest[1]), weekday=DAYS.index(day))
     raise InvalidInput(usage())
 

@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.errors import InvalidInput
-from core.text import Command, rich
+from core.text import Command, tr
 from core.models import Person, Pin
 from core.pins import public_or_own
 
@@ -23,11 +23,11 @@ def words_of(text: str) -> list[str]:
     """The search words, lower-cased and de-duplicated, or InvalidInput."""
     words = list(dict.fromkeys(w.lower() for w in text.split() if w.strip()))
     if not words:
-        raise InvalidInput(rich("Search for what? Try ", Command("search hiking boots"), "."))
+        raise InvalidInput(tr("Search for what? Try {command}.", command=Command("search hiking boots")))
     if len(words) > MAX_WORDS:
-        raise InvalidInput(f"Use at most {MAX_WORDS} search words.")
+        raise InvalidInput(tr("Use at most {n} search words.", n=MAX_WORDS))
     if any(len(w) > 64 for w in words):
-        raise InvalidInput("Search words are at most 64 characters.")
+        raise InvalidInput(tr("Search words are at most 64 characters."))
     return words
 
 

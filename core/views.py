@@ -110,6 +110,7 @@ def message_view(
         sender_name=sender.display_name or sender.handle, sender_avatar=sender.avatar_url,
         kind=message.kind, text=message.text, created_at=message.created_at,
         participants=participants, pin=pin, board=board, profile=profile,
+        edited=message.edited_at is not None, deleted=message.deleted_at is not None,
     )
 
 
@@ -127,10 +128,14 @@ def handles_of(session: Session, person_ids: list[int]) -> dict[int, str]:
 
 
 SUMMARY_LIMIT = 80
+DELETED = "(message deleted)"
+EDITED = " (edited)"
 
 
 def summary(view: MessageView) -> str:
     """The one line that describes a message everywhere (inbox, history, notifications): what it carries, its text."""
+    if view.deleted:
+        return DELETED
     carried = None
     if view.pin:
         carried = f"{view.pin.ref} “{view.pin.title}”"
@@ -140,11 +145,13 @@ def summary(view: MessageView) -> str:
         carried = f"@{view.profile.handle}'s profile"
     elif view.kind == "join":
         carried = "joined"
-    return _line(carried, view.text)
+    return _line(carried, view.text) + (EDITED if view.edited else "")
 
 
 def summary_of(message, loaded: Attachments) -> str:
     """`summary` from a message row and its batch-loaded attachments (no card is built)."""
+    if getattr(message, "deleted_at", None) is not None:
+        return DELETED
     if message.kind == "text":  # most lines of a digest: nothing carried, the text alone
         return _clip(message.text)
     carried = None

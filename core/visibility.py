@@ -28,7 +28,9 @@ def visible_to(reader_id):
 
 def unread_by(reader_id, last_read_id):
     """SQL condition, the one definition of unread: a message from someone else the reader can see,
-    after the reader's read position (`dismiss` marks read too, so the position alone decides)."""
+    after the reader's read position (`dismiss` marks read too, so the position alone decides), and
+    not deleted by its sender since (nothing is left of it to read)."""
     return and_(
-        Message.id > last_read_id, Message.sender_id != reader_id, ~_withheld(reader_id), ~_blocked_sender(reader_id),
+        Message.id > last_read_id, Message.sender_id != reader_id, Message.deleted_at.is_(None),
+        ~_withheld(reader_id), ~_blocked_sender(reader_id),
     )

@@ -21,12 +21,14 @@ from slack_sdk import WebClient
 from adapters.slack.actions import ActionListeners
 from adapters.slack.commands import CommandListeners
 from adapters.slack.dms import DirectMessages
+from adapters.slack.home_tab import HomeListeners
 from adapters.slack.lifecycle import LifecycleListeners
 from adapters.slack.mentions import Directory
 from adapters.slack.runtime import Runtime, acknowledge
 from adapters.slack.shortcuts import ShortcutListeners
 from adapters.slack.submissions import SubmissionListeners
 from adapters.slack.tokens import BotTokens
+from adapters.slack.unfurls import UnfurlListeners
 from adapters.slack.workqueue import WorkQueue
 from core.engine import Engine
 
@@ -45,7 +47,8 @@ def build_app(
     runtime = Runtime(engine, directory or Directory(), slack_config.command, dms or DirectMessages(), work)
     store = oauth_settings.installation_store if oauth_settings is not None else None
     for listeners in (CommandListeners(runtime), ActionListeners(runtime), SubmissionListeners(runtime),
-                      ShortcutListeners(runtime, pictures), LifecycleListeners(runtime, store, tokens)):
+                      ShortcutListeners(runtime, pictures), LifecycleListeners(runtime, store, tokens),
+                      UnfurlListeners(runtime), HomeListeners(runtime)):
         listeners.register(app)
     # Anything else Slack sends (old buttons, events we did not ask for) is acknowledged, so it is not retried.
     app.action(re.compile(".*"))(acknowledge)

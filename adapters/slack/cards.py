@@ -14,6 +14,8 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack.mrkdwn import clip, escape, link
 from adapters.slack.segments import split
+from core.i18n import words
+from core.text import Text, tr
 from core.results import BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, PersonRow, PinCard, ProfileCard
 
 # action ids the app listens for
@@ -37,12 +39,13 @@ def picture(card: PinCard) -> str | None:
     return card.image_url if card.image_url and card.image_type in IMAGE_TYPES else None
 
 
-def button(text: str, action_id: str, value: str | None = None, url: str | None = None, style: str | None = None) -> ButtonElement:
+def button(text: str | Text, action_id: str, value: str | None = None, url: str | None = None, style: str | None = None) -> ButtonElement:
     """A button; URL buttons open the link in the browser."""
+    text = text if isinstance(text, str) else words(text)  # a label to translate, in the reader's language
     return ButtonElement(text=clip(text, BUTTON_TEXT), action_id=action_id, value=value, url=url, style=style)
 
 
-def open_button(url: str, text: str = "Open", suffix: str = "") -> ButtonElement:
+def open_button(url: str, text: str | Text = tr("Open"), suffix: str = "") -> ButtonElement:
     """A URL button (action ids must differ within one block, hence the suffix)."""
     return button(text, f"{OPEN_URL}{suffix}", url=url)
 
@@ -76,10 +79,10 @@ def pin_blocks(card: PinCard, large: bool = True, extra: tuple[ButtonElement, ..
         blocks.append(ImageBlock(image_url=image, alt_text=alt))
     where = f" · in *{card.conversation_ref}*" if card.conversation_ref else ""
     blocks += context(f"*{card.ref}* · pinned by @{escape(card.creator_handle)}{where} · {link(card.page_url, 'pin page')}")
-    buttons = [button("Save", SAVE, card.ref, style="primary")]
+    buttons = [button(tr("Save"), SAVE, card.ref, style="primary")]
     if card.conversation_ref:
-        buttons.append(button("Reply", REPLY, card.conversation_ref))
-    buttons += [open_button(card.url), button("Send", SEND, card.ref), *extra]
+        buttons.append(button(tr("Reply"), REPLY, card.conversation_ref))
+    buttons += [open_button(card.url), button(tr("Send"), SEND, card.ref), *extra]
     blocks.append(ActionsBlock(elements=buttons))
     return blocks
 
@@ -88,13 +91,13 @@ def board_blocks(card: BoardCard) -> list[Block]:
     """A board: name, owner, pin count, a few pins (each with Open), and its page."""
     lock = " :lock:" if card.secret else ""
     head = f"*{link(card.page_url, card.name)}*{lock} by @{escape(card.owner_handle)} — {plural(card.pin_count, 'pin')}"
-    blocks = sections(head, accessory=open_button(card.page_url, "Open board"))
+    blocks = sections(head, accessory=open_button(card.page_url, tr("Open board")))
     for pin in card.pins:
         image = picture(pin)
         thumb = ImageElement(image_url=image, alt_text=clip(pin.title or pin.url, ALT_LIMIT)) if image else None
         blocks += sections(f"{link(pin.url, pin.title)} · *{pin.ref}*", accessory=thumb or open_button(pin.url))
     if not card.pins:
-        blocks += context("No pins on this board yet.")
+        blocks += context(words(tr("No pins on this board yet.")))
     return blocks
 
 
@@ -105,7 +108,7 @@ def profile_blocks(card: ProfileCard) -> list[Block]:
     head = f"*{link(card.page_url, card.display_name)}* (@{escape(card.handle)})"
     lines = [f"• {link(b.page_url, b.name)} — {plural(b.pin_count, 'pin')}" for b in card.boards]
     body = head + ("\n" + "\n".join(lines) if lines else "\nNo boards yet.")
-    return sections(body, accessory=avatar or open_button(card.page_url, "Open profile"))
+    return sections(body, accessory=avatar or open_button(card.page_url, tr("Open profile")))
 
 
 def invite_blocks(invite: InviteLink) -> list[Block]:
@@ -113,7 +116,7 @@ def invite_blocks(invite: InviteLink) -> list[Block]:
     openings = "".join(f" or {link(url, f'open in {title}')}" for title, url in invite.openings)
     text = (f"@{escape(invite.handle)} isn't on Pinbridge yet — share this invite: "
             f"{link(invite.page_url, 'invite page')}{openings}")
-    return sections(text, accessory=open_button(invite.page_url, "Invite page"))
+    return sections(text, accessory=open_button(invite.page_url, tr("Invite page")))
 
 
 def board_row_blocks(row: BoardRow) -> list[Block]:
@@ -133,12 +136,12 @@ def conversation_row_blocks(row: ConversationRow) -> list[Block]:
     others = ", ".join(f"@{escape(h)}" for h in row.participants) or "just you"
     unread = f" — *{row.unread} unread*" if row.unread else ""
     text = f"*{row.ref}* with {others}{unread}\n{escape(clip(row.last_line, 300))}"
-    return sections(text, accessory=button("Open", OPEN_CONVERSATION, row.ref))
+    return sections(text, accessory=button(tr("Open"), OPEN_CONVERSATION, row.ref))
 
 
 def link_prompt_blocks(prompt: LinkPrompt) -> list[Block]:
     """The two buttons that answer a link request: join the accounts, or not."""
     return [ActionsBlock(elements=[
-        button(f"Yes, join my account to @{prompt.handle}", LINK_CONFIRM, prompt.token, style="danger"),
-        button("Cancel", LINK_CANCEL, prompt.token),
+        button(tr("Yes, join my account to {person}", person=f"@{prompt.handle}"), LINK_CONFIRM, prompt.token, style="danger"),
+        button(tr("Cancel"), LINK_CANCEL, prompt.token),
     ])]

@@ -11,7 +11,7 @@ from adapters.slack.answers import respond_with, tell
 from adapters.slack.mentions import TooManyPeople
 from adapters.slack.mrkdwn import ESCAPE_FACTOR, command_text, message_text
 from adapters.slack.payloads import (
-    DirectMessage, ThreadReply, command_identity, command_raw, dm_message, event_key,
+    Deleted, DirectMessage, Edited, ThreadReply, command_identity, command_raw, dm_change, dm_message, event_key,
 )
 from adapters.slack.runtime import Runtime
 from adapters.slack.workqueue import BUSY
@@ -25,8 +25,12 @@ UNMAPPED_THREAD = "That thread isn't a Pinbridge conversation — reply in the t
 
 
 def _worth_a_place(body: dict) -> bool:
-    """A person's message in the bot's DM, with an event id: the only message events that do any work."""
-    return event_key(body) is not None and dm_message(body) is not None
+    """A person's message in the bot's DM (or their edit or delete of one), with an event id: the only
+    message events that do any work."""
+    return event_key(body) is not None and (dm_message(body) is not None or dm_change(body) is not None)
+
+
+BUSY_CHANGE = "I was too busy to pass on your edit or delete just now — please make it again in a moment."
 
 
 class Refused(Exception):
@@ -80,6 +84,9 @@ class CommandListeners:
         key = event_key(body)
         if key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
             return
+        change = dm_change(body)
+        if change is not None:
+            return self.on_change(client, change)
         found = dm_message(body)
         if found is not None:  # the event names the DM: deliveries go there from now on
             self.rt.dms.remember(found.identity.team_id, found.identity.external_id, found.channel)
@@ -93,24 +100,40 @@ class CommandListeners:
             thread = found.parent_ts if isinstance(found, ThreadReply) else None
             tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread, command=self.rt.command)
 
+    def on_change(self, client: WebClient, change: Edited | Deleted) -> None:
+        """A person edited or deleted their message in the bot's DM: so does every copy of it (quietly, unless refused)."""
+        if isinstance(change, Deleted):
+            self.rt.engine.delete_remote(change.identity, change.channel, change.ts)
+            return
+        try:
+            self.bounded(change.raw, self.rt.engine.settings.max_text_length)
+            reply = self.rt.engine.edit_remote(change.identity, change.channel, change.ts, message_text(change.raw))
+        except Refused as refused:
+            reply = refused.reply
+        if reply is not None and not reply.ok:
+            tell(client, change.channel, change.identity.external_id, reply, thread_ts=change.thread_ts,
+                 command=self.rt.command)
+
     def tell_busy(self, body: dict, client: WebClient, respond=None) -> None:  # noqa: ARG002 - WorkQueue's shape
-        """A DM shed on Slack's last retry: say so where the answer would have gone (bots and edits: nothing)."""
-        found = dm_message(body)
+        """A DM, edit or delete shed on Slack's last retry: say so where the answer would have gone (bots: nothing)."""
+        found = dm_message(body) or dm_change(body)
         key = event_key(body)
         if found is None or key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
             return
-        thread = found.parent_ts if isinstance(found, ThreadReply) else None
-        tell(client, found.channel, found.identity.external_id, error(BUSY), thread_ts=thread, command=self.rt.command)
+        thread = found.parent_ts if isinstance(found, ThreadReply) else getattr(found, "thread_ts", None)
+        busy = error(BUSY_CHANGE) if isinstance(found, (Edited, Deleted)) else error(BUSY)
+        tell(client, found.channel, found.identity.external_id, busy, thread_ts=thread, command=self.rt.command)
 
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
         """A reply in the thread of one of our DMs goes into that message's conversation."""
         self.bounded(found.raw, self.rt.engine.settings.max_text_length)
         identity = self.rt.directory.speaker(client, found.identity)  # chat id: the DM the event names
         text = message_text(found.raw)
-        reply = self.rt.engine.reply_to_remote(identity, found.channel, found.parent_ts, text)
+        source = (found.channel, found.ts) if found.ts else None
+        reply = self.rt.engine.reply_to_remote(identity, found.channel, found.parent_ts, text, source)
         if reply is None and found.channel != identity.external_id:
             # Sent before Pinbridge knew the DM's id, it is recorded under the user id (chat id rule, payloads.py).
-            reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, text)
+            reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, text, source)
         if reply is None:
             reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
         if not reply.ok:

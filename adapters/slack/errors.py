@@ -51,6 +51,12 @@ CODES: dict[Verdict, frozenset[str]] = {
         "access_denied", "method_deprecated", "deprecated_endpoint", "invalid_arg_name", "invalid_charset",
         "invalid_form_data", "invalid_post_type", "missing_post_type", "invalid_payload", "action_prohibited",
         "posting_to_general_channel_denied", "duplicate_message_not_found", "hash_conflict", "view_too_large",
+        # views.publish: not_enabled "a `home` view is published but the Home tab isn't enabled for the app".
+        "not_enabled",
+        # chat.update / chat.delete: the copy is gone or is not the bot's to change (api.slack.com/methods/chat.update,
+        # /chat.delete "Errors"); trying again cannot help.
+        "message_not_found", "cant_update_message", "edit_window_closed", "cant_delete_message",
+        "compliance_exports_prevent_deletion",
     }),
 }
 VERDICTS = {code: verdict for verdict, codes in CODES.items() for code in codes}

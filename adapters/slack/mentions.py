@@ -44,7 +44,8 @@ class Directory:
         if hit:
             return identity
         try:
-            identity = profile_identity(client.users_info(user=user_id).get("user") or {})
+            # users.info returns the user's `locale` ("es-ES") only when asked with include_locale=true.
+            identity = profile_identity(client.users_info(user=user_id, include_locale=True).get("user") or {})
         except SlackApiError as exc:
             log.info("users.info for %s failed: %s", user_id, exc.response.get("error"))
             return None  # not an answer: never cached
@@ -63,6 +64,7 @@ class Directory:
             fallback.platform, fallback.external_id, chat_id=fallback.chat_id,
             username=found.username or fallback.username, display_name=found.display_name,
             avatar_url=found.avatar_url, team_id=fallback.team_id or found.team_id, timezone=found.timezone,
+            locale=found.locale,
         )
 
     def mentioned(self, client: WebClient, text: str, limit: int) -> list[Identity]:

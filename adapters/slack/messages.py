@@ -7,13 +7,17 @@ groups (one card each). How many posts that takes is decided when it is sent (pa
 
 from __future__ import annotations
 
+import dataclasses
+
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
 from adapters.slack.parts import MAX_BLOCKS, Rendered, as_dict
 from adapters.slack.rich import mrkdwn
-from core.views import summary
+from core.i18n import rendered_for
+from core.text import tr
+from core.views import DELETED, EDITED, summary
 from core.results import (
     BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
@@ -36,6 +40,7 @@ def grouped(text: str, groups: list[list[Block]]) -> Rendered:
     return Rendered(text, blocks, tuple(starts))
 
 
+@rendered_for(lambda reply: reply.locale)
 def reply_message(reply: Reply, command: str) -> Rendered:
     """A command's answer: its text (head line when there are cards) and a card per item."""
     text = mrkdwn(reply.body, command).strip() or " "
@@ -73,6 +78,10 @@ def item_blocks(item, large: bool = True) -> list[Block]:
 def history_blocks(view: MessageView) -> list[Block]:
     """One message of a conversation's history (the `read` command), whole."""
     who = f"*@{escape(view.sender_handle)}*:"
+    if view.deleted:
+        return cards.sections(f"{who} _{escape(DELETED)}_")
+    if view.edited:
+        view = dataclasses.replace(view, text=f"{view.text}{EDITED}")
     if view.pin:
         what = f"{link(view.pin.url, view.pin.title)} (*{view.pin.ref}*) {escape(view.text)}".strip()
         return cards.sections(f"{who} {what}", accessory=cards.open_button(view.pin.url))
@@ -93,7 +102,7 @@ def conversation_message(view: MessageView, reader: str = "") -> Rendered:
     blocks = cards.context(who, view.sender_avatar, f"{clip(view.sender_name, 80)}'s avatar")
     if view.text:
         blocks += cards.sections(f"_{escape(view.text)}_" if view.kind == "join" else escape(view.text))
-    mark_read = cards.button("Mark read", cards.MARK_READ, view.conversation_ref)
+    mark_read = cards.button(tr("Mark read"), cards.MARK_READ, view.conversation_ref)
     card: list[Block] = []
     if view.pin:
         card = cards.pin_blocks(view.pin, extra=(mark_read,))
@@ -102,7 +111,7 @@ def conversation_message(view: MessageView, reader: str = "") -> Rendered:
             card = cards.board_blocks(view.board)
         elif view.profile:
             card = cards.profile_blocks(view.profile)
-        card.append(ActionsBlock(elements=[cards.button("Reply", cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
+        card.append(ActionsBlock(elements=[cards.button(tr("Reply"), cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
     text = fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {summary(view)}")
     return grouped(text, [blocks, card])
 

@@ -26,6 +26,27 @@ class ThreadReply:
     channel: str
     parent_ts: str
     raw: str
+    ts: str = ""  # the reply's own id: its edits and deletes follow it
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A person changed one of their messages in the bot's DM (subtype message_changed) to `raw`."""
+
+    identity: Identity
+    channel: str
+    ts: str
+    raw: str
+    thread_ts: str | None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A person deleted one of their messages in the bot's DM (subtype message_deleted)."""
+
+    identity: Identity
+    channel: str
+    ts: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,7 @@ def profile_identity(user: dict) -> Identity | None:
         display_name=(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or None),
         avatar_url=profile.get("image_192") or profile.get("image_72") or None,
         team_id=user.get("team_id") or profile.get("team") or None, timezone=user.get("tz") or None,
+        locale=user.get("locale") or None,  # present when users.info was asked with include_locale
     )
 
 
@@ -85,8 +107,37 @@ def dm_message(body: dict) -> ThreadReply | DirectMessage | None:
     identity = identity_of(str(event["user"]), team, chat_id=str(event["channel"]))
     thread_ts, raw = event.get("thread_ts"), str(event.get("text") or "")
     if thread_ts and thread_ts != event.get("ts"):
-        return ThreadReply(identity, str(event["channel"]), str(thread_ts), raw)
+        return ThreadReply(identity, str(event["channel"]), str(thread_ts), raw, str(event.get("ts") or ""))
     return DirectMessage(identity, str(event["channel"]), raw)
+
+
+def dm_change(body: dict) -> Edited | Deleted | None:
+    """A person's edit or delete of their own message in the bot's DM; None for anything else.
+
+    Shapes (docs.slack.dev/reference/events/message/message_changed, …/message_deleted): the event has
+    `subtype`, `channel`, `hidden: true`; a change carries the new `message` (with `user`, `text`, `ts`,
+    `edited`) and `previous_message`; a delete carries `deleted_ts` and `previous_message`. A bot's own
+    messages (ours, updated by chat.update) carry `bot_id`, and are no one's edit.
+    """
+    event = body.get("event") or {}
+    if event.get("type") != "message" or event.get("channel_type") != "im" or not event.get("channel"):
+        return None
+    subtype, team = event.get("subtype"), event.get("team") or body.get("team_id")
+    if subtype == "message_changed":
+        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        if message.get("bot_id") or message.get("subtype") or not message.get("user") or not message.get("ts"):
+            return None
+        identity = identity_of(str(message["user"]), team, chat_id=str(event["channel"]))
+        thread = message.get("thread_ts")
+        return Edited(identity, str(event["channel"]), str(message["ts"]), str(message.get("text") or ""),
+                      str(thread) if thread and thread != message.get("ts") else None)
+    if subtype == "message_deleted":
+        previous = event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
+        if previous.get("bot_id") or not previous.get("user") or not event.get("deleted_ts"):
+            return None
+        identity = identity_of(str(previous["user"]), team, chat_id=str(event["channel"]))
+        return Deleted(identity, str(event["channel"]), str(event["deleted_ts"]))
+    return None
 
 
 def event_key(body: dict) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from adapters.slack.mrkdwn import escape, link
-from core.text import Code, Command, Link, Mention, Plain, Span, Strong, Text
+from core.i18n import now
+from core.text import Code, Command, Link, Mention, Plain, Span, Strong, Text, rich
 
 
 def mrkdwn(text: Text, command: str) -> str:
-    """The text as mrkdwn: everything a person typed escaped, each command as `/pin <words>`."""
-    return "".join(_span(span, command) for span in text.spans)
+    """The text as mrkdwn, read in the language being rendered in: everything a person typed escaped, each
+    command as `/pin <words>`."""
+    return "".join(_span(span, command) for span in now(rich(text)).spans)
 
 
 def _span(span: Span, command: str) -> str:
@@ -40,4 +42,4 @@ def _code(text: str) -> str:
 
 def plain(text: Text, command: str) -> str:
     """The text without markup (modal errors, toasts): commands still spelled as typed on Slack."""
-    return "".join(f"{command} {s.words}" if isinstance(s, Command) else str(Text((s,))) for s in text.spans)
+    return "".join(f"{command} {s.words}" if isinstance(s, Command) else str(Text((s,))) for s in now(rich(text)).spans)

@@ -9,6 +9,7 @@ its parts went out, the rest is kept here and the next attempt carries on from t
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from adapters.slack import changes, publishing
 from adapters.slack.digests import digest_message
 from adapters.slack.dms import DirectMessages, is_user_id
 from adapters.slack.errors import Refusal, Verdict, from_api_error, network, outcome
@@ -25,6 +27,7 @@ from adapters.slack.messages import Rendered, conversation_message
 from adapters.slack.parts import paginate
 from adapters.slack.postman import Refused, post_parts
 from adapters.slack.tokens import BotTokens
+from core.i18n import rendered_for
 from core.ports import Failed, Outgoing, SendResult, Sent
 
 log = logging.getLogger(__name__)
@@ -42,11 +45,12 @@ class Unfinished:
     remaining: tuple[Rendered, ...]
 
 
+@rendered_for(lambda outgoing: outgoing.locale)  # the recipient's language
 def render(outgoing: Outgoing, command: str = "/pin") -> Rendered | None:
     """The Slack message for one delivery; None when there is nothing to show."""
     if outgoing.kind == "digest" and outgoing.digest is not None:
         return digest_message(outgoing.digest, command)
-    if outgoing.kind == "message" and outgoing.message is not None:
+    if outgoing.kind in ("message", "edit") and outgoing.message is not None:
         return conversation_message(outgoing.message, outgoing.recipient_handle)
     return None
 
@@ -78,7 +82,7 @@ class SlackSender:
     def send(self, outgoing: Outgoing) -> SendResult:
         """Render and post one delivery."""
         rendered = render(outgoing, self.command)
-        if rendered is None:
+        if rendered is None and outgoing.kind not in ("delete", "home"):
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
         if self.tokens is None:
             return self._attempt(outgoing, rendered, None)[0]
@@ -102,6 +106,10 @@ class SlackSender:
         return result
 
     def _attempt(self, outgoing: Outgoing, rendered: Rendered, token: str | None) -> tuple[SendResult, Refusal | None]:
+        if outgoing.kind in ("edit", "delete"):
+            return self._change(outgoing, rendered, token)
+        if outgoing.kind == "home":  # the person's App Home: views.publish (publishing.py)
+            return publishing.publish(self.client, outgoing, token, self.command)
         try:
             channel = self._channel(outgoing, token)
         except Refused as refused:
@@ -122,6 +130,21 @@ class SlackSender:
             self.unfinished.put(key, Unfinished(channel, posted, tuple(progress.remaining)))
             log.info("delivery %s stopped after %d of its parts", outgoing.delivery_id, len(posted))
         return outcome(progress.refusal), progress.refusal
+
+    def _change(self, outgoing: Outgoing, rendered: Rendered | None, token: str | None) -> tuple[SendResult, Refusal | None]:
+        """Edit or delete a delivered copy in place (both safe to repeat: a timeout is simply retried)."""
+        copy = outgoing.copy
+        if copy is None:
+            return Failed(f"nothing to change for a {outgoing.kind} delivery"), None
+        try:
+            if outgoing.kind == "edit":
+                changes.edit(self.client, copy, rendered, token)
+            else:
+                changes.delete(self.client, copy, token)
+        except CALL_ERRORS as exc:
+            found = refused_by(exc).refusal
+            return outcome(dataclasses.replace(found, maybe_sent=False)), found
+        return Sent(copy.remote_ids[-1]), None
 
     def _channel(self, outgoing: Outgoing, token: str | None) -> str:
         """The conversation to post in: the DM's id for a person (opened once, then remembered)."""

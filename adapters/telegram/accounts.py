@@ -16,4 +16,6 @@ def identity_of(user: User, chat: Chat | None = None) -> Identity:
     return Identity(
         PLATFORM, str(user.id), chat_id=str(chat.id) if private else None,
         username=user.username, display_name=user.full_name,
+        # "IETF language tag of the user's language" (Bot API, User.language_code): on every update, kept when it changes.
+        locale=user.language_code or None,
     )

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from adapters.telegram.callbacks import Buttons
+from adapters.telegram.corrections import Corrections
 from adapters.telegram.handlers import Commands
 from adapters.telegram.inline import InlineSearch
 from adapters.telegram.migration import Follow, Migrations
@@ -24,7 +25,8 @@ from core.engine import Engine
 
 log = logging.getLogger(__name__)
 UPDATE_SOURCE = "telegram_update"  # the inbound-dedup namespace for update_id
-ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+# edited_message: a person's edit of a message that went into a conversation follows it (corrections.py).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
 
 
 def file_url(base_url: str) -> str:
@@ -49,7 +51,9 @@ def build_application(token: str, base_url: str, engine: Engine, *, polling: boo
     # Before any other handler, in both modes: an update is recorded only once the Application
     # takes it up, so one the webhook route could not queue (503) is still new when Telegram retries.
     application.add_handler(TypeHandler(Update, _once(engine)), group=-1)
-    Commands(engine, pictures, photo_ids).install(application)
+    commands = Commands(engine, pictures, photo_ids)
+    Corrections(engine, commands.answer).install(application)  # before Commands: its catch-all would take /delete
+    commands.install(application)
     Buttons(engine).install(application)
     InlineSearch(engine).install(application)
     Migrations(follow).install(application)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 from urllib.parse import urlsplit
 
+from core.i18n import words
+from core.text import tr, trn
 from core.results import BoardCard, Digest, MessageView, PinCard, ProfileCard
 
 DESCRIPTION_CHARS = 300
@@ -66,7 +68,7 @@ def message_html(view: MessageView) -> str:
     """A conversation message as its reader sees it: who, where, what, and the attachment."""
     others = ", ".join(f"@{esc(h)}" for h in view.participants if h != view.sender_handle)
     head = f"💬 <b>{esc(view.sender_name)}</b> @{esc(view.sender_handle)} · {esc(view.conversation_ref)}"
-    parts = [head + (f" (with {others})" if others else "")]
+    parts = [head + (" " + esc(words(tr("(with {people})", people="\x00"))).replace("\x00", others) if others else "")]
     if view.text:
         parts.append(f"<i>{esc(view.text)}</i>" if view.kind == "join" else esc(view.text))
     for card, render in ((view.pin, pin_html), (view.board, board_html), (view.profile, profile_html)):
@@ -78,8 +80,9 @@ def message_html(view: MessageView) -> str:
 def digest_html(digest: Digest) -> str:
     """A digest: unread messages grouped by conversation."""
     total = digest.total
-    lines = [f"📬 <b>{total} unread message{'s' * (total != 1)}</b> for @{esc(digest.handle)}"]
+    count = esc(words(trn("{n} unread message", "{n} unread messages", total)))
+    lines = ["📬 " + esc(words(tr("{count} for {person}", count="\x00", person=f"@{digest.handle}"))).replace("\x00", f"<b>{count}</b>")]
     for conversation in digest.conversations:
-        lines.append(f"\n<b>{esc(conversation.ref)}</b> — {conversation.count} unread")
+        lines.append(f"\n<b>{esc(conversation.ref)}</b> — {esc(words(trn('{n} unread', '{n} unread', conversation.count)))}")
         lines += [f"@{esc(line.sender)}: {esc(line.summary)}" for line in conversation.lines]
     return "\n".join(lines)

@@ -154,13 +154,15 @@ class Commands:
             return
         identity = identity_of(user, message.chat)
         replied = message.reply_to_message
+        source = (str(message.chat.id), str(message.message_id))  # its edits and /delete follow it
         reply = None
         if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
             reply = await asyncio.to_thread(
-                self.engine.reply_to_remote, identity, str(message.chat.id), str(replied.message_id), message.text
+                self.engine.reply_to_remote, identity, str(message.chat.id), str(replied.message_id), message.text,
+                source,
             )
         if reply is None:
-            reply = await asyncio.to_thread(self.engine.reply_pending, identity, message.text)
+            reply = await asyncio.to_thread(self.engine.reply_pending, identity, message.text, source)
         if reply is None and (links := shared_links(message) or forwarded_post(message)):
             await self.pin_links(message, context, identity, links)
             return

@@ -17,6 +17,8 @@ from adapters.telegram.cards import (
     pin_html,
     profile_html,
 )
+from core.i18n import rendered_for, words
+from core.text import tr
 from core.results import (
     BoardCard,
     Digest,
@@ -67,15 +69,15 @@ def photo_of(card: PinCard) -> str | None:
 def pin_buttons(card: PinCard) -> tuple[Button, ...]:
     """Save, Send and Open for a pin."""
     return (
-        Button("💾 Save", {"a": "save", "pin": card.ref}),
-        Button("📤 Send", {"a": "send", "pin": card.ref}),
-        Button("🔗 Open", url=card.url),
+        Button("💾 " + words(tr("Save")), {"a": "save", "pin": card.ref}),
+        Button("📤 " + words(tr("Send")), {"a": "send", "pin": card.ref}),
+        Button("🔗 " + words(tr("Open")), url=card.url),
     )
 
 
 def conversation_buttons(ref: str) -> tuple[Button, ...]:
     """Reply and Mark read for a conversation message."""
-    return (Button("↩️ Reply", {"a": "reply", "c": ref}), Button("✓ Mark read", {"a": "seen", "c": ref}))
+    return (Button("↩️ " + words(tr("Reply")), {"a": "reply", "c": ref}), Button("✓ " + words(tr("Mark read")), {"a": "seen", "c": ref}))
 
 
 def _listing_rows(items: tuple) -> Rows:
@@ -83,14 +85,14 @@ def _listing_rows(items: tuple) -> Rows:
     for item in items[:MAX_LISTED_BUTTONS]:
         if isinstance(item, PinCard):
             rows.append((
-                Button(f"💾 Save {item.ref}", {"a": "save", "pin": item.ref}),
-                Button(f"📤 Send {item.ref}", {"a": "send", "pin": item.ref}),
-                Button("🔗 Open", url=item.url),
+                Button("💾 " + words(tr("Save {pin}", pin=item.ref)), {"a": "save", "pin": item.ref}),
+                Button("📤 " + words(tr("Send {pin}", pin=item.ref)), {"a": "send", "pin": item.ref}),
+                Button("🔗 " + words(tr("Open")), url=item.url),
             ))
         elif isinstance(item, ConversationRow):
-            row = [Button(f"💬 Open {item.ref}", {"a": "open", "c": item.ref})]
+            row = [Button("💬 " + words(tr("Open {conversation}", conversation=item.ref)), {"a": "open", "c": item.ref})]
             if item.unread:
-                row.append(Button(f"✓ Mark {item.ref} read", {"a": "seen", "c": item.ref}))
+                row.append(Button("✓ " + words(tr("Mark {conversation} read", conversation=item.ref)), {"a": "seen", "c": item.ref}))
             rows.append(tuple(row))
     return tuple(rows)
 
@@ -98,21 +100,23 @@ def _listing_rows(items: tuple) -> Rows:
 def _single_card(reply: Reply, card: PinCard | BoardCard | ProfileCard) -> Outbound:
     text = html(reply.body)
     ref = reply.conversation_ref
-    reply_row = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),) if ref else ()
+    reply_row = ((Button("↩️ " + words(tr("Reply")), {"a": "reply", "c": ref}),),) if ref else ()
     if isinstance(card, PinCard):
         rows = (pin_buttons(card), *reply_row)
         return Outbound(f"{text}\n\n{pin_html(card)}", rows, photo=photo_of(card), conversation_ref=ref)
     if isinstance(card, BoardCard):
-        return Outbound(f"{text}\n\n{board_html(card)}", ((Button("🗂 Open board", url=card.page_url),), *reply_row), conversation_ref=ref)
-    return Outbound(f"{text}\n\n{profile_html(card)}", ((Button("👤 Open profile", url=card.page_url),), *reply_row), conversation_ref=ref)
+        return Outbound(f"{text}\n\n{board_html(card)}", ((Button("🗂 " + words(tr("Open board")), url=card.page_url),), *reply_row), conversation_ref=ref)
+    return Outbound(f"{text}\n\n{profile_html(card)}", ((Button("👤 " + words(tr("Open profile")), url=card.page_url),), *reply_row), conversation_ref=ref)
 
 
 def link_prompt_rows(prompt: LinkPrompt) -> Rows:
     """The two buttons that answer a link request: join the accounts, or not."""
-    return ((Button(f"✅ Yes, join my account to @{prompt.handle}"[:60], {"a": "linkok", "token": prompt.token}),
-             Button("✖ Cancel", {"a": "linkno", "token": prompt.token})),)
+    return ((Button(("✅ " + words(tr("Yes, join my account to {person}", person=f"@{prompt.handle}")))[:60],
+                    {"a": "linkok", "token": prompt.token}),
+             Button("✖ " + words(tr("Cancel")), {"a": "linkno", "token": prompt.token})),)
 
 
+@rendered_for(lambda reply: reply.locale)
 def reply_outbound(reply: Reply) -> Outbound:
     """A command's answer: its text, with the buttons its items call for."""
     prompts = [i for i in reply.items if isinstance(i, LinkPrompt)]
@@ -135,9 +139,9 @@ def message_outbound(view: MessageView) -> Outbound:
     if view.pin is not None:
         rows.insert(0, pin_buttons(view.pin))
     elif view.board is not None:
-        rows.insert(0, (Button("🗂 Open board", url=view.board.page_url),))
+        rows.insert(0, (Button("🗂 " + words(tr("Open board")), url=view.board.page_url),))
     elif view.profile is not None:
-        rows.insert(0, (Button("👤 Open profile", url=view.profile.page_url),))
+        rows.insert(0, (Button("👤 " + words(tr("Open profile")), url=view.profile.page_url),))
     photo = photo_of(view.pin) if view.pin is not None else None
     return Outbound(message_html(view), tuple(rows), photo=photo, conversation_ref=view.conversation_ref)
 
@@ -145,9 +149,10 @@ def message_outbound(view: MessageView) -> Outbound:
 def digest_outbound(digest: Digest) -> Outbound:
     """A digest with an Open button per conversation and Mark all read."""
     refs = [c.ref for c in digest.conversations if c.ref]
-    rows = [(Button(f"💬 Open {ref}", {"a": "open", "c": ref}),) for ref in refs[:MAX_LISTED_BUTTONS]]
+    rows = [(Button("💬 " + words(tr("Open {conversation}", conversation=ref)), {"a": "open", "c": ref}),)
+            for ref in refs[:MAX_LISTED_BUTTONS]]
     if refs:
-        rows.append((Button("✓ Mark all read", {"a": "seen_all", "cs": refs}),))
+        rows.append((Button("✓ " + words(tr("Mark all read")), {"a": "seen_all", "cs": refs}),))
     return Outbound(digest_html(digest), tuple(rows))
 
 
@@ -161,10 +166,12 @@ def picker_outbound(pin_ref: str, contacts: list[PersonRow]) -> Outbound:
     return Outbound(f"Send {esc(pin_ref)} to whom? Tap people, then Send.{tail}", tuple(rows))
 
 
+@rendered_for(lambda reply: reply.locale)
 def prompt_outbound(reply: Reply) -> Outbound:
     """After Reply: ask for the text, as a message the client answers with a reply."""
     ref = reply.conversation_ref
-    return Outbound(html(reply.body), conversation_ref=ref, force_reply=f"Reply in {ref}" if ref else None)
+    return Outbound(html(reply.body), conversation_ref=ref,
+                    force_reply=words(tr("Reply in {conversation}", conversation=ref)) if ref else None)
 
 
 def text_outbound(text: str, ok: bool = True) -> Outbound:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from adapters.telegram.cards import esc
-from core.text import Code, Command, Link, Mention, Plain, Span, Strong, Text
+from core.i18n import now
+from core.text import Code, Command, Link, Mention, Plain, Span, Strong, Text, rich
 
 PREFIX = "/"  # on Telegram the first word is the bot command itself
 
 
 def html(text: Text) -> str:
     """The text as parse_mode HTML: everything a person typed escaped, each command as /word …."""
-    return "".join(_span(span) for span in text.spans)
+    return "".join(_span(span) for span in now(rich(text)).spans)  # in the language being rendered in
 
 
 def _span(span: Span) -> str:
@@ -31,4 +32,4 @@ def _span(span: Span) -> str:
 
 def plain(text: Text) -> str:
     """The text without markup (button toasts): commands spelled as typed on Telegram."""
-    return "".join(PREFIX + s.words if isinstance(s, Command) else str(Text((s,))) for s in text.spans)
+    return "".join(PREFIX + s.words if isinstance(s, Command) else str(Text((s,))) for s in now(rich(text)).spans)

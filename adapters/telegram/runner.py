@@ -25,7 +25,7 @@ class TelegramRunner:
 
     def __init__(
         self, application: Application, loop: LoopThread, *, mode: str, webhook_url: str,
-        secret: str, commands: list[BotCommand], feed_timeout: float = FEED_TIMEOUT,
+        secret: str, commands: list[BotCommand] | dict[str, list[BotCommand]], feed_timeout: float = FEED_TIMEOUT,
         pulse: Callable[[], None] = lambda: None,
     ) -> None:
         if mode not in ("webhook", "polling"):
@@ -35,7 +35,8 @@ class TelegramRunner:
         self.mode = mode
         self.webhook_url = webhook_url
         self.secret = secret
-        self.commands = commands
+        # The menu per language_code ("" for everyone else); a bare list is the menu for everyone.
+        self.commands = commands if isinstance(commands, dict) else {"": commands}
         self.feed_timeout = feed_timeout
         self.pulse = pulse
         self._boot: concurrent.futures.Future | None = None
@@ -91,7 +92,8 @@ class TelegramRunner:
     async def _boot_once(self) -> None:
         application = self.application
         await application.initialize()
-        await application.bot.set_my_commands(self.commands)
+        for language, commands in self.commands.items():  # the default ("") first, then one per language
+            await application.bot.set_my_commands(commands, language_code=language or None)
         # The chat's menu button opens that list of commands (https://core.telegram.org/bots/api#menubuttoncommands).
         await application.bot.set_chat_menu_button(menu_button=MenuButtonCommands())
         if not application.running:

@@ -12,11 +12,12 @@ import logging
 from telegram import Bot, Message
 from telegram.error import TelegramError
 
-from adapters.telegram import keyboard, outbound, parts
+from adapters.telegram import changes, keyboard, outbound, parts
 from adapters.telegram.accounts import PLATFORM
 from adapters.telegram.errors import Kind, Verdict, classify
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.render import Outbound, digest_outbound, message_outbound
+from core.i18n import rendered_for
 from core.gestures import new_action_key
 from core.ports import Failed, Moved, Outgoing, RetryLater, SendResult, Sent
 
@@ -25,6 +26,7 @@ SEND_TIMEOUT = 60.0  # seconds to wait for the loop: a stuck send is retried, no
 UNCERTAIN_PAUSE = 60.0  # after a send that may have arrived, wait this long before the one more try
 
 
+@rendered_for(lambda outgoing: outgoing.locale)  # the recipient's language
 def render(outgoing: Outgoing) -> Outbound | None:
     """The message for a delivery, or None when there is nothing to render."""
     if outgoing.kind == "message" and outgoing.message is not None:
@@ -95,6 +97,8 @@ class TelegramSender:
 
     def send(self, outgoing: Outgoing) -> SendResult:
         """Send one delivery; every part's id goes back in `Sent` for the worker to record with the outcome."""
+        if outgoing.kind in ("edit", "delete"):
+            return self._change(outgoing)
         rendered = render(outgoing)
         if rendered is None:
             return Failed(f"nothing to send for a {outgoing.kind} delivery")
@@ -116,6 +120,30 @@ class TelegramSender:
         if not messages:
             return Failed(f"a {outgoing.kind} delivery rendered to no visible text")
         return sent(outgoing, messages, actions)
+
+    def _change(self, outgoing: Outgoing) -> SendResult:
+        """Edit or delete a delivered copy in place. Both are safe to repeat, so a timeout is simply retried."""
+        copy = outgoing.copy
+        if copy is None or (outgoing.kind == "edit" and outgoing.message is None):
+            return Failed(f"nothing to change for a {outgoing.kind} delivery")
+        actions: tuple[tuple[str, dict], ...] = ()
+        if outgoing.kind == "edit":
+            rendered = message_outbound(outgoing.message)
+            markup, actions = prepared(rendered)
+            work = changes.edit(self.bot, copy.chat_id, copy.remote_ids, rendered, markup)
+        else:
+            work = changes.delete(self.bot, copy.chat_id, copy.remote_ids)
+        try:
+            self.loop.run(self._initialized(work), self.timeout)
+        except TelegramError as error:
+            return outcome_of(classify(error))
+        except concurrent.futures.TimeoutError:
+            return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
+        return Sent(copy.remote_ids[-1], actions=actions)
+
+    async def _initialized(self, work):
+        await self.bot.initialize()
+        return await work
 
     async def _send(self, chat_id: str, rendered: Outbound, markup: parts.Markup, progress: parts.Progress) -> None:
         await self.bot.initialize()  # once; later calls return at once

@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from adapters.telegram.application import build_application
 from adapters.telegram.loop import LoopThread
-from adapters.telegram.menu import bot_commands
+from adapters.telegram.menu import menus
 from adapters.telegram.runner import TelegramRunner
 from adapters.telegram.photos import PhotoIds
 from adapters.telegram.sender import TelegramSender
@@ -51,7 +51,7 @@ def assemble(config: TelegramSettings, host: Host, pulse=lambda: None) -> Telegr
     runner = TelegramRunner(
         application, loop, mode=config.mode,
         webhook_url=host.public_url.rstrip("/") + "/telegram/webhook",
-        secret=config.webhook_secret, commands=bot_commands(host.engine.settings), pulse=pulse,
+        secret=config.webhook_secret, commands=menus(host.engine.settings), pulse=pulse,
     )
     # The sender has its own Bot without the rate limiter: the worker paces and retries deliveries. Its
     # read timeout is far above Telegram's normal answers: a timeout after sending may mean "delivered".

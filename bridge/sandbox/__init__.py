@@ -50,6 +50,8 @@ class Sandbox:
     public_url: str = "http://127.0.0.1:8080"  # besides loopback names, the one Host the sandbox answers to
 
     def __post_init__(self) -> None:
+        # The app's unfurl domain is http.public_url's host, as the manifest's features.unfurl_domains says.
+        self.slack.unfurl_domains = (urlsplit(self.public_url).hostname or "",)
         if self.telegram is None:
             # Handled update ids are kept in the database (dedup) across restarts; a new process
             # must not hand out ids an earlier one already used, or its updates would be dropped.

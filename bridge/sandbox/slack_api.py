@@ -12,7 +12,9 @@ from typing import Any, Callable
 
 from flask import Blueprint, Flask, Request, jsonify, request
 
+from bridge.sandbox.slack_home import views_publish
 from bridge.sandbox.slack_surfaces import message_refusal, view_refusal
+from bridge.sandbox.slack_unfurls import chat_unfurl
 from bridge.sandbox.slack_state import (
     RESPONSE_URL,
     RESPONSE_URL_USES,
@@ -64,7 +66,11 @@ def _auth_test(standin: SlackStandin, params: Params) -> Params:
 
 
 def _users_info(standin: SlackStandin, params: Params) -> Params:
-    return {"user": standin.user(_require(params, "user", "user_not_found"))}
+    user = standin.user(_require(params, "user", "user_not_found"))
+    # users.info: include_locale "Set this to true to receive the locale for this user. Defaults to false."
+    if str(params.get("include_locale", "")).lower() not in ("true", "1"):
+        user.pop("locale", None)
+    return {"user": user}
 
 
 def _conversations_open(standin: SlackStandin, params: Params) -> Params:
@@ -92,6 +98,14 @@ def _chat_update(standin: SlackStandin, params: Params) -> Params:
     ts = _require(params, "ts", "message_not_found")
     message = standin.update_message(channel, ts, _message_fields(standin, params))
     return {"channel": message["channel"], "ts": ts, "text": message.get("text", ""), "message": message}
+
+
+def _chat_delete(standin: SlackStandin, params: Params) -> Params:
+    # chat.delete: channel and ts are required; an unknown one is message_not_found (api.slack.com/methods/chat.delete).
+    channel = _require(params, "channel", "channel_not_found")
+    ts = _require(params, "ts", "message_not_found")
+    standin.delete_message(channel, ts)
+    return {"channel": standin.conversation(channel), "ts": ts}
 
 
 def _chat_post_ephemeral(standin: SlackStandin, params: Params) -> Params:
@@ -138,10 +152,7 @@ def _views_update(standin: SlackStandin, params: Params) -> Params:
 
 
 def _views_publish(standin: SlackStandin, params: Params) -> Params:
-    user_id = _require(params, "user_id", "invalid_arguments")
-    standin.user(user_id)
-    view = standin.store_view(_view_arg(standin, params), view_id=standin.home_view_id(user_id), user_id=user_id)
-    return {"view": view}
+    return views_publish(standin, params, _view_arg)  # its rules: slack_home.py
 
 
 def _oauth_v2_access(standin: SlackStandin, params: Params) -> Params:
@@ -189,8 +200,10 @@ HANDLERS: dict[str, Handler] = {
     "conversations.open": _conversations_open,
     "chat.postMessage": _chat_post_message,
     "chat.update": _chat_update,
+    "chat.delete": _chat_delete,
     "chat.postEphemeral": _chat_post_ephemeral,
     "chat.getPermalink": _chat_get_permalink,
+    "chat.unfurl": chat_unfurl,  # slack_unfurls.py: link previews, as Slack checks them
     "views.open": _views_open,
     "views.update": _views_update,
     "views.push": _views_push,

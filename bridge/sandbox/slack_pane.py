@@ -122,7 +122,40 @@ class SlackPane:
                                   thread_ts, self.standin.bot_user_id)
         self._send(requests.event_callback(event, f"Ev{secrets.token_hex(8).upper()}", self.standin.bot_user_id),
                    requests.JSON)
-        self._remember(person, text, float(event["ts"]), msg_ts=event["ts"], thread_ts=thread_ts)
+        self._remember(person, text, float(event["ts"]), msg_ts=event["ts"], thread_ts=thread_ts, event=event)
+
+    def _said_message(self, person: SlackPerson, ts: object) -> dict:
+        """The person's own DM message at `ts` (Slack lets people edit and delete only their own)."""
+        with self._lock:
+            found = next((s for s in self._said if s["user"] == person.id and s.get("event") and s["msg_ts"] == str(ts)), None)
+        if found is None:
+            raise Refused("That is not one of your messages here.", 404)
+        return found
+
+    def edit(self, user_id: object, ts: object, text: object) -> None:
+        """The person edits their message: Slack sends `message_changed` with both versions."""
+        person, text = self._person(user_id), str(text or "").strip()
+        if not text:
+            raise Refused("An edit needs some text — delete the message instead.")
+        if len(text) > MAX_TEXT:
+            raise Refused(f"Slack messages are at most {MAX_TEXT} characters here.")
+        said = self._said_message(person, ts)
+        event = requests.dm_changed_event(said["event"], requests.as_sent(text, links=True))
+        self._send(requests.event_callback(event, f"Ev{secrets.token_hex(8).upper()}", self.standin.bot_user_id),
+                   requests.JSON)
+        with self._lock:
+            said.update(text=text, edited=True, event={**said["event"], "text": event["message"]["text"]})
+
+    def delete(self, user_id: object, ts: object) -> None:
+        """The person deletes their message: Slack sends `message_deleted`."""
+        person = self._person(user_id)
+        said = self._said_message(person, ts)
+        event = requests.dm_deleted_event(said["event"])
+        self._send(requests.event_callback(event, f"Ev{secrets.token_hex(8).upper()}", self.standin.bot_user_id),
+                   requests.JSON)
+        with self._lock:
+            if said in self._said:
+                self._said.remove(said)
 
     def _remember(self, person: SlackPerson, text: str, ts: float, **extra) -> None:
         """Keep what the person typed, once Pinbridge took it: Slack shows it, the stand-in does not."""
@@ -212,7 +245,8 @@ class SlackPane:
                   if m.get("user") == person.id]
         with self._lock:
             owned = {token for token, owner in self._tokens.items() if owner == person.id}
-            said = [dict(s, who="me") for s in self._said if s["user"] == person.id]
+            said = [{key: value for key, value in s.items() if key != "event"} | {"who": "me"}
+                    for s in self._said if s["user"] == person.id]
         for posted in self.standin.response_posts():
             if posted.token in owned and isinstance(posted.body, dict):
                 items.append(_answer_item(posted.body, posted.timestamp))

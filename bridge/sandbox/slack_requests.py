@@ -154,3 +154,23 @@ def tokens_revoked_event(bot_user_ids: list[str], oauth_user_ids: list[str] | No
 def app_uninstalled_event() -> dict:
     """The `app_uninstalled` event: no fields but its type (docs.slack.dev/reference/events/app_uninstalled)."""
     return {"type": "app_uninstalled"}
+
+
+def dm_changed_event(previous: dict, text: str) -> dict:
+    """A person's edit of their DM message `previous` (a `dm_event`): `message_changed`, with both versions
+    (docs.slack.dev/reference/events/message/message_changed: hidden, the new `message` with `edited`)."""
+    ts = f"{time.time():.6f}"
+    kept = {key: previous[key] for key in ("type", "user", "text", "ts", "team", "client_msg_id", "thread_ts",
+                                           "parent_user_id") if key in previous}
+    message = {**kept, "text": text, "edited": {"user": previous["user"], "ts": ts}}
+    return {"type": "message", "subtype": "message_changed", "hidden": True, "message": message,
+            "channel": previous["channel"], "previous_message": kept, "event_ts": ts, "ts": ts, "channel_type": "im"}
+
+
+def dm_deleted_event(previous: dict) -> dict:
+    """A person's delete of their DM message `previous`: `message_deleted` with `deleted_ts`
+    (docs.slack.dev/reference/events/message/message_deleted)."""
+    ts = f"{time.time():.6f}"
+    kept = {key: previous[key] for key in ("type", "user", "text", "ts", "team", "thread_ts") if key in previous}
+    return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": previous["channel"],
+            "ts": ts, "deleted_ts": previous["ts"], "event_ts": ts, "previous_message": kept, "channel_type": "im"}

@@ -18,6 +18,7 @@ from bridge.sandbox.images import ImageRegistry
 from bridge.sandbox.listeners import Listeners
 from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
 from bridge.sandbox.slack_files import SlackFiles
+from bridge.sandbox.slack_shares import SlackShares
 
 __all__ = ["RESPONSE_URL", "RESPONSE_URL_USES", "Call", "Fault", "RateLimited", "ResponsePost", "SlackError", "SlackStandin"]
 
@@ -66,7 +67,7 @@ class ResponsePost:
     timestamp: float
 
 
-class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
+class SlackStandin(FaultInjection, SlackFiles, SlackShares, ImageRegistry):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -111,6 +112,7 @@ class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
             self._images: dict[str, str] = {}
             self._files: Recent = keep.recent()  # file id -> (its files.info object, its bytes)
             self.reset_faults()
+            self.reset_shares()
             self._last_ts_us = 0
             self.add_user(self.bot_user_id, "pinbridge", real_name="Pinbridge", is_bot=True)
 
@@ -123,8 +125,9 @@ class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
         image_url: str | None = None,
         is_bot: bool = False,
         team_id: str | None = None,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
-        """Add (or replace) a user and return its Slack-shaped user object."""
+        """Add (or replace) a user and return its Slack-shaped user object (`locale`: shown by users.info on request)."""
         offset = ZoneInfo(tz).utcoffset(datetime.now())
         image = image_url or ""
         user = {
@@ -138,6 +141,7 @@ class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
             "tz_offset": int(offset.total_seconds()) if offset else 0,
             "is_bot": is_bot,
             "is_app_user": False,
+            "locale": locale,
             "profile": {
                 "display_name": name,
                 "real_name": real_name or name,
@@ -149,6 +153,13 @@ class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
         with self._lock:
             self._users[user_id] = user
             return copy.deepcopy(user)
+
+    def set_locale(self, user_id: str, locale: str) -> None:
+        """A person changed their Slack language (the sandbox's language switch)."""
+        with self._lock:
+            if user_id not in self._users:
+                raise SlackError("user_not_found")
+            self._users[user_id]["locale"] = locale
 
     def user(self, user_id: str) -> dict[str, Any]:
         """Return a copy of a user object; raises SlackError('user_not_found')."""
@@ -283,11 +294,27 @@ class SlackStandin(FaultInjection, SlackFiles, ImageRegistry):
         channel = self.conversation(channel)
         with self._lock:
             message = self._find_message(channel, ts)
+            # chat.update: "cant_update_message — This message cannot be updated": a bot token updates the
+            # bot's own messages only (api.slack.com/methods/chat.update).
+            if message.get("user") != self.bot_user_id:
+                raise SlackError("cant_update_message")
             message.update(fields)
             message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
             message = copy.deepcopy(message)
         self._listeners.emit({"type": "message_changed", "channel": channel, "message": message})
         return message
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Remove the bot's message at (channel, ts), as chat.delete does."""
+        channel = self.conversation(channel)
+        with self._lock:
+            message = self._find_message(channel, ts)
+            # chat.delete: "cant_delete_message — Authenticated user does not have permission to delete this
+            # message": with a bot token, only the bot's own messages (api.slack.com/methods/chat.delete).
+            if message.get("user") != self.bot_user_id:
+                raise SlackError("cant_delete_message")
+            self._messages[channel].remove(message)
+        self._listeners.emit({"type": "message_deleted", "channel": channel, "ts": ts})
 
     def _find_message(self, channel: str, ts: str) -> dict[str, Any]:
         """The stored (mutable) message at (channel, ts)."""

@@ -66,10 +66,36 @@ class TelegramPane:
             raise Refused("No such Telegram user on this page — pick or create one.", 404)
         return key
 
-    def _deliver(self, update: dict) -> None:
+    def _deliver(self, update: dict | None) -> None:
         """Webhook mode: POST the update like Telegram does. Polling: it already waits in getUpdates."""
-        if not self.polling:
+        if update is not None and not self.polling and self._wanted(update):
             post(self.webhook_url, json.dumps(update), {SECRET_HEADER: self.secret, "Content-Type": "application/json"})
+
+    def _wanted(self, update: dict) -> bool:
+        """Whether the bot asked for this kind of update: setWebhook's allowed_updates ("a JSON-serialized list of
+        the update types you want your bot to receive", core.telegram.org/bots/api#setwebhook; unset = all)."""
+        allowed = (self.standin.webhook() or {}).get("allowed_updates")
+        return not allowed or any(kind in update for kind in allowed)
+
+    def edit(self, user_id: object, message_id: object, text: object) -> None:
+        """The person edits one of their messages: Telegram sends the bot an `edited_message`."""
+        user, text = self._person(user_id), str(text or "")
+        if not text.strip():
+            raise Refused("Telegram keeps no empty message — delete it instead.")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise Refused(f"Telegram messages are at most {MAX_TEXT_LENGTH} characters.")
+        try:
+            self._deliver(self.standin.user_edit(user, int(str(message_id)), text, enqueue=self.polling))
+        except (KeyError, ValueError):
+            raise Refused("That is not one of your text messages in this chat.", 404) from None
+
+    def delete(self, user_id: object, message_id: object) -> None:
+        """The person deletes one of their messages: it goes from their chat, and Telegram tells the bot nothing."""
+        user = self._person(user_id)
+        try:
+            self.standin.user_delete(user, int(str(message_id)))
+        except (KeyError, ValueError):
+            raise Refused("That is not one of your messages in this chat.", 404) from None
 
     def send(self, user_id: object, text: object, reply_to: object = None) -> None:
         """The person sends text in their chat with the bot, optionally as a reply to one of its messages."""

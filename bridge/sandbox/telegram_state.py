@@ -26,6 +26,7 @@ from bridge.sandbox.telegram_rules import (
     command_entities,
     url_entities,
 )
+from bridge.sandbox.telegram_edits import UserEdits
 from bridge.sandbox.telegram_updates import UpdateQueue
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
 
-class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup, ImageRegistry):
+class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup, ImageRegistry, UserEdits):
     """Thread-safe in-memory Telegram: users, chats, messages, updates, webhook, calls and faults."""
 
     def __init__(

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from bridge import digests
 from bridge.sandbox.pane import Refused
 from bridge.sandbox.reset import delete_everything
+from bridge.sandbox.slack_channel import SlackChannel
+from bridge.sandbox.slack_home_pane import HomePane
 from bridge.sandbox.slack_pane import SlackPane
 from bridge.sandbox.telegram_pane import TelegramPane
 from core.db import reading
@@ -40,6 +42,8 @@ class SandboxPage:
         if "slack" in sandbox.plays:
             self.slack = SlackPane(sandbox.slack, f"{base}/slack/events", f"{base}/sandbox/slack",
                                    config.slack.signing_secret, config.slack.command, services.sessions)
+            self.channel = SlackChannel(self.slack)  # #general, where links get their previews
+            self.home = HomePane(self.slack)  # the app's Home tab of whoever is signed in
         if "telegram" in sandbox.plays:
             self.telegram = TelegramPane(sandbox.telegram, f"{base}/telegram/webhook", config.telegram.webhook_secret,
                                          config.telegram.mode == "polling", services.sessions)
@@ -90,6 +94,39 @@ class SandboxPage:
         given = _json_body()
         return jsonify(self.pane("slack").submit(given.get("user"), given.get("view_id"), given.get("values")))
 
+    def slack_channel(self):
+        """#general as everyone there sees it, link previews included."""
+        return jsonify(self._channel().feed())
+
+    def slack_channel_post(self):
+        """Someone posts in #general ({user, text}); Pinbridge's links in it get previews."""
+        given = _json_body()
+        return jsonify(self._channel().say(given.get("user"), given.get("text")))
+
+    def _channel(self) -> SlackChannel:
+        self.pane("slack")  # a 404 refusal when the sandbox does not play Slack
+        return self.channel
+
+    def slack_home(self):
+        """The Home tab as Pinbridge last published it for ?user= (null before the first publish)."""
+        self.pane("slack")
+        return jsonify(home=self.home.feed(request.args.get("user")))
+
+    def slack_home_open(self):
+        """The person opens the app's Home tab ({user, tab}): Slack sends app_home_opened."""
+        given = _json_body()
+        self.pane("slack")
+        self.home.open(given.get("user"), given.get("tab") or "home")
+        return jsonify(ok=True)
+
+    def slack_home_click(self):
+        """A button or menu in the Home tab ({user, action})."""
+        given = _json_body()
+        action = given.get("action")
+        self.pane("slack")
+        self.home.click(given.get("user"), action if isinstance(action, dict) else {})
+        return jsonify(ok=True)
+
     def slack_close(self):
         """A modal cancelled or closed."""
         given = _json_body()
@@ -100,6 +137,30 @@ class SandboxPage:
         """Text sent to the bot, optionally as a reply to one of its messages."""
         given = _json_body()
         self.pane("telegram").send(given.get("user"), given.get("text"), given.get("reply_to"))
+        return jsonify(ok=True)
+
+    def telegram_edit(self):
+        """One of the person's messages edited (Telegram sends edited_message)."""
+        given = _json_body()
+        self.pane("telegram").edit(given.get("user"), given.get("message_id"), given.get("text"))
+        return jsonify(ok=True)
+
+    def telegram_delete(self):
+        """One of the person's messages deleted (Telegram tells bots nothing: /delete is how)."""
+        given = _json_body()
+        self.pane("telegram").delete(given.get("user"), given.get("message_id"))
+        return jsonify(ok=True)
+
+    def slack_edit(self):
+        """One of the person's DM messages edited (Slack sends message_changed)."""
+        given = _json_body()
+        self.pane("slack").edit(given.get("user"), given.get("ts"), given.get("text"))
+        return jsonify(ok=True)
+
+    def slack_delete(self):
+        """One of the person's DM messages deleted (Slack sends message_deleted)."""
+        given = _json_body()
+        self.pane("slack").delete(given.get("user"), given.get("ts"))
         return jsonify(ok=True)
 
     def telegram_photo(self):
@@ -155,6 +216,11 @@ ROUTES = (
     (f"{API}/telegram/send", "telegram_send", "POST"), (f"{API}/telegram/press", "telegram_press", "POST"),
     (f"{API}/telegram/photo", "telegram_photo", "POST"), (f"{API}/telegram/forward", "telegram_forward", "POST"),
     (f"{API}/slack/shortcut", "slack_shortcut", "POST"),
+    (f"{API}/slack/home", "slack_home", "GET"), (f"{API}/slack/home", "slack_home_open", "POST"),
+    (f"{API}/slack/home/click", "slack_home_click", "POST"),
+    (f"{API}/slack/channel", "slack_channel", "GET"), (f"{API}/slack/channel", "slack_channel_post", "POST"),
+    (f"{API}/slack/edit", "slack_edit", "POST"), (f"{API}/slack/delete", "slack_delete", "POST"),
+    (f"{API}/telegram/edit", "telegram_edit", "POST"), (f"{API}/telegram/delete", "telegram_delete", "POST"),
     (f"{API}/digests", "run_digests", "POST"), (f"{API}/reset", "reset", "POST"),
 )
 

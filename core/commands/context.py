@@ -16,6 +16,7 @@ from core.models import Account, Person
 from core.results import Reply, error
 from core.platforms import PlatformInfo
 from core.settings import CoreSettings
+from core.text import tr
 
 T = TypeVar("T")
 
@@ -27,6 +28,7 @@ class Context:
     person: Person
     platform: str
     external_id: str = ""  # the speaking account's id on `platform`
+    source: tuple[str, str] | None = None  # (chat id, message id) of the platform message being run, if any
 
     @property
     def elsewhere(self) -> tuple[PlatformInfo, ...]:
@@ -51,7 +53,7 @@ class Context:
         """The person a reference names, or NotFound."""
         found = self.lookup(ref)
         if found is None:
-            raise NotFound(f"I don't know {ref.label()} yet.")
+            raise NotFound(tr("I don't know {person} yet.", person=ref.label()))
         return found
 
     def try_code(self, redeem: Callable[[], T]) -> T | Reply:
@@ -62,7 +64,7 @@ class Context:
         key, now = f"code:{self.platform}:{self.external_id}", utcnow()
         wait = attempts.wait_seconds(self.session, key, now)
         if wait:
-            raise LimitExceeded(f"Too many wrong codes — try again in {-(-wait // 60)} minutes.")
+            raise LimitExceeded(tr("Too many wrong codes — try again in {minutes} minutes.", minutes=-(-wait // 60)))
         try:
             return redeem()
         except NotFound as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.commands import account, messaging, pinning
 from core.commands.context import Context
 from core.commands.help import help_reply
+from core.commands.language import language
 from core.grammar import Command
 from core.results import Reply
 
@@ -33,6 +34,7 @@ HANDLERS = {
     "digest": account.digest,
     "handle": account.handle,
     "start": account.start,
+    "language": language,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import boards as board_service
-from core import conversations, invites, people, refs, views
+from core import conversations, edits, invites, people, refs, views
 from core import inbox as inbox_service
 from core import pins as pin_service
 from core.commands.context import Context
@@ -11,7 +11,7 @@ from core.errors import Forbidden, InvalidInput
 from core.grammar import PersonRef, person_ref
 from core.models import Person
 from core.results import Reply
-from core.text import Command, Link, Mention, Text, rich
+from core.text import Command, Link, Mention, Text, joined, lines as listed, rich, tr, trn
 
 HISTORY = 20
 
@@ -43,7 +43,8 @@ def _deliver(ctx: Context, refs_: list[PersonRef], message: str, kind: str, **at
         views.invite_link(ctx.settings, handle, invites.create(ctx.session, conversation, ctx.person, handle, posted).code)
         for handle in unknown
     )
-    names = ", ".join([f"@{p.handle}" for p in known if p.id != ctx.person.id] + [f"@{h} (invited)" for h in unknown])
+    names = joined([f"@{p.handle}" for p in known if p.id != ctx.person.id]
+                   + [tr("{person} (invited)", person=f"@{h}") for h in unknown])
     return conversation, posted, links, names
 
 
@@ -51,8 +52,8 @@ def _invite_lines(links) -> Text:
     found = Text()
     for link in links:
         openings = "".join(f" ({title}: {url})" for title, url in link.openings)
-        found = found + rich("\n", Mention(link.handle), " isn't on Pinbridge yet — share this invite: ",
-                             Link(link.page_url, link.page_url), openings)
+        found = found + rich("\n", tr("{person} isn't on Pinbridge yet — share this invite: {link}", person=Mention(link.handle),
+                                      link=Link(link.page_url, link.page_url)), openings)
     return found
 
 
@@ -64,11 +65,12 @@ def send(ctx: Context, pin: str, people: list[PersonRef], message: str = "") -> 
         found, _ = pin_service.create(ctx.session, ctx.person, pin)
         board_service.save(ctx.session, ctx.person, found)
     else:
-        raise InvalidInput(f"“{pin[:40]}” is neither a pin (like p12) nor an http(s) link.")
+        raise InvalidInput(tr("“{typed}” is neither a pin (like p12) nor an http(s) link.", typed=pin[:40]))
     conversation, _, links, names = _deliver(ctx, people, message, "pin", pin_id=found.id)
     card = views.pin_card(ctx.settings, found, conversation.id)
     ref = refs.conversation_ref(conversation.id)
-    text = rich(f"Sent {card.ref} “{found.title}” to {names} in {ref}.", _invite_lines(links))
+    text = rich(tr("Sent {pin} “{title}” to {people} in {conversation}.", pin=card.ref, title=found.title, people=names,
+                   conversation=ref), _invite_lines(links))
     return Reply(text, items=(card, *links), conversation_ref=ref)
 
 
@@ -77,36 +79,46 @@ def share(ctx: Context, kind: str, subject: str, people: list[PersonRef], messag
     if kind == "board":
         board = board_service.get(ctx.session, ctx.person, subject, ctx.person)
         if board.secret:
-            raise Forbidden(f"“{board.name}” is a secret board — secret boards can't be sent.")
+            raise Forbidden(tr("“{board}” is a secret board — secret boards can't be sent.", board=board.name))
         conversation, _, links, names = _deliver(ctx, people, message, "board", board_id=board.id)
-        card, what = views.board_card(ctx.session, ctx.settings, board), f"your board “{board.name}”"
+        card, what = views.board_card(ctx.session, ctx.settings, board), tr("your board “{board}”", board=board.name)
     else:
         profile = ctx.person_of(person_ref(subject))
         conversation, _, links, names = _deliver(ctx, people, message, "profile", profile_id=profile.id)
-        card, what = views.profile_card(ctx.session, ctx.settings, profile, ctx.person), f"@{profile.handle}'s profile"
+        card = views.profile_card(ctx.session, ctx.settings, profile, ctx.person)
+        what = tr("{person}'s profile", person=f"@{profile.handle}")
     ref = refs.conversation_ref(conversation.id)
-    return Reply(rich(f"Sent {what} to {names} in {ref}.", _invite_lines(links)), items=(card, *links), conversation_ref=ref)
+    sent = tr("Sent {what} to {people} in {conversation}.", what=what, people=names, conversation=ref)
+    return Reply(rich(sent, _invite_lines(links)), items=(card, *links), conversation_ref=ref)
 
 
 def reply(ctx: Context, conversation: str, text: str) -> Reply:
     """Post text into a conversation you are in."""
     found, _ = conversations.membership(ctx.session, ctx.person, conversation)
-    conversations.post(ctx.session, ctx.settings, found, ctx.person, kind="text", text=text)
+    message = conversations.post(ctx.session, ctx.settings, found, ctx.person, kind="text", text=text)
+    if ctx.source is not None:  # typed as its own platform message: its edits and deletes follow it
+        edits.record_source(ctx.session, message, ctx.account, *ctx.source)
     ref = refs.conversation_ref(found.id)
-    return Reply(f"Replied in {ref}.", conversation_ref=ref)
+    return Reply(tr("Replied in {conversation}.", conversation=ref), conversation_ref=ref)
 
 
 def inbox(ctx: Context) -> Reply:
     """Your conversations, newest first, with unread counts."""
     rows = inbox_service.rows(ctx.session, ctx.person)
     if not rows:
-        return Reply(rich("Your inbox is empty. Send a pin: ", Command("send p1 to @friend"), "."))
+        return Reply(tr("Your inbox is empty. Send a pin: {command}.", command=Command("send p1 to @friend")))
     lines = [
-        f"{r.ref} with {', '.join('@' + h for h in r.participants if h != ctx.person.handle) or 'just you'}"
-        f"{f' — {r.unread} unread' if r.unread else ''}: {r.last_line}"
+        rich(_with(ctx, r.ref, r.participants), trn(" — {n} unread", " — {n} unread", r.unread) if r.unread else "",
+             f": {r.last_line}")
         for r in rows
     ]
-    return Reply("Your conversations:\n" + "\n".join(lines), items=tuple(rows))
+    return Reply(rich(tr("Your conversations:"), "\n", listed(lines)), items=tuple(rows))
+
+
+def _with(ctx: Context, ref: str, handles) -> Text:
+    """"c3 with @ana, @bob" (or "with just you")."""
+    others = ", ".join("@" + h for h in handles if h != ctx.person.handle)
+    return tr("{conversation} with {people}", conversation=ref, people=others or tr("just you"))
 
 
 def read(ctx: Context, conversation: str) -> Reply:
@@ -116,35 +128,36 @@ def read(ctx: Context, conversation: str) -> Reply:
     loaded = views.attachments(ctx.session, messages)
     handles = tuple(p.handle for p in conversations.participants(ctx.session, found))
     items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person, loaded) for m in messages)
-    lines = [f"@{v.sender_handle}: {views.summary(v)}" for v in items]
+    lines = [rich(f"@{v.sender_handle}: ", views.summary(v)) for v in items]
     ref = refs.conversation_ref(found.id)
-    head = f"{ref} with {', '.join('@' + h for h in handles if h != ctx.person.handle) or 'just you'}"
-    return Reply(head + "\n" + ("\n".join(lines) or "(no messages yet)"), items=items, conversation_ref=ref)
+    head = _with(ctx, ref, handles)
+    return Reply(rich(head, "\n", listed(lines) if lines else tr("(no messages yet)")), items=items, conversation_ref=ref)
 
 
 def dismiss(ctx: Context, conversation: str) -> Reply:
     """Clear a conversation's notifications (the "x")."""
     found, _ = conversations.membership(ctx.session, ctx.person, conversation)
     conversations.dismiss(ctx.session, ctx.person, found)
-    return Reply(f"Dismissed {refs.conversation_ref(found.id)}; it comes back when someone writes.")
+    return Reply(tr("Dismissed {conversation}; it comes back when someone writes.", conversation=refs.conversation_ref(found.id)))
 
 
 def join(ctx: Context, value: str = "") -> Reply:
     """Redeem an invite code: join its conversation and see what was sent there for you."""
     code = value.strip()
     if not code or " " in code:
-        raise InvalidInput("Usage: join <invite-code>")
+        raise InvalidInput(tr("Usage: {usage}", usage="join <invite-code>"))
     found = ctx.try_code(lambda: invites.redeem(ctx.session, ctx.settings, code, ctx.person))
     if isinstance(found, Reply):
         return found
     invite, waiting = found
     ref = refs.conversation_ref(invite.conversation_id)
     items = ()
-    text = f"You joined {ref}."
+    text = tr("You joined {conversation}.", conversation=ref)
     if waiting is not None:
         view = views.message_view(ctx.session, ctx.settings, waiting, (), ctx.person)
         card = view.pin or view.board or view.profile
         items = (card,) if card else ()
-        what = f"{view.pin.ref}: “{view.pin.title}”" if view.pin else {"board": "a board", "profile": "a profile"}.get(view.kind, "a message")
-        text += f" @{view.sender_handle} sent you {what}."
+        what = (f"{view.pin.ref}: “{view.pin.title}”" if view.pin else
+                {"board": tr("a board"), "profile": tr("a profile")}.get(view.kind, tr("a message")))
+        text = rich(text, " ", tr("{person} sent you {what}.", person=f"@{view.sender_handle}", what=what))
     return Reply(text, items=items, conversation_ref=ref)

@@ -9,7 +9,7 @@ from core import views
 from core.commands.context import Context
 from core.grammar import PersonRef
 from core.results import BoardRow, Reply
-from core.text import Command, rich
+from core.text import Command, Text, lines as listed, rich, tr, trn
 
 SEARCH_PAGE = 10
 
@@ -19,8 +19,13 @@ def new(ctx: Context, url: str, title: str = "") -> Reply:
     pin, created = pin_service.create(ctx.session, ctx.person, url, title or None)
     board_service.save(ctx.session, ctx.person, pin)
     card = views.pin_card(ctx.settings, pin)
-    verb = "Pinned" if created else "You already pinned that as"
-    return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
+    return Reply(rich(_pinned(created, card.ref, pin.title), f" — {pin.url}"), items=(card,), shared=True)
+
+
+def _pinned(created: bool, ref: str, title: str) -> Text:
+    if created:
+        return tr("Pinned {pin}: {title}", pin=ref, title=title)
+    return tr("You already pinned that as {pin}: {title}", pin=ref, title=title)
 
 
 def capture(ctx: Context, url: str, description: str = "", title: str | None = None) -> Reply:
@@ -30,8 +35,7 @@ def capture(ctx: Context, url: str, description: str = "", title: str | None = N
                                       description=description[: pin_service.MAX_DESCRIPTION])
     board_service.save(ctx.session, ctx.person, pin)
     card = views.pin_card(ctx.settings, pin)
-    verb = "Pinned" if created else "You already pinned that as"
-    return Reply(f"{verb} {card.ref}: {pin.title} — {pin.url}", items=(card,), shared=True)
+    return Reply(rich(_pinned(created, card.ref, pin.title), f" — {pin.url}"), items=(card,), shared=True)
 
 
 def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | None = None,
@@ -48,20 +52,21 @@ def picture(ctx: Context, key: str, mime: str, caption: str = "", source: str | 
     if source is None:
         pin.unfurl_state = "done"  # the picture is the pin: no page to read
     card = views.pin_card(ctx.settings, pin)
-    verb = "Pinned" if created else "You already pinned that as"
     if not on_board:  # from a private conversation: only its saver sees it until they put it on a board
-        return Reply(rich(f"{verb} {card.ref}: {pin.title} — it came from a private conversation, so it is on none of "
-                          "your boards yet: ", Command(f"save {card.ref}"), " puts it on one."), items=(card,))
+        return Reply(rich(_pinned(created, card.ref, pin.title), " — ", tr(
+            "it came from a private conversation, so it is on none of your boards yet: {command} puts it on one.",
+            command=Command(f"save {card.ref}"))), items=(card,))
     board_service.save(ctx.session, ctx.person, pin)
-    return Reply(f"{verb} {card.ref}: {pin.title}", items=(card,), shared=True)
+    return Reply(_pinned(created, card.ref, pin.title), items=(card,), shared=True)
 
 
 def save(ctx: Context, pin: str, board: str | None = None) -> Reply:
     """Save a pin you can see to one of your boards; twice is harmless."""
     found = pin_service.visible(ctx.session, ctx.person, pin)
     saved_to, added = board_service.save(ctx.session, ctx.person, found, board)
-    where = f"your board “{saved_to.name}”"
-    text = f"Saved p{found.id} to {where}." if added else f"p{found.id} is already on {where}."
+    where = tr("your board “{board}”", board=saved_to.name)
+    text = (tr("Saved {pin} to {where}.", pin=f"p{found.id}", where=where) if added
+            else tr("{pin} is already on {where}.", pin=f"p{found.id}", where=where))
     return Reply(text, items=(views.pin_card(ctx.settings, found),))
 
 
@@ -69,10 +74,15 @@ def boards(ctx: Context) -> Reply:
     """Your boards with their pin counts."""
     listing = board_service.listing(ctx.session, ctx.person, ctx.person)
     if not listing:
-        return Reply(rich("You have no boards yet — ", Command("board new Trips"), " makes one."))
+        return Reply(tr("You have no boards yet — {command} makes one.", command=Command("board new Trips")))
     rows = tuple(BoardRow(b.name, n, b.secret, b.is_default, views.board_url(ctx.settings, b)) for b, n in listing)
-    lines = [f"• {r.name} — {r.pin_count} pin{'s' * (r.pin_count != 1)}{' (secret)' if r.secret else ''}" for r in rows]
-    return Reply("Your boards:\n" + "\n".join(lines), items=rows)
+    lines = [rich(f"• {r.name} — ", pin_count(r.pin_count), tr(" (secret)") if r.secret else "") for r in rows]
+    return Reply(rich(tr("Your boards:"), "\n", listed(lines)), items=rows)
+
+
+def pin_count(n: int) -> Text:
+    """"1 pin", "3 pins"."""
+    return trn("{n} pin", "{n} pins", n)
 
 
 def board(ctx: Context, name: str, owner: PersonRef | None = None) -> Reply:
@@ -80,24 +90,25 @@ def board(ctx: Context, name: str, owner: PersonRef | None = None) -> Reply:
     whose = ctx.person_of(owner) if owner else ctx.person
     found = board_service.get(ctx.session, whose, name, ctx.person)
     card = views.board_card(ctx.session, ctx.settings, found)
-    lines = [f"{p.ref} {p.title}" for p in card.pins] or ["(no pins yet)"]
-    head = f"@{card.owner_handle}/{card.name} — {card.pin_count} pin{'s' * (card.pin_count != 1)}"
-    return Reply(head + "\n" + "\n".join(lines), items=(card,))
+    lines = [rich(f"{p.ref} {p.title}") for p in card.pins] or [tr("(no pins yet)")]
+    head = rich(f"@{card.owner_handle}/{card.name} — ", pin_count(card.pin_count))
+    return Reply(rich(head, "\n", listed(lines)), items=(card,))
 
 
 def board_new(ctx: Context, name: str, secret: bool = False) -> Reply:
     """Create a board, optionally secret."""
     created = board_service.create(ctx.session, ctx.person, name, secret)
-    kind = "secret board" if secret else "board"
-    return Reply(f"Created your {kind} “{created.name}”.")
+    if secret:
+        return Reply(tr("Created your secret board “{board}”.", board=created.name))
+    return Reply(tr("Created your board “{board}”.", board=created.name))
 
 
 def search(ctx: Context, words: str) -> Reply:
     """Pins matching every word, best first."""
     found = search_service.search(ctx.session, ctx.person, words, limit=SEARCH_PAGE)
     if not found:
-        return Reply(f"No pins match “{words.strip()[:60]}”.")
+        return Reply(tr("No pins match “{words}”.", words=words.strip()[:60]))
     cards = tuple(views.pin_card(ctx.settings, p) for p in found)
-    lines = [f"{c.ref} {c.title} — {c.url}" for c in cards]
-    return Reply(f"Pins matching “{words.strip()[:60]}”:\n" + "\n".join(lines), items=cards)
+    lines = "\n".join(f"{c.ref} {c.title} — {c.url}" for c in cards)
+    return Reply(rich(tr("Pins matching “{words}”:", words=words.strip()[:60]), "\n", lines), items=cards)
 

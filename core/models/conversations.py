@@ -55,6 +55,7 @@ class Message(Base):
     profile_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)  # its sender changed the text
+    edits: Mapped[int] = mapped_column(default=0, server_default="0")  # how many times: each edit's own number
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)  # its sender removed it (the text is gone too)
 
     sender: Mapped[Person] = relationship(foreign_keys=[sender_id])

@@ -38,8 +38,8 @@ class Account(Base):
     chat_id: Mapped[str | None] = mapped_column(String(64))  # where the bot reaches them
     username: Mapped[str | None] = mapped_column(String(80))
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
-    locale: Mapped[str | None] = mapped_column(String(16))  # the platform's language for them (Telegram language_code, Slack locale)
-    home_opened_at: Mapped[datetime | None] = mapped_column(DateTime)  # Slack App Home seen: refresh it when things change
+    locale: Mapped[str | None] = mapped_column(String(16))  # the platform's language for them (as the platform reports it)
+    home_opened_at: Mapped[datetime | None] = mapped_column(DateTime)  # the app's home surface seen: refresh it when things change
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="accounts")

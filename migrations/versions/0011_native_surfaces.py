@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("home_opened_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("edited_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("edits", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("deleted_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("copy_of", sa.Integer(), nullable=True))
@@ -61,6 +62,7 @@ def downgrade() -> None:
         batch_op.drop_column("copy_of")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_column("deleted_at")
+        batch_op.drop_column("edits")
         batch_op.drop_column("edited_at")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_column("home_opened_at")

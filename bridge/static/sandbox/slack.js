@@ -94,9 +94,23 @@ function button(element, ctx, blockId) {
   return h("button", { class: `sk-button${style}`, type: "button", onclick: () => ctx.onAction(action) }, label);
 }
 
+// A static_select outside a form (a Home tab's menu): choosing an option is a block_actions, as in Slack.
+function menu(element, ctx, blockId) {
+  const initial = element.initial_option && element.initial_option.value;
+  const select = h("select", { class: "sk-menu", "aria-label": plain(element.placeholder) || "Choose" },
+    initial ? null : h("option", { value: "" }, plain(element.placeholder) || "Choose…"),
+    ...(element.options || []).map((o) => option(o, o.value === initial)));
+  select.addEventListener("change", () => {
+    const chosen = (element.options || []).find((o) => o.value === select.value);
+    if (chosen) ctx.onAction({ action_id: element.action_id, block_id: blockId, selected_option: { value: chosen.value, text: plain(chosen.text) } });
+  });
+  return select;
+}
+
 function accessory(element, ctx, blockId) {
   if (!element) return null;
   if (element.type === "button") return button(element, ctx, blockId);
+  if (element.type === "static_select") return menu(element, ctx, blockId);
   if (element.type === "image") return image(element.image_url, element.alt_text, "sk-thumb");
   return h("span", { class: "unsupported" }, `[${element.type}]`);
 }

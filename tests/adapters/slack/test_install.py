@@ -44,7 +44,7 @@ def add_to_slack(web, services, code: str = "abc123") -> str:
     page = web.get("/slack/install")
     assert page.status_code == 200
     state = re.search(r"state=([0-9a-f-]+)", page.get_data(as_text=True)).group(1)
-    assert "scope=commands,chat:write,im:history,im:write,users:read,files:read&amp;" in page.get_data(as_text=True)
+    assert "scope=commands,chat:write,im:history,im:write,users:read,files:read,links:read,links:write&amp;" in page.get_data(as_text=True)
     done = web.get(f"/slack/oauth_redirect?code={code}&state={state}")
     assert done.status_code == 200, done.get_data(as_text=True)
     with services.db.connect() as connection:

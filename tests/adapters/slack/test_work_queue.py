@@ -132,12 +132,18 @@ def test_message_events_that_do_no_work_take_no_place_and_are_never_deferred(sla
     release, started = held
     fill(slack, services, started)
     channel = standin.dm_channel(CAROL)
-    edit = {"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im",
-            "message": {"type": "message", "user": CAROL, "text": "boards!", "ts": "1.2"}, "ts": "1.3"}
+    # A person's edit in the bot's DM does work now (it follows the message's copies); these do none:
+    # an edit in a channel, and Slack reporting the bot's own message changed (our chat.update).
+    edit_elsewhere = {"type": "message", "subtype": "message_changed", "channel": "C0GENERAL", "channel_type": "channel",
+                      "message": {"type": "message", "user": CAROL, "text": "boards!", "ts": "1.2"}, "ts": "1.3"}
+    our_update = {"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im",
+                  "message": {"type": "message", "bot_id": "B0BOT", "user": "U0BOT", "text": "card", "ts": "1.5"},
+                  "ts": "1.6"}
     from_a_bot = {"type": "message", "bot_id": "B0OTHER", "channel": channel, "channel_type": "im", "text": "hi",
                   "ts": "1.4"}
 
-    assert slack.event(edit).status_code == 200
+    assert slack.event(edit_elsewhere).status_code == 200
+    assert slack.event(our_update).status_code == 200
     assert slack.event(from_a_bot).status_code == 200
     assert (queue(services).depth, queue(services).shed) == (2, 0), "acknowledged, not admitted, not shed"
 

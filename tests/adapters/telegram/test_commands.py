@@ -45,6 +45,7 @@ EVERY_WORD = [
     (ALICE, "/unfollow @bob", "You no longer follow @bob."),
     (ALICE, "/block @bob", "Blocked @bob. They can&#x27;t message you."),
     (ALICE, "/unblock @bob", "Unblocked @bob."),
+    (ALICE, "/language", "I answer you in English, your platform&#x27;s language."),
     (ALICE, "/frobnicate now", "I don&#x27;t know “frobnicate”"),
 ]
 

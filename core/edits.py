@@ -1,0 +1,156 @@
+"""A person corrects or removes their own message: the stored message changes, and so does every copy.
+
+A message a person typed on a platform (a reply in the thread of the bot's message, a reply to
+one of the bot's messages) keeps its platform id as its *source*. When the platform says that
+message was edited or deleted, the change is stored and one `edit` or `delete` delivery is
+queued per copy already queued or delivered, in that copy's own lane: after the copy itself,
+paced as any send to that chat is.
+
+Edits coalesce where they are sent, not where they are queued: every edit queues its own
+delivery per copy (committed with the edit, so it is claimed only after the new text is there),
+and each renders the message as it is when claimed. While the chat's pacing holds a storm of
+edits back, the text moves on; the first delivery claimed afterwards sends the latest, and the
+others find the copy showing their text already (`shown`) and are skipped without a call. So
+the copy ends on the last text, and the platform never hears an edit that changes nothing. A
+copy not yet delivered simply goes out with the new text (deliveries are rendered when claimed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.grammar import clean_text
+from core.inserts import insert_ignoring
+from core.models import Account, Block, Delivery, Lane, Message, MessageSource
+from core.settings import CoreSettings
+
+LIVE_COPIES = ("pending", "sent")  # copies an edit or delete still concerns (not failed, not skipped)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit or delete did: the message, and how many copies will follow it."""
+
+    message_id: int
+    conversation_id: int
+    copies: int
+
+
+def shown(text: str) -> str:
+    """A short digest of a message's text as a copy shows it: equal digests, nothing to edit."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def record_source(session: Session, message: Message, account: Account, chat_id: str, remote_id: str) -> None:
+    """Remember which platform message became `message`, typed by `account` in `chat_id`."""
+    insert_ignoring(session, MessageSource, [{
+        "platform": account.platform, "chat_id": str(chat_id), "remote_id": str(remote_id),
+        "message_id": message.id, "account_id": account.id, "created_at": message.created_at,
+    }])
+
+
+def _own_message(session: Session, account: Account, chat_id: str, remote_id: str) -> Message | None:
+    """The message this account typed as that platform message; None when it is not one of theirs."""
+    return session.scalar(
+        select(Message).join(MessageSource, MessageSource.message_id == Message.id).where(
+            MessageSource.platform == account.platform, MessageSource.chat_id == str(chat_id),
+            MessageSource.remote_id == str(remote_id), MessageSource.account_id == account.id,
+        )
+    )
+
+
+def edit(session: Session, settings: CoreSettings, account: Account, chat_id: str, remote_id: str, text: str,
+         now: datetime) -> Change | None:
+    """The author changed the platform message: store the new text and queue an edit per copy.
+
+    None when that platform message is not a conversation message of theirs (a command, an
+    unknown id), when the text did not change (a platform may report a message "changed" when a
+    link preview is added to it), or when the message was deleted.
+    """
+    message = _own_message(session, account, chat_id, remote_id)
+    if message is None or message.deleted_at is not None:
+        return None
+    text = clean_text(text)
+    if text == message.text:
+        return None
+    if not text:
+        raise InvalidInput("An edit can't leave the message empty — delete it instead.")
+    if len(text) > settings.max_text_length:
+        raise InvalidInput(f"That edit is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
+    number = session.execute(
+        update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
+        .values(text=text, edited_at=now, edits=Message.edits + 1)
+        .returning(Message.edits).execution_options(synchronize_session=False)
+    ).scalar_one_or_none()  # the row lock orders concurrent edits (each has its own number) and a delete
+    if number is None:
+        return None  # deleted meanwhile
+    return Change(message.id, message.conversation_id, _queue(session, message, "edit", now, f":{number}"))
+
+
+def delete(session: Session, account: Account, chat_id: str, remote_id: str, now: datetime) -> Change | None:
+    """The author removed the platform message: the text goes, and a delete is queued per copy.
+
+    None when it is not a conversation message of theirs, or was deleted already.
+    """
+    message = _own_message(session, account, chat_id, remote_id)
+    if message is None or message.deleted_at is not None:
+        return None
+    gone = session.execute(update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
+                           .values(text="", deleted_at=now).execution_options(synchronize_session=False))
+    if not gone.rowcount:
+        return None  # deleted meanwhile
+    return Change(message.id, message.conversation_id, _queue(session, message, "delete", now))
+
+
+def delete_asked(session: Session, account: Account, chat_id: str, remote_id: str | None, now: datetime) -> Change:
+    """`/delete` in reply to one's own message: as `delete`, but every refusal says why."""
+    if remote_id is None:
+        raise InvalidInput("Reply to one of your messages with /delete to remove it everywhere.")
+    found = session.scalar(select(MessageSource).where(
+        MessageSource.platform == account.platform, MessageSource.chat_id == str(chat_id),
+        MessageSource.remote_id == str(remote_id),
+    ))
+    if found is None:
+        raise NotFound("That message isn't in a conversation — only your replies there can be deleted.")
+    if found.account_id != account.id:
+        raise Forbidden("You can only delete your own messages.")
+    change = delete(session, account, chat_id, remote_id, now)
+    if change is None:
+        raise NotFound("That message is already deleted.")
+    return change
+
+
+def _queue(session: Session, message: Message, kind: str, now: datetime, key: str = "") -> int:
+    """One `kind` delivery per live copy of the message, each in its copy's lane; returns how many.
+
+    An edit does not reach someone who has blocked its sender since their copy arrived: it
+    could put anything in front of them. A delete reaches every copy.
+    """
+    # The chat as the account knows it now: a copy recorded where it went (a DM's own id, a group
+    # that moved) may have been queued under the id the chat had before; the account followed it.
+    query = (
+        select(Delivery.id, Delivery.person_id, Delivery.account_id, Delivery.platform,
+               func.coalesce(Account.chat_id, Delivery.chat_id).label("chat_id"))
+        .join(Account, Account.id == Delivery.account_id)
+        .where(Delivery.message_id == message.id, Delivery.kind == "message", Delivery.status.in_(LIVE_COPIES))
+    )
+    if kind == "edit":
+        query = query.where(~exists().where(Block.blocker_id == Delivery.person_id, Block.blocked_id == message.sender_id))
+    copies = session.execute(query).all()
+    if not copies:
+        return 0
+    lanes = sorted({(c.platform, c.chat_id) for c in copies})
+    insert_ignoring(session, Lane, [{"platform": p, "chat_id": c} for p, c in lanes], {"not_before": now})
+    rows = [{"idempotency_key": f"{kind[0]}{c.id}{key}", "person_id": c.person_id, "account_id": c.account_id,
+             "platform": c.platform, "chat_id": c.chat_id, "copy_of": c.id} for c in copies]
+    insert_ignoring(session, Delivery, rows, {
+        "kind": kind, "message_id": message.id, "status": "pending", "attempts": 0, "next_attempt_at": now,
+        "created_at": now, "uncertain": False,
+    })
+    return len(rows)
