@@ -20,16 +20,18 @@ OWN = {  # where the help line reads badly on its own in the menu
     "block": tr("block someone: they can never message you"),
     "unblock": tr("lift a block"),
     "cancel": tr("forget the reply you started with a Reply button"),
+    "delete": tr("reply to your message with it: removed everywhere"),
 }
+TELEGRAM_ONLY = ["cancel", "delete"]  # words of this adapter, not of the grammar (corrections.py, handlers.py)
 
 
 def bot_commands(settings: CoreSettings, language: str = "en") -> list[BotCommand]:
-    """One menu entry per grammar word (plus /cancel), described as in the help text, in one language."""
+    """One menu entry per grammar word (plus /cancel and /delete), described as in the help text, in one language."""
     menu: dict[str, Text] = {}
     for usage, what in described(settings):
         menu.setdefault(usage.split()[0], what)
     menu.update(OWN)
-    words = [w for w in WORDS if w not in HIDDEN] + ["cancel"]
+    words = [w for w in WORDS if w not in HIDDEN] + TELEGRAM_ONLY
     return [BotCommand(word, (str(localized(menu[word], language)) if word in menu else word)[:256]) for word in words]
 
 

@@ -45,3 +45,17 @@ def post(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
     if response.status_code != 200:
         raise Refused(f"{url} answered HTTP {response.status_code}: {response.text[:200]}", 502)
     return response
+
+
+# The languages a new person's app can be set to on the page, as each platform spells them: Slack's
+# users.info locale (docs.slack.dev/reference/methods/users.info, include_locale) and Telegram's
+# User.language_code (an IETF language tag, core.telegram.org/bots/api#user).
+APP_LANGUAGES = {"en": ("en-US", "en"), "es": ("es-ES", "es"), "de": ("de-DE", "de"), "pt": ("pt-BR", "pt-br")}
+
+
+def app_language(choice: object, platform: int) -> str:
+    """The platform's spelling (0 Slack, 1 Telegram) of a language picked on the page; English by default."""
+    key = str(choice or "en")
+    if key not in APP_LANGUAGES:
+        raise Refused(f"No app language {key[:10]!r} here — pick one of {', '.join(APP_LANGUAGES)}.")
+    return APP_LANGUAGES[key][platform]

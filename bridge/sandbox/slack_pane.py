@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from adapters.slack.shortcuts import NEW_PIN, SAVE_AS_PIN
 from bridge.sandbox import slack_requests as requests
 from bridge.sandbox.bounded import Recent
-from bridge.sandbox.pane import Refused, handle_of, person_name, post
+from bridge.sandbox.pane import Refused, app_language, handle_of, person_name, post
 from bridge.sandbox.slack_state import SlackError, SlackStandin
 
 DM_NAME = "directmessage"
@@ -61,15 +61,16 @@ class SlackPane:
         return [{"id": p.id, "name": p.real_name, "username": p.name, "handle": handle_of(self.sessions, "slack", p.id)}
                 for p in found]
 
-    def add_person(self, name: object) -> dict:
-        """A new person on the workspace; their id is fresh, so Pinbridge meets a new account."""
+    def add_person(self, name: object, language: object = None) -> dict:
+        """A new person on the workspace (their Slack set to `language`); a fresh id: Pinbridge meets a new account."""
         username, real_name = person_name(name)
+        locale = app_language(language, 0)
         with self._lock:
             if any(p.name == username for p in self._people.values()):
                 raise Refused(f"There is already a Slack user called {username}.", 409)
             person = SlackPerson("U" + secrets.token_hex(4).upper(), username, real_name)
             self._people[person.id] = person
-        self.standin.add_user(person.id, username, real_name=real_name)
+        self.standin.add_user(person.id, username, real_name=real_name, locale=locale)
         return {"id": person.id, "name": real_name, "username": username, "handle": None}
 
     def _person(self, user_id: object) -> SlackPerson:

@@ -14,7 +14,7 @@ import threading
 from adapters.telegram.webhook import SECRET_HEADER
 from bridge.pages import http_url
 from bridge.sandbox.bounded import Recent
-from bridge.sandbox.pane import Refused, handle_of, person_name, post
+from bridge.sandbox.pane import Refused, app_language, handle_of, person_name, post
 from bridge.sandbox import samples
 from bridge.sandbox.telegram_rules import MAX_TEXT_LENGTH
 from bridge.sandbox.telegram_state import TelegramStandin
@@ -44,15 +44,16 @@ class TelegramPane:
             found = list(self._people.values())
         return [{**p, "handle": handle_of(self.sessions, "telegram", str(p["id"]))} for p in found]
 
-    def add_person(self, name: object) -> dict:
-        """A new Telegram user (with a username) and their private chat with the bot."""
+    def add_person(self, name: object, language: object = None) -> dict:
+        """A new Telegram user (with a username, their app set to `language`) and their private chat with the bot."""
         username, first_name = person_name(name)
+        code = app_language(language, 1)
         with self._lock:
             if any(p["username"] == username for p in self._people.values()):
                 raise Refused(f"There is already a Telegram user called @{username}.", 409)
             user_id = FIRST_ID + secrets.randbelow(ID_RANGE)
             self._people[user_id] = {"id": user_id, "name": first_name, "username": username}
-        self.standin.add_user(user_id, first_name, username=username)
+        self.standin.add_user(user_id, first_name, username=username, language_code=code)
         return {"id": user_id, "name": first_name, "username": username, "handle": None}
 
     def _person(self, user_id: object) -> int:

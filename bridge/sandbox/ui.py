@@ -74,7 +74,8 @@ class SandboxPage:
 
     def add_person(self, platform: str):
         """A new person on one platform."""
-        return jsonify(self.pane(platform).add_person(_json_body().get("name"))), 201
+        given = _json_body()
+        return jsonify(self.pane(platform).add_person(given.get("name"), given.get("language"))), 201
 
     def slack_type(self):
         """What someone typed in the Slack composer: a slash command or a (thread) message."""

@@ -26,18 +26,22 @@ export class SlackPane {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.send(); }
     });
     $("slack-thread-cancel").addEventListener("click", () => this.setThread(null));
+    $("slack-editing-cancel").addEventListener("click", () => this.setEditing(null));
   }
 
   choose(id) {
     this.user = id || "";
     localStorage.setItem("pinbridge.slack", this.user);
     this.setThread(null);
+    this.setEditing(null);
     this.drawn = "";
     this.app.refresh();
   }
 
   async add(name, quiet = false) {
-    const person = await (quiet ? api("slack/people", { name }).catch(() => null) : attempt(() => api("slack/people", { name })));
+    const language = $("slack-new-language").value;
+    const person = await (quiet ? api("slack/people", { name, language }).catch(() => null)
+      : attempt(() => api("slack/people", { name, language })));
     if (person) { $("slack-new-name").value = ""; this.choose(person.id); }
     return person;
   }
@@ -47,7 +51,11 @@ export class SlackPane {
     const text = box.value.trim();
     if (!text || !this.user) { if (!this.user) notice("Create or pick a Slack user first.", "error"); return; }
     box.value = "";
-    const sent = await attempt(() => api("slack/type", { user: this.user, text, thread_ts: this.thread && this.thread.ts }));
+    const editing = this.editing;
+    this.setEditing(null);
+    const sent = await attempt(() => editing
+      ? api("slack/edit", { user: this.user, ts: editing.msg_ts, text })
+      : api("slack/type", { user: this.user, text, thread_ts: this.thread && this.thread.ts }));
     if (sent === null) box.value = text;
     this.app.refresh();
   }
@@ -58,6 +66,19 @@ export class SlackPane {
     const text = item ? mrkdwn(item.text).textContent.replace(/\s+/g, " ").trim() : "";
     $("slack-thread-text").textContent = item ? (text || "a message").slice(0, 80) : "";
     if (item) $("slack-input").focus();
+  }
+
+  // Slack's "Edit message": the text goes back into the composer; sending it sends message_changed.
+  setEditing(item) {
+    this.editing = item || null;
+    $("slack-editing").hidden = !item;
+    $("slack-editing-text").textContent = item ? item.text.slice(0, 80) : "";
+    if (item) { $("slack-input").value = item.text; $("slack-input").focus(); }
+  }
+
+  async remove(item) {
+    await attempt(() => api("slack/delete", { user: this.user, ts: item.msg_ts }));
+    this.app.refresh();
   }
 
   async click(action, item) {
@@ -85,7 +106,8 @@ export class SlackPane {
 
   hints(other) {
     const them = `@${other || "bob"}`;
-    const words = ["help", `follow ${them}`, "new https://example.com/boots Hiking boots", `send p1 to ${them} Look!`, "inbox"];
+    const words = ["help", `follow ${them}`, "new https://example.com/boots Hiking boots", `send p1 to ${them} Look!`, "inbox",
+      "language es"];
     const key = words.join("|");
     if ($("slack-hints").dataset.key === key) return;
     $("slack-hints").dataset.key = key;
@@ -143,6 +165,13 @@ export class SlackPane {
         h("button", { type: "button", title: "Reply in thread", onclick: () => this.setThread(item) }, "💬 Reply in thread"),
         h("button", { type: "button", class: "save-as-pin", title: "The message shortcut: pin its picture or first link",
           onclick: () => this.shortcut(item) }, "📌 Save as pin")));
+    }
+    if (!bot && item.msg_ts && !item.command) { // the person's own message: Slack lets them edit and delete it
+      node.append(h("span", { class: "sk-hover" },
+        h("button", { type: "button", class: "edit-message", title: "Edit message (Slack sends message_changed)",
+          onclick: () => this.setEditing(item) }, "✏️ Edit"),
+        h("button", { type: "button", class: "delete-message", title: "Delete message (Slack sends message_deleted)",
+          onclick: () => this.remove(item) }, "🗑 Delete")));
     }
     return node;
   }

@@ -75,6 +75,12 @@ export function bubble(message, ctx) {
     type: "button", class: "tg-reply", title: "Reply", "aria-label": `Reply to message ${message.id}`,
     onclick: () => ctx.onReply(message),
   }, "↩");
+  // Your own text: Edit (the bot gets edited_message) and /delete (Telegram tells bots of no deletes).
+  const own = message.mine && message.text && !message.photo && ctx.onEdit ? h("span", { class: "tg-own" },
+    h("button", { type: "button", class: "tg-reply tg-edit", title: "Edit", "aria-label": `Edit message ${message.id}`,
+      onclick: () => ctx.onEdit(message) }, "✎"),
+    h("button", { type: "button", class: "tg-reply tg-delete", title: "Delete everywhere (replies /delete to it)",
+      "aria-label": `Delete message ${message.id} everywhere`, onclick: () => ctx.onDelete(message) }, "🗑")) : null;
   return h("div", { class: `tg-row ${message.mine ? "mine" : "theirs"}`, dataset: { id: message.id } },
-    h("div", { class: "tg-stack" }, h("div", { class: "tg-line" }, inner, reply), keyboard(message, ctx)));
+    h("div", { class: "tg-stack" }, h("div", { class: "tg-line" }, own, inner, reply), keyboard(message, ctx)));
 }

@@ -27,6 +27,7 @@ export class TelegramPane {
     $("telegram-add").addEventListener("submit", (event) => { event.preventDefault(); this.add($("telegram-new-name").value); });
     $("telegram-form").addEventListener("submit", (event) => { event.preventDefault(); this.send(); });
     $("telegram-reply-cancel").addEventListener("click", () => this.setReply(null));
+    $("telegram-editing-cancel").addEventListener("click", () => this.setEditing(null));
     $("telegram-start").addEventListener("click", () => this.send("/start"));
   }
 
@@ -34,12 +35,15 @@ export class TelegramPane {
     this.user = id || "";
     localStorage.setItem("pinbridge.telegram", this.user);
     this.setReply(null);
+    this.setEditing(null);
     this.drawn = "";
     this.app.refresh();
   }
 
   async add(name, quiet = false) {
-    const person = await (quiet ? api("telegram/people", { name }).catch(() => null) : attempt(() => api("telegram/people", { name })));
+    const language = $("telegram-new-language").value;
+    const person = await (quiet ? api("telegram/people", { name, language }).catch(() => null)
+      : attempt(() => api("telegram/people", { name, language })));
     if (person) { $("telegram-new-name").value = ""; this.choose(String(person.id)); }
     return person;
   }
@@ -50,8 +54,12 @@ export class TelegramPane {
     if (!text || !this.user) { if (!this.user) notice("Create or pick a Telegram user first.", "error"); return; }
     if (!fixed) box.value = "";
     const replyTo = this.replyTo && this.replyTo.id;
+    const editing = fixed ? null : this.editing;
     this.setReply(null);
-    const sent = await attempt(() => api("telegram/send", { user: this.user, text, reply_to: replyTo }));
+    this.setEditing(null);
+    const sent = await attempt(() => editing
+      ? api("telegram/edit", { user: this.user, message_id: editing.id, text })
+      : api("telegram/send", { user: this.user, text, reply_to: replyTo }));
     if (sent === null && !fixed) box.value = text;
     this.app.refresh();
   }
@@ -62,6 +70,20 @@ export class TelegramPane {
     $("telegram-reply-text").textContent = message ? snippet(message, 80) : "";
     $("telegram-input").placeholder = placeholder || "Message";
     if (message) $("telegram-input").focus();
+  }
+
+  // Telegram's "Edit": the text goes back into the box; sending it sends the bot an edited_message.
+  setEditing(message) {
+    this.editing = message ? { id: message.id } : null;
+    $("telegram-editing").hidden = !message;
+    $("telegram-editing-text").textContent = message ? snippet(message, 80) : "";
+    if (message) { this.setReply(null); $("telegram-input").value = message.text; $("telegram-input").focus(); }
+  }
+
+  // Telegram tells bots of no deletes: /delete, in reply to the message, removes it from the conversation.
+  async removeEverywhere(message) {
+    await attempt(() => api("telegram/send", { user: this.user, text: "/delete", reply_to: message.id }));
+    this.app.refresh();
   }
 
   async press(message, data) {
@@ -88,7 +110,7 @@ export class TelegramPane {
   }
 
   hints(other) {
-    const words = ["/help", `/follow @${other || "alice"}`, "/inbox", "/boards", "/digest"];
+    const words = ["/help", `/follow @${other || "alice"}`, "/inbox", "/boards", "/digest", "/language de"];
     const key = words.join("|");
     if ($("telegram-hints").dataset.key === key) return;
     $("telegram-hints").dataset.key = key;
@@ -128,6 +150,7 @@ export class TelegramPane {
     const ctx = {
       userName: feed.user.name, botName: "Pinbridge",
       onPress: (message, data) => this.press(message, data), onReply: (message) => this.setReply(message),
+      onEdit: (message) => this.setEditing(message), onDelete: (message) => this.removeEverywhere(message),
     };
     return feed.messages.map((message) => bubble(message, ctx));
   }

@@ -27,7 +27,7 @@ def test_webhook_mode_registers_the_webhook_with_its_secret(bot, standin):
     webhook = standin.webhook()
     assert webhook["url"] == "http://pins.test/telegram/webhook"
     assert webhook["secret_token"] == SECRET
-    assert webhook["allowed_updates"] == ["message", "callback_query", "inline_query"]
+    assert webhook["allowed_updates"] == ["message", "edited_message", "callback_query", "inline_query"]
     assert standin.calls("getUpdates") == []
 
 
