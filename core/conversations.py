@@ -16,7 +16,7 @@ from core.grammar import clean_text
 from core.inserts import insert_if_absent
 from core.models import Block, Conversation, Follow, Invite, Message, Participant, Person, WithheldMessage
 from core.settings import CoreSettings
-from core.text import Command, Mention, rich
+from core.text import Command, Mention, tr
 from core.visibility import unread_by, visible_to
 
 
@@ -43,10 +43,8 @@ def rekey(session: Session, conversation: Conversation) -> None:
 def check_group_size(settings: CoreSettings, total: int) -> None:
     """The group limit counts the sender."""
     if total > settings.max_group_size:
-        raise LimitExceeded(
-            f"A conversation holds at most {settings.max_group_size} people including you — "
-            f"that would be {total}."
-        )
+        raise LimitExceeded(tr("A conversation holds at most {limit} people including you — that would be {total}.",
+                               limit=settings.max_group_size, total=total))
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def open_for(
     others = _distinct_others(sender, recipients)
     invited = sorted(set(invited))
     if not others and not invited:
-        raise InvalidInput("Send it to someone other than yourself.")
+        raise InvalidInput(tr("Send it to someone other than yourself."))
     check_group_size(settings, 1 + len(others) + len(invited))
     key = members_key([sender.id] + [p.id for p in others], invited)
     ids = [p.id for p in others]
@@ -105,8 +103,9 @@ def _refuse_block(sender: Person, others: list[Person], block: int | None) -> No
         return
     other = next(p for p in others if p.id == abs(block))
     if block > 0:
-        raise Forbidden(rich("You have blocked ", Mention(other.handle), " — ", Command(f"unblock @{other.handle}"), " first."))
-    raise Forbidden(f"You can't message @{other.handle}.")
+        raise Forbidden(tr("You have blocked {person} — {command} first.", person=Mention(other.handle),
+                              command=Command(f"unblock @{other.handle}")))
+    raise Forbidden(tr("You can't message {person}.", person=f"@{other.handle}"))
 
 
 def _require_mutual(session: Session, sender: Person, others: list[Person]) -> None:
@@ -123,12 +122,11 @@ def _require_mutual(session: Session, sender: Person, others: list[Person]) -> N
     follows_you = {f.follower_id for f in follows if f.followee_id == sender.id}
     for person in others:
         if person.id not in follows_you:
-            raise Forbidden(
-                f"@{person.handle} doesn't follow you, so you can't start a conversation with them yet "
-                "(Pinbridge connects people who follow each other)."
-            )
+            raise Forbidden(tr("{person} doesn't follow you, so you can't start a conversation with them yet "
+                               "(Pinbridge connects people who follow each other).", person=f"@{person.handle}"))
         if person.id not in you_follow:
-            raise Forbidden(rich("Follow ", Mention(person.handle), " back first: ", Command(f"follow @{person.handle}"), "."))
+            raise Forbidden(tr("Follow {person} back first: {command}.", person=Mention(person.handle),
+                               command=Command(f"follow @{person.handle}")))
 
 
 def membership(session: Session, person: Person, reference: str) -> tuple[Conversation, Participant]:
@@ -136,7 +134,7 @@ def membership(session: Session, person: Person, reference: str) -> tuple[Conver
     conversation_id = refs.parse(reference, "c")
     participant = session.get(Participant, (conversation_id, person.id))
     if participant is None:
-        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation_id)}.")
+        raise NotFound(tr("You have no conversation {conversation}.", conversation=refs.conversation_ref(conversation_id)))
     return participant.conversation, participant
 
 
@@ -163,17 +161,18 @@ def post(
     """
     text = clean_text(text)
     if len(text) > settings.max_text_length:
-        raise InvalidInput(f"That message is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
+        raise InvalidInput(tr("That message is too long ({length} characters; the limit is {limit}).", length=len(text),
+                              limit=settings.max_text_length))
     if kind == "text" and not text:
-        raise InvalidInput("There's nothing to send — add some text.")
+        raise InvalidInput(tr("There's nothing to send — add some text."))
     people = opened.members if opened else participants(session, conversation)
     if sender.id not in {p.id for p in people}:
-        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
+        raise NotFound(tr("You have no conversation {conversation}.", conversation=refs.conversation_ref(conversation.id)))
     others = [p for p in people if p.id != sender.id]
     blockers = set() if opened else _blockers(session, sender, others)
     recipients = [p for p in others if p.id not in blockers]
     if others and not recipients:
-        raise Forbidden("You can't message this conversation any more.")
+        raise Forbidden(tr("You can't message this conversation any more."))
     _serialize_posts(session, conversation)
     message = _insert_message(session, conversation_id=conversation.id, sender_id=sender.id, kind=kind, text=text,
                               **attachment)
@@ -266,7 +265,7 @@ def mark_read(session: Session, person: Person, conversation: Conversation) -> i
     """Mark everything read; returns how many were unread."""
     participant = session.get(Participant, (conversation.id, person.id))
     if participant is None:
-        raise NotFound(f"You have no conversation {refs.conversation_ref(conversation.id)}.")
+        raise NotFound(tr("You have no conversation {conversation}.", conversation=refs.conversation_ref(conversation.id)))
     before = unread_count(session, person, conversation, participant)
     _advance(session, Participant.last_read_id, conversation.id, person.id, latest_id(session, conversation))
     refreshes.queue_refresh(session, [person.id], utcnow())  # read, dismissed: their App Home's counts change

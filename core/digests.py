@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from core import outbox, refs, schedules, views
+from core import i18n, outbox, refs, schedules, views
 from core.clock import utcnow
 from core.db import among
 from core.visibility import unread_by
@@ -103,8 +103,28 @@ def _same_tz(tz: str | None):
     return Person.timezone.is_(None) if tz is None else Person.timezone == tz
 
 
+def languages(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """The language of each person who reads anything but English: their choice, else an account's locale."""
+    rows = session.execute(
+        select(Person.id, Person.language, Account.locale).outerjoin(Account, Account.person_id == Person.id)
+        .where(among(session, Person.id, person_ids), or_(Person.language.is_not(None), Account.locale.is_not(None)))
+        .order_by(Person.id, Account.id)
+    )
+    found: dict[int, str] = {}
+    for row in rows:  # the first account that tells a language speaks for the person (as on their home platform)
+        code = i18n.pick(row.language, row.locale)
+        if found.get(row.id, "en") == "en":
+            found[row.id] = code
+    return {pid: code for pid, code in found.items() if code != "en"}
+
+
 def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]:
-    """Per person: unread messages grouped by conversation, with the latest lines (3 queries)."""
+    """Per person: unread messages grouped by conversation, with the latest lines (4 queries).
+
+    A digest is read by one person, and its summaries are stored as text when it is queued: each is
+    written in its reader's language then (digests queued before summaries were translated stay readable:
+    they are text all the same).
+    """
     newest = func.row_number().over(
         partition_by=(Participant.person_id, Message.conversation_id), order_by=Message.id.desc()
     )
@@ -134,6 +154,7 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
     summaries: dict[int, dict] = {}
     conversations: dict[tuple[int, int], dict] = {}
     summary_of, pin_ref = views.summary_of, refs.pin_ref
+    spoken = languages(session, person_ids) if any(r.kind != "text" for r in rows) else {}
     for r in rows:  # 3 lines × every conversation × every reader of the batch: kept lean
         key = (r.reader, r.conversation_id)
         conversation = conversations.get(key)
@@ -147,7 +168,7 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
             }
             person["total"] += r.total
         conversation["lines"].append({
-            "sender": r.sender_handle or "?", "kind": r.kind, "summary": summary_of(r, loaded),
+            "sender": r.sender_handle or "?", "kind": r.kind, "summary": summary_of(r, loaded, spoken.get(r.reader, "en")),
             "pin_ref": pin_ref(r.pin_id) if r.pin_id else None,
         })
     for person in summaries.values():

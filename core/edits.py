@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, InvalidInput, NotFound
@@ -29,6 +29,7 @@ from core.grammar import clean_text
 from core.inserts import insert_ignoring
 from core.models import Account, Block, Delivery, Lane, Message, MessageSource
 from core.settings import CoreSettings
+from core.text import tr
 
 LIVE_COPIES = ("pending", "sent")  # copies an edit or delete still concerns (not failed, not skipped)
 
@@ -55,34 +56,61 @@ def record_source(session: Session, message: Message, account: Account, chat_id:
     }])
 
 
-def _own_message(session: Session, account: Account, chat_id: str, remote_id: str) -> Message | None:
-    """The message this account typed as that platform message; None when it is not one of theirs."""
-    return session.scalar(
-        select(Message).join(MessageSource, MessageSource.message_id == Message.id).where(
+def stamp(seconds: object) -> str | None:
+    """When the platform says an edit was made (seconds since the epoch: "1358878755.000001", 1700000000),
+    as text that sorts as time does; None when it is not such a time."""
+    whole, _, fraction = str(seconds).partition(".")
+    if not whole.isdigit() or len(whole) > 12 or (fraction and (not fraction.isdigit() or len(fraction) > 9)):
+        return None
+    return f"{int(whole):012d}.{fraction:0<9}"
+
+
+def _own_message(session: Session, account: Account, chat_id: str, remote_id: str) -> tuple[Message, int] | None:
+    """The message this account typed as that platform message, and its source's id; None when it is not theirs."""
+    found = session.execute(
+        select(Message, MessageSource.id).join(MessageSource, MessageSource.message_id == Message.id).where(
             MessageSource.platform == account.platform, MessageSource.chat_id == str(chat_id),
             MessageSource.remote_id == str(remote_id), MessageSource.account_id == account.id,
         )
-    )
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
+def _latest(session: Session, source_id: int, when: str | None) -> bool:
+    """Record `when` as the source's latest edit; False when a later edit was applied already (platforms,
+    and answer threads, may hand edits over out of order). An edit of unknown time counts as the latest."""
+    if when is None:
+        return True
+    return bool(session.execute(
+        update(MessageSource).where(MessageSource.id == source_id,
+                                    or_(MessageSource.edited_stamp.is_(None), MessageSource.edited_stamp <= when))
+        .values(edited_stamp=when).execution_options(synchronize_session=False)
+    ).rowcount)
 
 
 def edit(session: Session, settings: CoreSettings, account: Account, chat_id: str, remote_id: str, text: str,
-         now: datetime) -> Change | None:
+         now: datetime, when: str | None = None) -> Change | None:
     """The author changed the platform message: store the new text and queue an edit per copy.
 
     None when that platform message is not a conversation message of theirs (a command, an
     unknown id), when the text did not change (a platform may report a message "changed" when a
-    link preview is added to it), or when the message was deleted.
+    link preview is added to it), when the message was deleted, or when a later edit (`when`, see
+    `stamp`) was applied already.
     """
-    message = _own_message(session, account, chat_id, remote_id)
-    if message is None or message.deleted_at is not None:
+    found = _own_message(session, account, chat_id, remote_id)
+    if found is None or found[0].deleted_at is not None:
         return None
+    message, source_id = found
     text = clean_text(text)
     if text == message.text:
         return None
     if not text:
-        raise InvalidInput("An edit can't leave the message empty — delete it instead.")
+        raise InvalidInput(tr("An edit can't leave the message empty — delete it instead."))
     if len(text) > settings.max_text_length:
-        raise InvalidInput(f"That edit is too long ({len(text)} characters; the limit is {settings.max_text_length}).")
+        raise InvalidInput(tr("That edit is too long ({length} characters; the limit is {limit}).", length=len(text),
+                              limit=settings.max_text_length))
+    if not _latest(session, source_id, when):
+        return None
     number = session.execute(
         update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
         .values(text=text, edited_at=now, edits=Message.edits + 1)
@@ -98,9 +126,10 @@ def delete(session: Session, account: Account, chat_id: str, remote_id: str, now
 
     None when it is not a conversation message of theirs, or was deleted already.
     """
-    message = _own_message(session, account, chat_id, remote_id)
-    if message is None or message.deleted_at is not None:
+    found = _own_message(session, account, chat_id, remote_id)
+    if found is None or found[0].deleted_at is not None:
         return None
+    message = found[0]
     gone = session.execute(update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
                            .values(text="", deleted_at=now).execution_options(synchronize_session=False))
     if not gone.rowcount:
@@ -111,18 +140,18 @@ def delete(session: Session, account: Account, chat_id: str, remote_id: str, now
 def delete_asked(session: Session, account: Account, chat_id: str, remote_id: str | None, now: datetime) -> Change:
     """`/delete` in reply to one's own message: as `delete`, but every refusal says why."""
     if remote_id is None:
-        raise InvalidInput("Reply to one of your messages with /delete to remove it everywhere.")
+        raise InvalidInput(tr("Reply to one of your messages with {command} to remove it everywhere.", command="/delete"))
     found = session.scalar(select(MessageSource).where(
         MessageSource.platform == account.platform, MessageSource.chat_id == str(chat_id),
         MessageSource.remote_id == str(remote_id),
     ))
     if found is None:
-        raise NotFound("That message isn't in a conversation — only your replies there can be deleted.")
+        raise NotFound(tr("That message isn't in a conversation — only your replies there can be deleted."))
     if found.account_id != account.id:
-        raise Forbidden("You can only delete your own messages.")
+        raise Forbidden(tr("You can only delete your own messages."))
     change = delete(session, account, chat_id, remote_id, now)
     if change is None:
-        raise NotFound("That message is already deleted.")
+        raise NotFound(tr("That message is already deleted."))
     return change
 
 

@@ -24,7 +24,7 @@ from core.home import HomeView, home_view
 from core.errors import DomainError, InvalidInput
 from core.grammar import parse, person_ref
 from core.inserts import insert_if_absent
-from core.models import RemoteMessage
+from core.models import Account, Person, RemoteMessage
 from core.results import BoardRow, Digest, PersonRow, Reply, error
 from core.settings import CoreSettings
 from core.text import tr, trn
@@ -105,7 +105,7 @@ class Engine:
 
         def work(ctx: Context) -> HomeView:
             refreshes.opened(ctx.session, ctx.account, utcnow())
-            return home_view(ctx.session, ctx.settings, ctx.person)
+            return home_view(ctx.session, ctx.settings, ctx.person, ctx.account)
 
         return self._unit(identity, work)
 
@@ -126,6 +126,16 @@ class Engine:
             return self._unit(identity, answered, others, source)
         except DomainError as exc:
             return in_language(error(exc.text), spoken[0])
+
+    def language(self, identity: people.Identity) -> str:
+        """The language a person reads, for an adapter's own words outside any answer (a form, a notice):
+        their choice, else the locale their platform tells now, else the one it told before."""
+        with reading(self.sessions) as session:
+            found = session.execute(
+                select(Person.language, Account.locale).join(Account, Account.person_id == Person.id)
+                .where(Account.platform == identity.platform, Account.external_id == identity.external_id)
+            ).first()
+        return i18n.pick(found.language if found else None, identity.locale or (found.locale if found else None))
 
     def first_time(self, source: str, key: str) -> bool:
         """Record an inbound event id (own transaction); False for a platform retry."""
@@ -226,21 +236,22 @@ class Engine:
 
         return self._guarded(identity, work, source=source)
 
-    def edit_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str) -> Reply | None:
+    def edit_remote(self, identity: people.Identity, chat_id: str, remote_id: str, text: str,
+                    when: object = None) -> Reply | None:
         """The platform says this person edited one of their messages: it changes everywhere.
 
-        None when there is nothing to do (not a conversation message of theirs, or the same text);
-        an error Reply when the edit is refused (too long, empty), so the adapter can say why.
+        `when`: the platform's time of the edit (seconds), so an older edit handed over late loses.
+        None when there is nothing to do (not a conversation message of theirs, the same text, an
+        older edit); an error Reply when the edit is refused (too long, empty), so the adapter can say why.
         """
 
         def work(ctx: Context) -> Reply | None:
-            change = edits.edit(ctx.session, ctx.settings, ctx.account, chat_id, remote_id, text, utcnow())
-            return None if change is None else Reply(f"Edited in {refs.conversation_ref(change.conversation_id)}.")
+            change = edits.edit(ctx.session, ctx.settings, ctx.account, chat_id, remote_id, text, utcnow(),
+                                edits.stamp(when) if when is not None else None)
+            return None if change is None else Reply(tr("Edited in {conversation}.",
+                                                         conversation=refs.conversation_ref(change.conversation_id)))
 
-        try:
-            return self._unit(identity, work)
-        except DomainError as exc:
-            return error(exc.text)
+        return self._guarded(identity, work)
 
     def delete_remote(self, identity: people.Identity, chat_id: str, remote_id: str) -> bool:
         """The platform says this person deleted one of their messages: its copies go too. False if unknown."""
@@ -253,7 +264,7 @@ class Engine:
         def work(ctx: Context) -> Reply:
             change = edits.delete_asked(ctx.session, ctx.account, chat_id, remote_id, utcnow())
             ref = refs.conversation_ref(change.conversation_id)
-            return Reply(f"Deleted your message from {ref} for everyone.", conversation_ref=ref)
+            return Reply(tr("Deleted your message from {conversation} for everyone.", conversation=ref), conversation_ref=ref)
 
         return self._guarded(identity, work)
 

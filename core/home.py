@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from core import boards as board_service
-from core import inbox, people, schedules, views
+from core import i18n, inbox, people, schedules, views
 from core.models import Account, Delivery, Message, Participant, Person
 from core.ports import Outgoing
 from core.results import BoardRow, ConversationRow
@@ -50,11 +50,14 @@ class HomeView:
     delivery: tuple[str, ...]  # the platforms chosen with `deliver`; () = every linked account
     accounts: tuple[LinkedAccount, ...]
     platforms: tuple[tuple[str, str], ...]  # the deployed platforms: (name, title)
+    language: str = "en"  # the person's, for the page's words
 
 
-def home_view(session: Session, settings: CoreSettings, person: Person) -> HomeView:
-    """The person's own home: only conversations they are in, and their boards (secret ones too: it is theirs)."""
-    rows = inbox.rows(session, person, limit=SHOWN)
+def home_view(session: Session, settings: CoreSettings, person: Person, account: Account | None = None) -> HomeView:
+    """The person's own home: only conversations they are in, and their boards (secret ones too: it is theirs);
+    in their language on the account it is shown on."""
+    code = i18n.language_of(person, account or people.speaking_account(session, person))
+    rows = inbox.rows(session, person, limit=SHOWN, code=code)
     listing = board_service.listing(session, person, person)
     shown_boards = tuple(BoardRow(b.name, n, b.secret, b.is_default, views.board_url(settings, b)) for b, n in listing[:SHOWN])
     chosen = person.digest_schedule
@@ -67,7 +70,7 @@ def home_view(session: Session, settings: CoreSettings, person: Person) -> HomeV
         digest=schedule.text(), digest_kind=schedule.kind, digest_is_default=chosen is None,
         digest_choices=_digest_choices(schedule, person.timezone, chosen is None),
         delivery=people.delivery_platforms(person), accounts=accounts,
-        platforms=tuple((p.name, p.title) for p in settings.platforms),
+        platforms=tuple((p.name, p.title) for p in settings.platforms), language=code,
     )
 
 
@@ -88,8 +91,9 @@ def outgoing(session: Session, settings: CoreSettings, d: Delivery) -> Outgoing:
     """A claimed home delivery with the view as it is now, for the account it goes to."""
     account = session.get(Account, d.account_id)
     person = session.get(Person, d.person_id)
+    view = home_view(session, settings, person, account)
     return Outgoing(
         delivery_id=d.id, idempotency_key=d.idempotency_key, platform=d.platform, chat_id=d.chat_id,
-        recipient_handle=person.handle, kind="home", home=home_view(session, settings, person),
-        team_id=account.team_id, recipient_id=account.external_id,
+        recipient_handle=person.handle, kind="home", home=view,
+        team_id=account.team_id, recipient_id=account.external_id, locale=view.language,
     )

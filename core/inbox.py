@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import conversations, refs, views
+from core import conversations, i18n, people, refs, views
 from core.visibility import unread_by, visible_to
 from core.models import Message, Participant, Person
 from core.results import ConversationRow
@@ -13,11 +13,13 @@ from core.results import ConversationRow
 PAGE = 20
 
 
-def rows(session: Session, person: Person, limit: int = PAGE) -> list[ConversationRow]:
+def rows(session: Session, person: Person, limit: int = PAGE, code: str | None = None) -> list[ConversationRow]:
     """Newest first by what the reader can see; dismissed conversations stay hidden until a new message arrives.
 
-    `participants` are the other people, in joining order: the reader knows they are in it.
+    `participants` are the other people, in joining order: the reader knows they are in it. The last
+    lines read in `code` (the reader's language, by default the one they speak on the account in use).
     """
+    code = code or i18n.language_of(person, people.speaking_account(session, person))
     visible = visible_to(person.id)
     last = (
         select(func.max(Message.id))
@@ -54,7 +56,7 @@ def rows(session: Session, person: Person, limit: int = PAGE) -> list[Conversati
         result.append(ConversationRow(
             ref=refs.conversation_ref(row.conversation_id), conversation_id=row.conversation_id,
             participants=tuple(h for h in members.get(row.conversation_id, ()) if h != person.handle),
-            last_line=f"@{handle}: {views.summary_of(message, loaded)}", unread=row.unread or 0, updated_at=message.created_at,
+            last_line=f"@{handle}: {views.summary_of(message, loaded, code)}", unread=row.unread or 0, updated_at=message.created_at,
         ))
     return result
 

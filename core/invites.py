@@ -10,10 +10,18 @@ from sqlalchemy.orm import Session
 from core import conversations, people
 from core.clock import utcnow
 from core.errors import Forbidden, NotFound
-from core.text import tr
 from core.inserts import insert_if_absent
 from core.models import Conversation, Follow, Invite, Message, Participant, Person
 from core.settings import CoreSettings
+from core.text import Text, rich, tr
+
+# A newcomer's join message, stored in English as its text: each reader reads it in their language (join_line).
+JOINED_FROM_INVITE = "joined from an invite"
+
+
+def join_line(text: str) -> Text:
+    """The words of a join message for its reader (a stored text other than Pinbridge's own is shown as it is)."""
+    return tr("joined from an invite") if text == JOINED_FROM_INVITE else rich(text)
 
 
 def create(session: Session, conversation: Conversation, inviter: Person, handle: str, message: Message) -> Invite:
@@ -63,7 +71,7 @@ def redeem(session: Session, settings: CoreSettings, code: str, person: Person) 
     waiting = invited_with(session, invite)
     if joined:
         # The newcomer's join must not mark the pin waiting for them as read.
-        conversations.post(session, settings, conversation, person, kind="join", text="joined from an invite", mark_read=False)
+        conversations.post(session, settings, conversation, person, kind="join", text=JOINED_FROM_INVITE, mark_read=False)
     return invite, waiting
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core import boards as boards_service
-from core import refs
+from core import i18n, refs
 from core.models import Board, Message, Person, Pin
 from core.results import (
     BoardCard,
@@ -20,6 +20,7 @@ from core.results import (
     ProfileCard,
 )
 from core.settings import CoreSettings
+from core.text import Text, tr
 
 BOARD_PREVIEW = 5
 
@@ -128,46 +129,63 @@ def handles_of(session: Session, person_ids: list[int]) -> dict[int, str]:
 
 
 SUMMARY_LIMIT = 80
-DELETED = "(message deleted)"
-EDITED = " (edited)"
+# Summaries are read by one person (their inbox, a conversation's history, their digest): built in their language.
+DELETED = tr("(message deleted)")
+JOINED = tr("joined")
 
 
-def summary(view: MessageView) -> str:
+def edited(line: str, code: str = "en") -> str:
+    """A line marked as edited, in one language ("… (edited)")."""
+    return str(i18n.localized(tr("{line} (edited)", line=line), code))
+
+
+def summary(view: MessageView, code: str = "en") -> str:
     """The one line that describes a message everywhere (inbox, history, notifications): what it carries, its text."""
     if view.deleted:
-        return DELETED
+        return str(i18n.localized(DELETED, code))
     carried = None
     if view.pin:
         carried = f"{view.pin.ref} “{view.pin.title}”"
     elif view.board:
-        carried = f"board “{view.board.name}”"
+        carried = _board(view.board.name)
     elif view.profile:
-        carried = f"@{view.profile.handle}'s profile"
+        carried = _profile(view.profile.handle)
     elif view.kind == "join":
-        carried = "joined"
-    return _line(carried, view.text) + (EDITED if view.edited else "")
+        carried = JOINED
+    line = _line(carried, view.text, code)
+    return edited(line, code) if view.edited else line
 
 
-def summary_of(message, loaded: Attachments) -> str:
-    """`summary` from a message row and its batch-loaded attachments (no card is built)."""
+def summary_of(message, loaded: Attachments, code: str = "en") -> str:
+    """`summary` from a message row and its batch-loaded attachments (no card is built), in one language."""
     if getattr(message, "deleted_at", None) is not None:
-        return DELETED
+        return str(i18n.localized(DELETED, code))
     if message.kind == "text":  # most lines of a digest: nothing carried, the text alone
         return _clip(message.text)
     carried = None
     if message.kind == "pin" and message.pin_id in loaded.pins:
         carried = f"{refs.pin_ref(message.pin_id)} “{loaded.pins[message.pin_id].title}”"
     elif message.kind == "board" and message.board_id in loaded.boards:
-        carried = f"board “{loaded.boards[message.board_id].name}”"
+        carried = _board(loaded.boards[message.board_id].name)
     elif message.kind == "profile" and message.profile_id in loaded.people:
-        carried = f"@{loaded.people[message.profile_id].handle}'s profile"
+        carried = _profile(loaded.people[message.profile_id].handle)
     elif message.kind == "join":
-        carried = "joined"
-    return _line(carried, message.text)
+        carried = JOINED
+    return _line(carried, message.text, code)
 
 
-def _line(carried: str | None, text: str) -> str:
-    return _clip(" ".join(part for part in (carried, text if carried != "joined" else "") if part) or text)
+def _board(name: str) -> Text:
+    return tr("board “{name}”", name=name)
+
+
+def _profile(handle: str) -> Text:
+    return tr("{person}'s profile", person=f"@{handle}")
+
+
+def _line(carried: str | Text | None, text: str, code: str) -> str:
+    said = text if carried is not JOINED else ""
+    carried = str(i18n.localized(carried, code)) if isinstance(carried, Text) else carried
+    return _clip(" ".join(part for part in (carried, said) if part) or text)
 
 
 def _clip(line: str) -> str:

@@ -14,9 +14,10 @@ from adapters.slack.payloads import action_value, actor_identity
 from adapters.slack.runtime import Runtime, acknowledge, once
 from core.people import Identity
 from core.refs import looks_like
-from core.results import Reply, error
+from core.results import Reply
+from core.text import tr
 
-BROKEN = "That button no longer works — try the command instead."
+BROKEN = tr("That button no longer works — try the command instead.")
 
 
 def refs_in(value: str, kind: str) -> list[str]:
@@ -51,61 +52,69 @@ class ActionListeners:
         elsewhere = self.rt.elsewhere(client, actor_identity(body))
         respond_with(respond, reply, replace_original=replace_original, elsewhere=elsewhere, command=self.rt.command)
 
+    def _broken(self, body: dict) -> Reply:
+        return self.rt.refused(actor_identity(body), BROKEN)
+
     def save(self, body: dict, client: WebClient, respond) -> None:
         """One click saves to the default board; with several boards, a picker opens."""
         pins = refs_in(action_value(body), "p")
         if len(pins) != 1:
-            return self._answer(client, body, respond, error(BROKEN))
+            return self._answer(client, body, respond, self._broken(body))
         identity = self._identity(client, body)
         boards = self.rt.engine.boards(identity)
         if len(boards) > 1:
-            return open_modal(client, body.get("trigger_id"), modals.save_modal(pins[0], boards), respond, command=self.rt.command)
+            with self.rt.speaking_to(identity):
+                view = modals.save_modal(pins[0], boards)
+                return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
         return self._answer(client, body, respond, self.rt.engine.save(identity, pins[0]))
 
     def reply(self, body: dict, client: WebClient, respond) -> None:
         """Open the Reply modal for the conversation on the card."""
         refs = refs_in(action_value(body), "c")
         if len(refs) != 1:
-            return self._answer(client, body, respond, error(BROKEN))
-        view = modals.reply_modal(refs[0], self.rt.engine.settings.max_text_length)
-        return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
+            return self._answer(client, body, respond, self._broken(body))
+        with self.rt.speaking_to(actor_identity(body)):
+            view = modals.reply_modal(refs[0], self.rt.engine.settings.max_text_length)
+            return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
 
     def send(self, body: dict, client: WebClient, respond) -> None:
         """Open the Send modal with the person's contacts."""
         pins = refs_in(action_value(body), "p")
         if len(pins) != 1:
-            return self._answer(client, body, respond, error(BROKEN))
-        contacts = self.rt.engine.contacts(self._identity(client, body))
-        view = modals.send_modal(pins[0], contacts, self.rt.max_people, self.rt.engine.settings.max_text_length)
-        return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
+            return self._answer(client, body, respond, self._broken(body))
+        identity = self._identity(client, body)
+        contacts = self.rt.engine.contacts(identity)
+        with self.rt.speaking_to(identity):
+            view = modals.send_modal(pins[0], contacts, self.rt.max_people, self.rt.engine.settings.max_text_length)
+            return open_modal(client, body.get("trigger_id"), view, respond, command=self.rt.command)
 
     def mark_read(self, body: dict, client: WebClient, respond) -> None:
         """Clear a conversation's unread messages."""
         refs = refs_in(action_value(body), "c")
-        reply = self.rt.engine.mark_read(self._identity(client, body), refs[0]) if len(refs) == 1 else error(BROKEN)
+        reply = self.rt.engine.mark_read(self._identity(client, body), refs[0]) if len(refs) == 1 else self._broken(body)
         self._answer(client, body, respond, reply)
 
     def open_conversation(self, body: dict, client: WebClient, respond) -> None:
         """Show a conversation's latest messages (which marks them read)."""
         refs = refs_in(action_value(body), "c")
-        reply = self.rt.engine.open_conversation(self._identity(client, body), refs[0]) if len(refs) == 1 else error(BROKEN)
+        reply = self.rt.engine.open_conversation(self._identity(client, body), refs[0]) if len(refs) == 1 else self._broken(body)
         self._answer(client, body, respond, reply)
 
     def mark_all_read(self, body: dict, client: WebClient, respond) -> None:
         """A digest's Mark all read: every conversation it listed."""
         refs = refs_in(action_value(body), "c")
         if not refs:
-            return self._answer(client, body, respond, error(BROKEN))
+            return self._answer(client, body, respond, self._broken(body))
         return self._answer(client, body, respond, self.rt.engine.mark_all_read(self._identity(client, body), refs))
 
     def confirm_link(self, body: dict, client: WebClient, respond) -> None:
         """"Yes, join": the account that typed a link code consents; the answer replaces the question."""
         token = action_value(body)
-        reply = self.rt.engine.confirm_link(self._identity(client, body), token) if token else error(BROKEN)
+        reply = self.rt.engine.confirm_link(self._identity(client, body), token) if token else self._broken(body)
         self._answer(client, body, respond, reply, replace_original=True)
 
     def decline_link(self, body: dict, client: WebClient, respond) -> None:
         """Cancel on a link request: nothing is joined and the code is spent."""
         token = action_value(body)
-        reply = self.rt.engine.decline_link(self._identity(client, body), token) if token else error(BROKEN)
+        reply = self.rt.engine.decline_link(self._identity(client, body), token) if token else self._broken(body)
         self._answer(client, body, respond, reply, replace_original=True)

@@ -8,6 +8,7 @@ person's DM with the app. What cannot be shown anywhere is logged, never dropped
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import logging
 from collections.abc import Callable
@@ -20,14 +21,16 @@ from adapters.slack.errors import Verdict, from_api_error, from_webhook, network
 from adapters.slack.messages import reply_message
 from adapters.slack.parts import Rendered, paginate
 from adapters.slack.postman import Refused, post_parts
+from core.i18n import current, localized
 from core.results import Reply, error
-from core.text import Command, rich
+from core.text import Command, Text, tr
 
 log = logging.getLogger(__name__)
 # Slash commands and interactivity: "respond to a user's command up to 5 times within 30 minutes".
 MAX_RESPONSES = 5
-ELSEWHERE_NOTE = ":arrow_right: The rest of this answer is in your DM with Pinbridge."
-TRIGGER_EXPIRED = "That took too long to open — click the button again."
+ELSEWHERE = tr("The rest of this answer is in your DM with Pinbridge.")
+ELSEWHERE_NOTE = ":arrow_right: " + str(ELSEWHERE)  # as English readers see it
+TRIGGER_EXPIRED = tr("That took too long to open — click the button again.")
 NETWORK_ERRORS = (SlackClientError, OSError, http.client.HTTPException, httpx.HTTPError)
 Elsewhere = Callable[[list[Rendered]], None]
 
@@ -66,7 +69,7 @@ def respond_with(respond, reply: Reply, in_channel: bool = False, replace_origin
         return
     if progress.refusal is not None:
         log.info("the response_url refused an answer (%s); it goes to the DM", progress.refusal.error)
-    elif post_parts([Rendered(ELSEWHERE_NOTE)], post).refusal is not None:
+    elif post_parts([Rendered(":arrow_right: " + str(localized(ELSEWHERE, reply.locale)))], post).refusal is not None:
         log.info("the response_url refused the note pointing at the DM")
     if elsewhere is None:
         log.warning("%d part(s) of an answer could not be shown: no DM to fall back on", len(rest))
@@ -120,6 +123,12 @@ def open_modal(client: WebClient, trigger_id: str | None, view, respond, *, comm
         found = network(type(exc).__name__)
     log.info("views.open refused: %s", found.describe())
     if found.verdict is Verdict.EXPIRED:
-        return respond_with(respond, error(TRIGGER_EXPIRED), command=command)
-    return respond_with(respond, error(rich(f"Slack would not open that form ({found.error}) — the command works too: "
-                                            "try ", Command("help"), ".")), command=command)
+        return respond_with(respond, _said(TRIGGER_EXPIRED), command=command)
+    return respond_with(respond, _said(tr("Slack would not open that form ({error}) — the command works too: try {command}.",
+                                          error=found.error, command=Command("help"))), command=command)
+
+
+def _said(text: Text) -> Reply:
+    """A refusal of the adapter's own, in the language being rendered in (the listener's: i18n.speaking)."""
+    code = current()
+    return dataclasses.replace(error(localized(text, code)), locale=code)

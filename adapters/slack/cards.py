@@ -13,9 +13,10 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.mrkdwn import clip, escape, link
+from adapters.slack.rich import filled, slot
 from adapters.slack.segments import split
 from core.i18n import words
-from core.text import Text, tr
+from core.text import Text, rich, tr, trn
 from core.results import BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, PersonRow, PinCard, ProfileCard
 
 # action ids the app listens for
@@ -63,9 +64,9 @@ def context(text: str, image_url: str | None = None, alt_text: str = "") -> list
     return [ContextBlock(elements=items[i: i + CONTEXT_ITEMS]) for i in range(0, len(items), CONTEXT_ITEMS)]
 
 
-def plural(count: int, word: str) -> str:
-    """'1 pin', '2 pins'."""
-    return f"{count} {word}{'s' * (count != 1)}"
+def pins(count: int) -> str:
+    """'1 pin', '2 pins' (escaped mrkdwn), in the reader's language."""
+    return filled(trn("{n} pin", "{n} pins", count))
 
 
 def pin_blocks(card: PinCard, large: bool = True, extra: tuple[ButtonElement, ...] = ()) -> list[Block]:
@@ -77,8 +78,12 @@ def pin_blocks(card: PinCard, large: bool = True, extra: tuple[ButtonElement, ..
     blocks = sections(body, accessory=thumbnail)
     if image and large:
         blocks.append(ImageBlock(image_url=image, alt_text=alt))
-    where = f" · in *{card.conversation_ref}*" if card.conversation_ref else ""
-    blocks += context(f"*{card.ref}* · pinned by @{escape(card.creator_handle)}{where} · {link(card.page_url, 'pin page')}")
+    where = ""
+    if card.conversation_ref:
+        where = " · " + filled(tr("in {conversation}", conversation=slot("c")), c=f"*{card.conversation_ref}*")
+    by = filled(tr("pinned by {person}", person=slot("p")), p=f"@{escape(card.creator_handle)}")
+    page = link(card.page_url, words(tr("pin page")))
+    blocks += context(f"*{card.ref}* · {by}{where} · {page}")
     buttons = [button(tr("Save"), SAVE, card.ref, style="primary")]
     if card.conversation_ref:
         buttons.append(button(tr("Reply"), REPLY, card.conversation_ref))
@@ -90,7 +95,8 @@ def pin_blocks(card: PinCard, large: bool = True, extra: tuple[ButtonElement, ..
 def board_blocks(card: BoardCard) -> list[Block]:
     """A board: name, owner, pin count, a few pins (each with Open), and its page."""
     lock = " :lock:" if card.secret else ""
-    head = f"*{link(card.page_url, card.name)}*{lock} by @{escape(card.owner_handle)} — {plural(card.pin_count, 'pin')}"
+    by = filled(tr("by {person}", person=slot("p")), p=f"@{escape(card.owner_handle)}")
+    head = f"*{link(card.page_url, card.name)}*{lock} {by} — {pins(card.pin_count)}"
     blocks = sections(head, accessory=open_button(card.page_url, tr("Open board")))
     for pin in card.pins:
         image = picture(pin)
@@ -104,25 +110,31 @@ def board_blocks(card: BoardCard) -> list[Block]:
 def profile_blocks(card: ProfileCard) -> list[Block]:
     """A person: name, handle, avatar and the boards the viewer may see."""
     # Avatars come from Slack's own users.info (PNG/JPEG it serves); an image it refuses costs only the picture.
-    avatar = ImageElement(image_url=card.avatar_url, alt_text=f"{clip(card.display_name, 80)}'s avatar") if card.avatar_url else None
+    alt = words(tr("{name}'s avatar", name=clip(card.display_name, 80)))
+    avatar = ImageElement(image_url=card.avatar_url, alt_text=alt) if card.avatar_url else None
     head = f"*{link(card.page_url, card.display_name)}* (@{escape(card.handle)})"
-    lines = [f"• {link(b.page_url, b.name)} — {plural(b.pin_count, 'pin')}" for b in card.boards]
-    body = head + ("\n" + "\n".join(lines) if lines else "\nNo boards yet.")
+    lines = [f"• {link(b.page_url, b.name)} — {pins(b.pin_count)}" for b in card.boards]
+    lines = lines or [filled(tr("No boards yet."))]
+    body = head + "\n" + "\n".join(lines)
     return sections(body, accessory=avatar or open_button(card.page_url, tr("Open profile")))
 
 
 def invite_blocks(invite: InviteLink) -> list[Block]:
     """An invite for someone not on Pinbridge yet: the web page and each platform's way in."""
-    openings = "".join(f" or {link(url, f'open in {title}')}" for title, url in invite.openings)
-    text = (f"@{escape(invite.handle)} isn't on Pinbridge yet — share this invite: "
-            f"{link(invite.page_url, 'invite page')}{openings}")
+    ways = {"w0": link(invite.page_url, words(tr("invite page")))}
+    either = rich(slot("w0"))
+    for n, (title, url) in enumerate(invite.openings, 1):
+        ways[f"w{n}"] = link(url, words(tr("open in {platform}", platform=title)))
+        either = tr("{one} or {other}", one=either, other=slot(f"w{n}"))
+    text = filled(tr("{person} isn't on Pinbridge yet — share this invite: {links}", person=slot("h"), links=either),
+                  h=f"@{escape(invite.handle)}", **ways)
     return sections(text, accessory=open_button(invite.page_url, tr("Invite page")))
 
 
 def board_row_blocks(row: BoardRow) -> list[Block]:
     """One of your boards, with Open."""
-    flags = (" :lock:" if row.secret else "") + (" (default)" if row.is_default else "")
-    return sections(f"*{escape(row.name)}*{flags} — {plural(row.pin_count, 'pin')}", accessory=open_button(row.page_url))
+    flags = (" :lock:" if row.secret else "") + (" " + filled(tr("(default)")) if row.is_default else "")
+    return sections(f"*{escape(row.name)}*{flags} — {pins(row.pin_count)}", accessory=open_button(row.page_url))
 
 
 def person_row_blocks(row: PersonRow) -> list[Block]:
@@ -133,10 +145,17 @@ def person_row_blocks(row: PersonRow) -> list[Block]:
 
 def conversation_row_blocks(row: ConversationRow) -> list[Block]:
     """One inbox line: the others in it, unread count, a preview of the last line, and Open (the history)."""
-    others = ", ".join(f"@{escape(h)}" for h in row.participants) or "just you"
-    unread = f" — *{row.unread} unread*" if row.unread else ""
-    text = f"*{row.ref}* with {others}{unread}\n{escape(clip(row.last_line, 300))}"
-    return sections(text, accessory=button(tr("Open"), OPEN_CONVERSATION, row.ref))
+    return sections(conversation_line(row), accessory=button(tr("Open"), OPEN_CONVERSATION, row.ref))
+
+
+def conversation_line(row: ConversationRow, last_line: int = 300) -> str:
+    """"*c3* with @ana, @bob — *2 unread*" and a preview of the last line below it, in the reader's language."""
+    others = ", ".join(f"@{escape(h)}" for h in row.participants)
+    people = slot("o") if others else tr("just you")
+    head = filled(tr("{conversation} with {people}", conversation=slot("c"), people=people), c=f"*{escape(row.ref)}*",
+                  o=others)
+    unread = " — *" + filled(trn("{n} unread", "{n} unread", row.unread)) + "*" if row.unread else ""
+    return f"{head}{unread}\n{escape(clip(row.last_line, last_line))}"
 
 
 def link_prompt_blocks(prompt: LinkPrompt) -> list[Block]:

@@ -14,14 +14,16 @@ from adapters.slack.payloads import (
     Deleted, DirectMessage, Edited, ThreadReply, command_identity, command_raw, dm_change, dm_message, event_key,
 )
 from adapters.slack.runtime import Runtime
-from adapters.slack.workqueue import BUSY
+from adapters.slack.workqueue import BUSY_TEXT
 from core.grammar import too_long
 from core.people import Identity
 from core.results import Reply, error
+from core.text import Command, tr
 
 log = logging.getLogger(__name__)
 EVENT_SOURCE = "slack_event"
-UNMAPPED_THREAD = "That thread isn't a Pinbridge conversation — reply in the thread of a message from a conversation, or use `{command} reply c3 …`."
+UNMAPPED_THREAD = tr("That thread isn't a Pinbridge conversation — reply in the thread of a message from a conversation, "
+                     "or use {command}.", command=Command("reply c3 …"))
 
 
 def _worth_a_place(body: dict) -> bool:
@@ -30,7 +32,7 @@ def _worth_a_place(body: dict) -> bool:
     return event_key(body) is not None and (dm_message(body) is not None or dm_change(body) is not None)
 
 
-BUSY_CHANGE = "I was too busy to pass on your edit or delete just now — please make it again in a moment."
+BUSY_CHANGE = tr("I was too busy to pass on your edit or delete just now — please make it again in a moment.")
 
 
 class Refused(Exception):
@@ -55,7 +57,7 @@ class CommandListeners:
     def bounded(self, raw: str, limit: int) -> None:
         """Refuse text too long to be a command before any pattern reads it (Slack escapes expand it at most 5×)."""
         if len(raw) > ESCAPE_FACTOR * limit:
-            raise Refused(error(too_long(len(raw), limit).message))
+            raise Refused(error(too_long(len(raw), limit).text))
 
     def command(self, client: WebClient, speaker: Identity, raw: str) -> tuple[str, Reply]:
         """Decode, resolve the people it mentions (capped), and run one command line."""
@@ -65,7 +67,7 @@ class CommandListeners:
         try:
             mentioned = self.rt.mentioned(client, text)
         except TooManyPeople as exc:
-            raise Refused(error(str(exc))) from None
+            raise Refused(error(exc.args[0])) from None
         return text, self.rt.engine.run(self.rt.speaker(client, speaker), text, mentioned)
 
     def run_command(self, body: dict, client: WebClient, respond) -> None:
@@ -76,7 +78,8 @@ class CommandListeners:
         try:
             text, reply = self.command(client, command_identity(body), command_raw(body))
         except Refused as refused:
-            return respond_with(respond, refused.reply, elsewhere=elsewhere, command=self.rt.command)
+            reply = self.rt.refused(command_identity(body), refused.reply.body)
+            return respond_with(respond, reply, elsewhere=elsewhere, command=self.rt.command)
         return respond_with(respond, reply, reply.shared, elsewhere=elsewhere, command=self.rt.command)
 
     def on_message(self, body: dict, client: WebClient) -> None:
@@ -98,7 +101,8 @@ class CommandListeners:
                 tell(client, found.channel, found.identity.external_id, reply, command=self.rt.command)
         except Refused as refused:
             thread = found.parent_ts if isinstance(found, ThreadReply) else None
-            tell(client, found.channel, found.identity.external_id, refused.reply, thread_ts=thread, command=self.rt.command)
+            reply = self.rt.refused(found.identity, refused.reply.body)
+            tell(client, found.channel, found.identity.external_id, reply, thread_ts=thread, command=self.rt.command)
 
     def on_change(self, client: WebClient, change: Edited | Deleted) -> None:
         """A person edited or deleted their message in the bot's DM: so does every copy of it (quietly, unless refused)."""
@@ -107,9 +111,10 @@ class CommandListeners:
             return
         try:
             self.bounded(change.raw, self.rt.engine.settings.max_text_length)
-            reply = self.rt.engine.edit_remote(change.identity, change.channel, change.ts, message_text(change.raw))
+            reply = self.rt.engine.edit_remote(change.identity, change.channel, change.ts, message_text(change.raw),
+                                                change.when)
         except Refused as refused:
-            reply = refused.reply
+            reply = self.rt.refused(change.identity, refused.reply.body)
         if reply is not None and not reply.ok:
             tell(client, change.channel, change.identity.external_id, reply, thread_ts=change.thread_ts,
                  command=self.rt.command)
@@ -121,7 +126,7 @@ class CommandListeners:
         if found is None or key is None or not self.rt.engine.first_time(EVENT_SOURCE, key):
             return
         thread = found.parent_ts if isinstance(found, ThreadReply) else getattr(found, "thread_ts", None)
-        busy = error(BUSY_CHANGE) if isinstance(found, (Edited, Deleted)) else error(BUSY)
+        busy = self.rt.refused(found.identity, BUSY_CHANGE if isinstance(found, (Edited, Deleted)) else BUSY_TEXT)
         tell(client, found.channel, found.identity.external_id, busy, thread_ts=thread, command=self.rt.command)
 
     def thread_reply(self, client: WebClient, found: ThreadReply) -> None:
@@ -135,6 +140,6 @@ class CommandListeners:
             # Sent before Pinbridge knew the DM's id, it is recorded under the user id (chat id rule, payloads.py).
             reply = self.rt.engine.reply_to_remote(identity, identity.external_id, found.parent_ts, text, source)
         if reply is None:
-            reply = error(UNMAPPED_THREAD.format(command=self.rt.command))
+            reply = self.rt.refused(identity, UNMAPPED_THREAD)
         if not reply.ok:
             tell(client, found.channel, identity.external_id, reply, thread_ts=found.parent_ts, command=self.rt.command)

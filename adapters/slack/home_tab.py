@@ -24,13 +24,16 @@ from adapters.slack.lifecycle import EVENT_SOURCE
 from adapters.slack.payloads import action_value, actor_identity, event_key, identity_of
 from adapters.slack.rich import mrkdwn
 from adapters.slack.runtime import Runtime, acknowledge, once
-from adapters.slack.submissions import answer, refuse
+from adapters.slack.submissions import FORM_BROKEN, answer, refuse
+from core.i18n import speaking
 from core.people import Identity
-from core.results import Reply, error
+from core.results import Reply
+from core.text import Text, tr
 
 log = logging.getLogger(__name__)
 MAX_CHOICE = 80  # a menu's value is a schedule ("weekly mon 09:00 America/Argentina/Buenos_Aires") or a platform
-TITLE = {home.OPEN: "Conversation", home.LINK: "Link an account"}
+TITLE = {home.OPEN: tr("Conversation"), home.LINK: tr("Link an account")}
+INBOX, DIGEST, DELIVERY = tr("Inbox"), tr("Digest"), tr("Delivery")
 
 
 def _plain_choice(value: str) -> bool:
@@ -76,9 +79,10 @@ class HomeListeners:
         except NETWORK_ERRORS as exc:
             log.info("views.publish failed: %s", network(type(exc).__name__).describe())
 
-    def _show(self, client: WebClient, body: dict, title: str, reply: Reply) -> None:
-        """An answer in a modal over the Home tab (it has no response_url to answer through)."""
-        view = modals.done_view(title, mrkdwn(reply.body, self.rt.command))
+    def _show(self, client: WebClient, body: dict, title: Text, reply: Reply) -> None:
+        """An answer in a modal over the Home tab (it has no response_url to answer through), in the asker's language."""
+        with speaking(reply.locale):
+            view = modals.done_view(title, mrkdwn(reply.body, self.rt.command))
         try:
             client.views_open(trigger_id=body.get("trigger_id"), view=view)
         except SlackApiError as exc:
@@ -89,7 +93,10 @@ class HomeListeners:
     def _identity(self, client: WebClient, body: dict) -> Identity:
         return self.rt.speaker(client, actor_identity(body))
 
-    def _then_publish(self, client: WebClient, body: dict, identity: Identity, reply: Reply, title: str) -> None:
+    def _broken(self, client: WebClient, body: dict, title: Text) -> None:
+        self._show(client, body, title, self.rt.refused(actor_identity(body), BROKEN))
+
+    def _then_publish(self, client: WebClient, body: dict, identity: Identity, reply: Reply, title: Text) -> None:
         if not reply.ok:
             self._show(client, body, title, reply)
         self.publish(client, identity)
@@ -99,10 +106,11 @@ class HomeListeners:
         """Open: the conversation's latest messages in a modal (read, as `read c3` does)."""
         refs = refs_in(action_value(body), "c")
         if len(refs) != 1:
-            return self._show(client, body, TITLE[home.OPEN], error(BROKEN))
+            return self._broken(client, body, TITLE[home.OPEN])
         identity = self._identity(client, body)
         reply = self.rt.engine.open_conversation(identity, refs[0])
-        self._show(client, body, f"{TITLE[home.OPEN]} {refs[0]}" if reply.ok else TITLE[home.OPEN], reply)
+        self._show(client, body, tr("Conversation {conversation}", conversation=refs[0]) if reply.ok else TITLE[home.OPEN],
+                   reply)
         self.publish(client, identity)
 
     def mark_read(self, body: dict, client: WebClient, respond=None) -> None:
@@ -116,22 +124,22 @@ class HomeListeners:
     def _on_conversation(self, body: dict, client: WebClient, run) -> None:
         refs = refs_in(action_value(body), "c")
         if len(refs) != 1:
-            return self._show(client, body, "Inbox", error(BROKEN))
+            return self._broken(client, body, INBOX)
         identity = self._identity(client, body)
-        self._then_publish(client, body, identity, run(identity, refs[0]), "Inbox")
+        self._then_publish(client, body, identity, run(identity, refs[0]), INBOX)
 
     def digest(self, body: dict, client: WebClient, respond=None) -> None:
         """The digest menu: `digest <schedule>`, keeping the person's time and zone."""
-        self._setting(body, client, "digest", "Digest")
+        self._setting(body, client, "digest", DIGEST)
 
     def deliver(self, body: dict, client: WebClient, respond=None) -> None:
         """The delivery menu: `deliver <platform>|all`."""
-        self._setting(body, client, "deliver", "Delivery")
+        self._setting(body, client, "deliver", DELIVERY)
 
-    def _setting(self, body: dict, client: WebClient, word: str, title: str) -> None:
+    def _setting(self, body: dict, client: WebClient, word: str, title: Text) -> None:
         value = home.selected(body)
         if not _plain_choice(value):
-            return self._show(client, body, title, error(BROKEN))
+            return self._broken(client, body, title)
         identity = self._identity(client, body)
         self._then_publish(client, body, identity, self.rt.engine.run(identity, f"{word} {value}"), title)
 
@@ -143,7 +151,9 @@ class HomeListeners:
     def new_board(self, body: dict, client: WebClient, respond=None) -> None:
         """New board: its form."""
         try:
-            client.views_open(trigger_id=body.get("trigger_id"), view=home.new_board_modal())
+            with self.rt.speaking_to(actor_identity(body)):
+                view = home.new_board_modal()
+            client.views_open(trigger_id=body.get("trigger_id"), view=view)
         except SlackApiError as exc:
             log.info("views.open refused the New board form: %s", from_api_error(exc, view=True).describe())
         except NETWORK_ERRORS as exc:
@@ -155,12 +165,11 @@ class HomeListeners:
         if self.rt.replayed(body):
             return ack()
         form = home.new_board_submission(view)
-        if form is None:
-            return refuse(ack, home.NAME_BLOCK, "This form is broken — open it again.")
-        name, secret = form
-        if not name:
-            return refuse(ack, home.NAME_BLOCK, "Give the board a name.")
         identity = self.rt.settled(actor_identity(body))
+        if form is None or not form[0]:
+            with self.rt.speaking_to(identity):
+                return refuse(ack, home.NAME_BLOCK, FORM_BROKEN if form is None else tr("Give the board a name."))
+        name, secret = form
         reply = self.rt.engine.new_board(identity, name, secret)
-        return answer(ack, reply, home.NAME_BLOCK, "New board", self.rt.command)
+        return answer(ack, reply, home.NAME_BLOCK, tr("New board"), self.rt.command)
 

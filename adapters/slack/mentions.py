@@ -22,6 +22,7 @@ from adapters.slack.expiring import DEFAULT_LIMIT, ExpiringCache
 from adapters.slack.mrkdwn import MENTION
 from adapters.slack.payloads import profile_identity
 from core.people import Identity
+from core.text import tr
 
 log = logging.getLogger(__name__)
 DEFAULT_TTL = 3600.0
@@ -71,7 +72,7 @@ class Directory:
         """The people mentioned in a command, each looked up once; TooManyPeople past `limit` (before any call)."""
         ids = mentioned_ids(text)
         if len(ids) > limit:
-            raise TooManyPeople(f"That names {len(ids)} people; one command can name at most {limit}.")
+            raise TooManyPeople(tr("That names {n} people; one command can name at most {limit}.", n=len(ids), limit=limit))
         return [found for found in (self.lookup(client, user_id) for user_id in ids) if found is not None]
 
 

@@ -14,10 +14,12 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
 from adapters.slack.parts import MAX_BLOCKS, Rendered, as_dict
-from adapters.slack.rich import mrkdwn
+from adapters.slack.rich import filled, mrkdwn, slot
 from core.i18n import rendered_for
 from core.text import tr
-from core.views import DELETED, EDITED, summary
+from core.i18n import current, words
+from core.invites import join_line
+from core.views import DELETED, edited, summary
 from core.results import (
     BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, MessageView, PersonRow, PinCard, ProfileCard, Reply,
 )
@@ -79,16 +81,20 @@ def history_blocks(view: MessageView) -> list[Block]:
     """One message of a conversation's history (the `read` command), whole."""
     who = f"*@{escape(view.sender_handle)}*:"
     if view.deleted:
-        return cards.sections(f"{who} _{escape(DELETED)}_")
+        return cards.sections(f"{who} _{escape(words(DELETED))}_")
     if view.edited:
-        view = dataclasses.replace(view, text=f"{view.text}{EDITED}")
+        view = dataclasses.replace(view, text=edited(view.text, current()))
     if view.pin:
         what = f"{link(view.pin.url, view.pin.title)} (*{view.pin.ref}*) {escape(view.text)}".strip()
         return cards.sections(f"{who} {what}", accessory=cards.open_button(view.pin.url))
     if view.board:
-        what = f"board {link(view.board.page_url, view.board.name)} {escape(view.text)}".strip()
+        what = filled(tr("board {board}", board=slot("b")), b=link(view.board.page_url, view.board.name))
+        what = f"{what} {escape(view.text)}".strip()
     elif view.profile:
-        what = f"profile {link(view.profile.page_url, '@' + view.profile.handle)} {escape(view.text)}".strip()
+        what = filled(tr("profile {person}", person=slot("p")), p=link(view.profile.page_url, '@' + view.profile.handle))
+        what = f"{what} {escape(view.text)}".strip()
+    elif view.kind == "join":
+        what = filled(join_line(view.text))
     else:
         what = escape(view.text)
     return cards.sections(f"{who} {what}")
@@ -97,11 +103,17 @@ def history_blocks(view: MessageView) -> list[Block]:
 def conversation_message(view: MessageView, reader: str = "") -> Rendered:
     """A message delivered to one reader: who wrote it (name, avatar), the card, Reply and Mark read."""
     others = ", ".join(f"@{escape(h)}" for h in view.participants if h not in (reader, view.sender_handle))
-    who = f"*{escape(view.sender_name)}* (@{escape(view.sender_handle)}) in *{view.conversation_ref}*"
-    who += f" with {others}" if others else ""
-    blocks = cards.context(who, view.sender_avatar, f"{clip(view.sender_name, 80)}'s avatar")
+    pieces = {"n": f"*{escape(view.sender_name)}*", "h": f"@{escape(view.sender_handle)}", "c": f"*{view.conversation_ref}*",
+              "o": others}
+    if others:
+        who = filled(tr("{name} ({handle}) in {conversation} with {people}", name=slot("n"), handle=slot("h"),
+                        conversation=slot("c"), people=slot("o")), **pieces)
+    else:
+        who = filled(tr("{name} ({handle}) in {conversation}", name=slot("n"), handle=slot("h"), conversation=slot("c")),
+                     **pieces)
+    blocks = cards.context(who, view.sender_avatar, words(tr("{name}'s avatar", name=clip(view.sender_name, 80))))
     if view.text:
-        blocks += cards.sections(f"_{escape(view.text)}_" if view.kind == "join" else escape(view.text))
+        blocks += cards.sections(f"_{filled(join_line(view.text))}_" if view.kind == "join" else escape(view.text))
     mark_read = cards.button(tr("Mark read"), cards.MARK_READ, view.conversation_ref)
     card: list[Block] = []
     if view.pin:
@@ -112,7 +124,9 @@ def conversation_message(view: MessageView, reader: str = "") -> Rendered:
         elif view.profile:
             card = cards.profile_blocks(view.profile)
         card.append(ActionsBlock(elements=[cards.button(tr("Reply"), cards.REPLY, view.conversation_ref, style="primary"), mark_read]))
-    text = fallback(f"{view.sender_name} (@{view.sender_handle}) in {view.conversation_ref}: {summary(view)}")
+    text = fallback(words(tr("{name} ({handle}) in {conversation}: {summary}", name=view.sender_name,
+                             handle=f"@{view.sender_handle}", conversation=view.conversation_ref,
+                             summary=summary(view, current()))))
     return grouped(text, [blocks, card])
 
 

@@ -38,6 +38,7 @@ class Edited:
     ts: str
     raw: str
     thread_ts: str | None
+    when: str | None = None  # the edit's own time (`message.edited.ts`): edits may arrive out of order
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,10 @@ def dm_change(body: dict) -> Edited | Deleted | None:
             return None
         identity = identity_of(str(message["user"]), team, chat_id=str(event["channel"]))
         thread = message.get("thread_ts")
+        edited = message.get("edited") if isinstance(message.get("edited"), dict) else {}
+        when = edited.get("ts") or event.get("event_ts") or event.get("ts")
         return Edited(identity, str(event["channel"]), str(message["ts"]), str(message.get("text") or ""),
-                      str(thread) if thread and thread != message.get("ts") else None)
+                      str(thread) if thread and thread != message.get("ts") else None, str(when) if when else None)
     if subtype == "message_deleted":
         previous = event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
         if previous.get("bot_id") or not previous.get("user") or not event.get("deleted_ts"):

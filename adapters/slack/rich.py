@@ -43,3 +43,15 @@ def _code(text: str) -> str:
 def plain(text: Text, command: str) -> str:
     """The text without markup (modal errors, toasts): commands still spelled as typed on Slack."""
     return "".join(f"{command} {s.words}" if isinstance(s, Command) else str(Text((s,))) for s in now(rich(text)).spans)
+
+
+def slot(name: str) -> str:
+    """A place in a phrase for mrkdwn made elsewhere (`filled` puts it there)."""
+    return f"\x00{name}\x00"
+
+
+def filled(text: Text, **pieces: str) -> str:
+    """The adapter's own words read in the language being rendered in and escaped, each `slot(name)` in them
+    replaced by its piece of mrkdwn, already made (in one pass: a piece is never read again)."""
+    parts = escape(now(rich(text)).__str__()).split("\x00")
+    return "".join(pieces.get(part, "") if index % 2 else part for index, part in enumerate(parts))

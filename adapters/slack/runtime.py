@@ -12,8 +12,11 @@ from adapters.slack.dms import DirectMessages
 from adapters.slack.mentions import Directory
 from adapters.slack.parts import Rendered
 from adapters.slack.workqueue import WorkQueue
-from core.engine import Engine
+from core.engine import Engine, in_language
+from core.i18n import speaking
 from core.people import Identity
+from core.results import Reply, error
+from core.text import Text
 
 TRIGGER_SOURCE = "slack_trigger"  # the inbound-dedup namespace of trigger_ids
 
@@ -27,6 +30,17 @@ class Runtime:
     command: str = "/pin"
     dms: DirectMessages = field(default_factory=DirectMessages)
     work: WorkQueue = field(default_factory=lambda: WorkQueue(threads=8, capacity=64))
+
+    def __post_init__(self) -> None:
+        self.work.language = self.remembered_language
+
+    def remembered_language(self, body: dict) -> str | None:
+        """The language of whoever sent a request, from the Slack profiles in memory only (no call of any kind)."""
+        actor, event = body.get("user"), body.get("event")
+        user = body.get("user_id") or (actor.get("id") if isinstance(actor, dict) else None) or (
+            event.get("user") if isinstance(event, dict) else None)
+        hit, found = self.directory.known.get(user) if isinstance(user, str) else (False, None)
+        return found.locale if hit and found is not None else None
 
     def replayed(self, body: dict) -> bool:
         """True for a request Slack's signature accepts but that already ran: its trigger_id was seen.
@@ -57,6 +71,14 @@ class Runtime:
         A user id here would take the place of a DM id the account already has; no chat id leaves it be.
         """
         return dataclasses.replace(identity, chat_id=self.dms.known(identity.team_id, identity.external_id))
+
+    def speaking_to(self, identity: Identity):
+        """Render in the person's language inside the block (a form, a notice: words of the adapter's own)."""
+        return speaking(self.engine.language(identity))
+
+    def refused(self, identity: Identity, text: Text) -> Reply:
+        """An adapter's own refusal (no command ran to answer in a language), in the person's language."""
+        return in_language(error(text), self.engine.language(identity))
 
     def elsewhere(self, client: WebClient, identity: Identity) -> Elsewhere:
         """Where an answer goes when its response_url cannot carry it: the person's DM with the app."""

@@ -143,7 +143,9 @@ class SlackSender:
                 changes.delete(self.client, copy, token)
         except CALL_ERRORS as exc:
             found = refused_by(exc).refusal
-            return outcome(dataclasses.replace(found, maybe_sent=False)), found
+            result = outcome(dataclasses.replace(found, maybe_sent=False))
+            # One copy that cannot change says nothing of reaching the person: their account stays reachable.
+            return (Failed(result.error) if isinstance(result, Failed) else result), found
         return Sent(copy.remote_ids[-1]), None
 
     def _channel(self, outgoing: Outgoing, token: str | None) -> str:

@@ -26,13 +26,15 @@ from adapters.slack.payloads import actor_identity
 from adapters.slack.runtime import Runtime, once
 from core.errors import InvalidInput
 from core.pictures import MAX_INPUT_BYTES
-from core.results import Reply, error
-from core.text import Command, rich
+from core.i18n import speaking
+from core.results import Reply
+from core.text import Command, tr
 
 log = logging.getLogger(__name__)
 SAVE_AS_PIN = "save_as_pin"  # the manifest's message shortcut callback_id
 NEW_PIN = "new_pin"  # the manifest's global shortcut callback_id
-UNREADABLE = "Slack wouldn't give me that picture — is the app in that channel? Try again, or pin a link."
+UNREADABLE = tr("Slack wouldn't give me that picture — is the app in that channel? Try again, or pin a link.")
+SAVE_AS_PIN_TITLE = tr("Save as pin")
 
 
 class ShortcutListeners:
@@ -48,9 +50,10 @@ class ShortcutListeners:
     def new_pin(self, body: dict, client: WebClient, respond) -> None:
         """Open the New pin modal with the person's contacts (a global shortcut has no channel to answer in)."""
         identity = self.rt.speaker(client, actor_identity(body))
-        view = modals.new_pin_modal(self.rt.engine.contacts(identity), self.rt.max_people,
-                                    self.rt.engine.settings.max_text_length)
-        open_modal(client, body.get("trigger_id"), view, _in_dm(self.rt, client, identity), command=self.rt.command)
+        contacts = self.rt.engine.contacts(identity)
+        with self.rt.speaking_to(identity):
+            view = modals.new_pin_modal(contacts, self.rt.max_people, self.rt.engine.settings.max_text_length)
+            open_modal(client, body.get("trigger_id"), view, _in_dm(self.rt, client, identity), command=self.rt.command)
 
     def save_as_pin(self, body: dict, client: WebClient, respond) -> None:
         """The message's picture (a Slack image file) or its first link, as a pin on the default board.
@@ -61,7 +64,7 @@ class ShortcutListeners:
         message = body.get("message") if isinstance(body.get("message"), dict) else {}
         identity = self.rt.speaker(client, actor_identity(body))
         boards = self.rt.engine.boards(identity)
-        picker = self._saving(client, body.get("trigger_id")) if len(boards) > 1 else None
+        picker = self._saving(client, body.get("trigger_id"), identity) if len(boards) > 1 else None
         links, words = links_and_words(message.get("text") if isinstance(message.get("text"), str) else "")
         links += [url for url in links_in_blocks(message.get("blocks")) if url not in links]  # an app's or rich message
         # A file whose details the payload leaves out (file_access: check_file_info) may be a picture too.
@@ -72,14 +75,16 @@ class ShortcutListeners:
         elif links:
             reply = self.rt.engine.pin_link(identity, links[0], words)
         else:
-            reply = error(rich("That message has no link or picture to pin — ", Command("new <link>"),
-                               " makes a pin of any link."))
+            reply = self.rt.refused(identity, tr("That message has no link or picture to pin — {command} makes a pin of any link.",
+                                                 command=Command("new <link>")))
         self._answer(client, body, respond, reply)
         if picker is not None:
             card = reply.items[0] if reply.ok and reply.items else None
             on_board = card is not None and reply.shared  # shared: on the default board, for all to see
-            view = modals.save_modal(card.ref, self.rt.engine.boards(identity)) if on_board else modals.done_view(
-                "Save as pin", mrkdwn(reply.body, self.rt.command))
+            boards = self.rt.engine.boards(identity) if on_board else []
+            with speaking(reply.locale):
+                view = modals.save_modal(card.ref, boards) if on_board else modals.done_view(
+                    SAVE_AS_PIN_TITLE, mrkdwn(reply.body, self.rt.command))
             try:
                 client.views_update(view_id=picker, view=view)
             except SlackApiError as exc:
@@ -87,10 +92,12 @@ class ShortcutListeners:
             except NETWORK_ERRORS as exc:  # the answer went through the response_url already
                 log.info("views.update failed: %s", type(exc).__name__)
 
-    def _saving(self, client: WebClient, trigger_id) -> str | None:
+    def _saving(self, client: WebClient, trigger_id, identity) -> str | None:
         """Open the form that becomes the board picker; its view id, or None when Slack would not."""
+        with self.rt.speaking_to(identity):
+            view = modals.done_view(SAVE_AS_PIN_TITLE, mrkdwn(tr("Saving…"), self.rt.command))
         try:
-            return client.views_open(trigger_id=trigger_id, view=modals.done_view("Save as pin", "Saving…"))["view"]["id"]
+            return client.views_open(trigger_id=trigger_id, view=view)["view"]["id"]
         except SlackApiError as exc:
             log.info("views.open refused: %s", exc.response.get("error"))
         except NETWORK_ERRORS as exc:
@@ -100,12 +107,12 @@ class ShortcutListeners:
     def _picture(self, client: WebClient, identity, file: dict, words: str, source: str | None) -> Reply:
         found = self._download(client, file.get("id"))
         if found is None:
-            return error(UNREADABLE)
+            return self.rt.refused(identity, UNREADABLE)
         data, public = found
         try:
             kept = self.pictures.keep(data)
         except InvalidInput as refusal:
-            return error(refusal.message)
+            return self.rt.refused(identity, refusal.text)
         # A picture from a private channel or a DM stays off the public boards until its saver puts it on one.
         return self.rt.engine.pin_picture(identity, kept.key, kept.mime, words, source, (kept.width, kept.height),
                                           on_board=public)

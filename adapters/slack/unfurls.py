@@ -9,11 +9,13 @@ through the same listeners as on any card (actions.py), the engine checking each
 
 The event is acknowledged at once and the work queued (workqueue.py); one chat.unfurl per
 event, never retried: a preview that could not be attached is logged (the error code only),
-and the link stays a plain link.
+and the link stays a plain link. One preview is seen by all there, so it reads in the language of the
+person who shared the link (the event's `user`), as far as Pinbridge knows it without asking anyone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from slack_bolt import App
@@ -21,9 +23,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import cards
-from adapters.slack.payloads import event_key
+from adapters.slack.payloads import event_key, identity_of
 from adapters.slack.runtime import Runtime
 from core import links
+from core.i18n import speaking
 from core.results import BoardCard, PinCard, ProfileCard
 
 log = logging.getLogger(__name__)
@@ -105,11 +108,23 @@ class UnfurlListeners:
         found = links.public_cards(engine.sessions, engine.settings, shared_links(event))
         if not found:
             return
+        with speaking(self.language(body)):
+            previews = unfurls(found)
         try:
-            client.chat_unfurl(**where, unfurls=unfurls(found))
+            client.chat_unfurl(**where, unfurls=previews)
         except SlackApiError as exc:  # cannot_unfurl_url, cannot_find_message, ratelimited …: the link stays plain
             error = exc.response.get("error") if exc.response is not None else None
             log.warning("slack: chat.unfurl refused %d preview(s): %s", len(found), str(error or "no answer")[:60])
+
+    def language(self, body: dict) -> str:
+        """The language of whoever shared the links: their choice or their Slack locale, read only (a person
+        Pinbridge does not know is not made an account here), English for anyone unknown."""
+        user = _field(body.get("event") or {}, "user")
+        if user is None:
+            return "en"
+        known = self.rt.remembered_language(body)  # their Slack locale when a users.info answer is in memory
+        identity = dataclasses.replace(identity_of(user, _field(body, "team_id")), locale=known)
+        return self.rt.engine.language(identity)
 
 
 def _wanted(body: dict) -> bool:

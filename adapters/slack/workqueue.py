@@ -20,20 +20,25 @@ filled the queue. Lifecycle events (uninstall, tokens revoked) are never shed.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import BoltResponse
 
 from adapters.slack.responses import Responses
+from core.i18n import localized
 from core.platforms import QueueFigures
+from core.text import tr
 
 log = logging.getLogger(__name__)
 
-BUSY = "Pinbridge is busy right now, so nothing was done. Please try again in a minute."
+BUSY_TEXT = tr("Pinbridge is busy right now, so nothing was done. Please try again in a minute.")
+BUSY = str(BUSY_TEXT)  # as English readers see it
 WARN_EVERY_SECONDS = 10.0
 SLACK_LAST_RETRY = 3  # the Events API retries a failed delivery three times (X-Slack-Retry-Num 1..3)
 
@@ -51,6 +56,9 @@ class WorkQueue:
         self._notifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-busy")
         self._notices = 0
         self._warned_at = -WARN_EVERY_SECONDS
+        # Who is shed reads the notice in their language when it is known without asking anyone (Runtime sets
+        # this: Slack's profiles in memory) — the busy path makes no database or API call.
+        self.language: Callable[[dict], str | None] = lambda body: None
 
     def admit(self) -> bool:
         """Take a place for one request's work, or count it shed when every place is taken."""
@@ -87,9 +95,9 @@ class WorkQueue:
 
         def on_command(ack, body, client, respond):
             if not self.admit():
-                return ack(text=BUSY)
+                return ack(text=busy(self.language(body)))
             if not self._submit(run, body, client, respond):
-                return ack(text=BUSY)
+                return ack(text=busy(self.language(body)))
             ack()
 
         return on_command
@@ -101,7 +109,7 @@ class WorkQueue:
         def on_click(ack, body, client, respond):
             ack()
             if not (self.admit() and self._submit(run, body, client, respond)):
-                self._tell(tell_busy, body, client, respond)
+                self._tell(functools.partial(tell_busy, code=self.language(body)), body, client, respond)
 
         return on_click
 
@@ -181,6 +189,11 @@ def _retry_number(headers: dict) -> int:
     return int(value) if value.isdigit() and len(value) <= 3 else 0
 
 
-def tell_busy(body: dict, client, respond) -> None:
+def busy(code: str | None) -> str:
+    """The busy notice in one language."""
+    return str(localized(BUSY_TEXT, code))
+
+
+def tell_busy(body: dict, client, respond, code: str | None = None) -> None:
     """A shed click: the busy text where the click's answer would have gone (only to them; the card stays)."""
-    respond(text=BUSY, response_type="ephemeral", replace_original=False)
+    respond(text=busy(code), response_type="ephemeral", replace_original=False)

@@ -28,21 +28,23 @@ from adapters.telegram.render import (
     reply_outbound,
 )
 from core.engine import Engine
+from core.i18n import localized, pick, speaking
 from core.people import Identity
+from core.text import Text, tr
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 ANSWER_LIMIT = 200  # Telegram's limit for a callback answer's text
-STALE = "This button has expired or isn't one of mine. Send the command again."
-PICKER_GONE = "This picker is too old to change — tap Send on the pin again."
-FAILED = "Something went wrong — please try again."
+STALE = tr("This button has expired or isn't one of mine. Send the command again.")
+PICKER_GONE = tr("This picker is too old to change — tap Send on the pin again.")
+FAILED = tr("Something went wrong — please try again.")
 
 
 @dataclass(frozen=True)
 class Toast:
     """How a button press is answered: a short notice, or an alert the user must dismiss."""
 
-    text: str | None = None
+    text: str | Text | None = None  # Text: the adapter's own words, read in the presser's language
     alert: bool = False
 
 
@@ -78,11 +80,16 @@ class Buttons:
         try:
             toast = await self._act(query, context)
         except NoPrivateChat:
-            toast = Toast(f"Open a private chat with @{context.bot.username} first (tap Start), then try again.", True)
+            toast = Toast(tr("Open a private chat with {bot} first (tap Start), then try again.",
+                             bot=f"@{context.bot.username}"), True)
         except Exception:
-            with contextlib.suppress(TelegramError):
-                await query.answer(FAILED, show_alert=True)
+            with contextlib.suppress(TelegramError):  # no database here: the app's language alone
+                await query.answer(str(localized(FAILED, pick(None, query.from_user.language_code))), show_alert=True)
             raise
+        if isinstance(toast.text, Text):
+            chat = query.message.chat if query.message is not None else None
+            code = await asyncio.to_thread(self.engine.language, identity_of(query.from_user, chat))
+            toast = Toast(str(localized(toast.text, code)), toast.alert)
         text = shorten(toast.text, ANSWER_LIMIT) if toast.text else None
         await query.answer(text, show_alert=toast.alert)
 
@@ -123,15 +130,17 @@ class Buttons:
         if not reply.ok:
             return Toast(plain(reply.body), alert=True)
         await self._private(press, prompt_outbound(reply))
-        return Toast(f"Type your reply to {reply.conversation_ref}.")
+        return Toast(tr("Type your reply to {conversation}.", conversation=reply.conversation_ref))
 
     async def send(self, press: Press) -> Toast:
         contacts = await asyncio.to_thread(self.engine.contacts, press.identity)
         if not contacts:
-            return Toast("No contacts yet. Follow people with /follow @handle; "
-                         "when they follow you back they show up here.", alert=True)
-        await self._private(press, picker_outbound(str(press.action["pin"]), contacts))
-        return Toast("Tap the people to send it to, then Send.")
+            return Toast(tr("No contacts yet. Follow people with /follow @handle; "
+                            "when they follow you back they show up here."), alert=True)
+        with speaking(await asyncio.to_thread(self.engine.language, press.identity)):
+            picker = picker_outbound(str(press.action["pin"]), contacts)
+        await self._private(press, picker)
+        return Toast(tr("Tap the people to send it to, then Send."))
 
     async def pick(self, press: Press) -> Toast:
         message = press.query.message
@@ -146,7 +155,7 @@ class Buttons:
             return Toast(PICKER_GONE, alert=True)
         handles = keyboard.checked(message.reply_markup)
         if not handles:
-            return Toast("Tap at least one person first.")
+            return Toast(tr("Tap at least one person first."))
         recipients = ["@" + handle for handle in handles]
         reply = await asyncio.to_thread(self.engine.send, press.identity, str(press.action["pin"]), recipients)
         if not reply.ok:
@@ -155,11 +164,12 @@ class Buttons:
         await outbound.edit_text(press.query, shown)
         if reply.conversation_ref:
             await asyncio.to_thread(outbound.remember, self.engine, [message], reply.conversation_ref)
-        return Toast("Sent!")
+        return Toast(tr("Sent!"))
 
     async def close(self, press: Press) -> Toast:
         if press.query.message is not None and press.query.message.is_accessible:
-            await outbound.edit_text(press.query, "Cancelled.")
+            code = await asyncio.to_thread(self.engine.language, press.identity)
+            await outbound.edit_text(press.query, str(localized(tr("Cancelled."), code)))
         return Toast()
 
     async def seen(self, press: Press) -> Toast:

@@ -9,6 +9,7 @@ import html
 from urllib.parse import urlsplit
 
 from core.i18n import words
+from core.invites import join_line
 from core.text import tr, trn
 from core.results import BoardCard, Digest, MessageView, PinCard, ProfileCard
 
@@ -45,22 +46,26 @@ def pin_html(card: PinCard) -> str:
     lines = [f"📌 <b>{esc(card.title)}</b>"]
     if card.description:
         lines.append(esc(shorten(card.description, DESCRIPTION_CHARS)))
-    lines.append(f"{esc(host_of(card.url))} · by @{esc(card.creator_handle)} · {link(card.page_url, card.ref)}")
+    by = esc(words(tr("by {person}", person=f"@{card.creator_handle}")))
+    lines.append(f"{esc(host_of(card.url))} · {by} · {link(card.page_url, card.ref)}")
     return "\n".join(lines)
 
 
 def board_html(card: BoardCard) -> str:
     """A board: name, owner, count and its first pins."""
-    count = f"{card.pin_count} pin{'s' * (card.pin_count != 1)}"
-    lines = [f"🗂 <b>{esc(card.name)}</b> by @{esc(card.owner_handle)} · {count} · {link(card.page_url, 'board page')}"]
+    count = esc(words(trn("{n} pin", "{n} pins", card.pin_count)))
+    by = esc(words(tr("by {person}", person=f"@{card.owner_handle}")))
+    page = link(card.page_url, words(tr("board page")))
+    lines = [f"🗂 <b>{esc(card.name)}</b> {by} · {count} · {page}"]
     lines += [f"• {esc(pin.ref)} {esc(pin.title)}" for pin in card.pins[:BOARD_PINS]]
     return "\n".join(lines)
 
 
 def profile_html(card: ProfileCard) -> str:
     """A person: name, handle and their boards."""
-    lines = [f"👤 <b>{esc(card.display_name)}</b> @{esc(card.handle)} · {link(card.page_url, 'profile')}"]
-    lines += [f"• {esc(row.name)} — {row.pin_count} pin{'s' * (row.pin_count != 1)}" for row in card.boards]
+    page = link(card.page_url, words(tr("profile")))
+    lines = [f"👤 <b>{esc(card.display_name)}</b> @{esc(card.handle)} · {page}"]
+    lines += [f"• {esc(row.name)} — " + esc(words(trn("{n} pin", "{n} pins", row.pin_count))) for row in card.boards]
     return "\n".join(lines)
 
 
@@ -70,7 +75,7 @@ def message_html(view: MessageView) -> str:
     head = f"💬 <b>{esc(view.sender_name)}</b> @{esc(view.sender_handle)} · {esc(view.conversation_ref)}"
     parts = [head + (" " + esc(words(tr("(with {people})", people="\x00"))).replace("\x00", others) if others else "")]
     if view.text:
-        parts.append(f"<i>{esc(view.text)}</i>" if view.kind == "join" else esc(view.text))
+        parts.append(f"<i>{esc(words(join_line(view.text)))}</i>" if view.kind == "join" else esc(view.text))
     for card, render in ((view.pin, pin_html), (view.board, board_html), (view.profile, profile_html)):
         if card is not None:
             parts.append(render(card))
@@ -83,6 +88,7 @@ def digest_html(digest: Digest) -> str:
     count = esc(words(trn("{n} unread message", "{n} unread messages", total)))
     lines = ["📬 " + esc(words(tr("{count} for {person}", count="\x00", person=f"@{digest.handle}"))).replace("\x00", f"<b>{count}</b>")]
     for conversation in digest.conversations:
-        lines.append(f"\n<b>{esc(conversation.ref)}</b> — {esc(words(trn('{n} unread', '{n} unread', conversation.count)))}")
+        unread = esc(words(trn("{n} unread", "{n} unread", conversation.count)))
+        lines.append(f"\n<b>{esc(conversation.ref)}</b> — {unread}")
         lines += [f"@{esc(line.sender)}: {esc(line.summary)}" for line in conversation.lines]
     return "\n".join(lines)

@@ -32,7 +32,9 @@ class Corrections:
 
     def install(self, application: Application) -> None:
         """Register before the grammar's handlers: /delete is Telegram's own word, not the grammar's."""
-        application.add_handler(CommandHandler("delete", self.delete, filters=filters.UpdateType.MESSAGE))
+        # Private chats only: conversations live there, and in a group /delete is as likely another bot's.
+        application.add_handler(CommandHandler("delete", self.delete,
+                                               filters=filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE))
         application.add_handler(MessageHandler(EDITS, self.edited))
 
     async def edited(self, update: Update, context) -> None:
@@ -42,7 +44,7 @@ class Corrections:
             return
         reply = await asyncio.to_thread(
             self.engine.edit_remote, identity_of(user, message.chat), str(message.chat.id), str(message.message_id),
-            message.text,
+            message.text, int(message.edit_date.timestamp()) if message.edit_date else None,
         )
         if reply is not None and not reply.ok:  # refused (too long, emptied): say why, under the edited message
             await self.answer(message, context, reply_outbound(reply))

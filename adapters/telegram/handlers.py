@@ -27,11 +27,13 @@ from core.engine import Engine
 from core.errors import InvalidInput
 from core.pictures import DECODING_AT_ONCE
 from core.grammar import WORDS
+from core.i18n import localized
+from core.text import Text, tr
 
 log = logging.getLogger(__name__)
-HINT = ("To talk in a conversation, reply to one of my messages or tap its ↩️ Reply button. "
-        "Commands start with / — try /help.")
-NOT_TEXT = "I read text messages, links and pictures, not this kind of message. Try /help to see what I can do."
+HINT = tr("To talk in a conversation, reply to one of my messages or tap its ↩️ Reply button. "
+          "Commands start with / — try /help.")
+NOT_TEXT = tr("I read text messages, links and pictures, not this kind of message. Try /help to see what I can do.")
 MESSAGES = filters.UpdateType.MESSAGE  # never edited messages: an edit must not run a command twice
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -144,8 +146,8 @@ class Commands:
         if message is None or user is None:
             return
         cancelled = await asyncio.to_thread(self.engine.cancel_reply, identity_of(user, message.chat))
-        text = "Cancelled — your next message won't go to a conversation." if cancelled else "Nothing to cancel."
-        await self.answer(message, context, text_outbound(text), public=True)
+        text = tr("Cancelled — your next message won't go to a conversation.") if cancelled else tr("Nothing to cancel.")
+        await self.answer(message, context, await self.said(message, text), public=True)
 
     async def text(self, update: Update, context: Context) -> None:
         """Plain text in a private chat: a reply to one of ours, the text a Reply button waits for, or links to pin."""
@@ -166,7 +168,7 @@ class Commands:
         if reply is None and (links := shared_links(message) or forwarded_post(message)):
             await self.pin_links(message, context, identity, links)
             return
-        await self.answer(message, context, reply_outbound(reply) if reply is not None else text_outbound(HINT))
+        await self.answer(message, context, reply_outbound(reply) if reply is not None else await self.said(message, HINT))
 
     async def pin_links(self, message: Message, context: Context, identity, links: tuple[list[str], str]) -> None:
         """Links sent to the bot: a pin and its card for each (up to MAX_LINKS), the other words their description."""
@@ -179,8 +181,8 @@ class Commands:
             reply = await asyncio.to_thread(self.engine.pin_link, identity, url, words, title)
             await self.answer(message, context, reply_outbound(reply))
         if len(urls) > MAX_LINKS:
-            await self.answer(message, context, text_outbound(
-                f"I pinned the first {MAX_LINKS} links; send the others on their own, or with /new."))
+            await self.answer(message, context, await self.said(message, tr(
+                "I pinned the first {n} links; send the others on their own, or with /new.", n=MAX_LINKS)))
 
     async def picture(self, update: Update, context: Context) -> None:
         """A photo, or an image sent as a file: fetched from Telegram once, kept, and made an image pin."""
@@ -189,24 +191,26 @@ class Commands:
             return
         sent = message.photo[-1] if message.photo else message.document  # the largest size Telegram made
         if sent.file_size and sent.file_size > MAX_PICTURE_BYTES:
-            await self.answer(message, context, text_outbound(
-                f"That picture is too large ({sent.file_size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_PICTURE_BYTES // (1024 * 1024)} MB)."))
+            await self.answer(message, context, await self.said(message, tr(
+                "That picture is too large ({size} MB; the limit is {limit} MB).", size=sent.file_size // (1024 * 1024),
+                limit=MAX_PICTURE_BYTES // (1024 * 1024))))
             return
         try:
             data = bytes(await (await context.bot.get_file(sent.file_id)).download_as_bytearray())
             # On the pictures' own threads: decoding waits there, never in the pool every engine call shares.
             kept = await asyncio.get_running_loop().run_in_executor(PICTURE_THREADS, self.pictures.keep, data)
         except InvalidInput as refusal:
-            await self.answer(message, context, text_outbound(f"⚠️ {esc(refusal.message)}"))
+            await self.answer(message, context, await self.said(message, refusal.text, ok=False))
             return
         except TelegramError as error:  # getFile refused it (too big, gone): say so rather than nothing
             log.info("could not fetch a picture from telegram (%s)", error.message)
-            await self.answer(message, context, text_outbound("⚠️ I couldn't fetch that picture from Telegram — send it again?"))
+            await self.answer(message, context, await self.said(
+                message, tr("I couldn't fetch that picture from Telegram — send it again?"), ok=False))
             return
         except Exception as exc:  # noqa: BLE001 - the picture store is down (disk, S3): said, not silent
             log.warning("could not keep a picture: %s", type(exc).__name__)
-            await self.answer(message, context, text_outbound("⚠️ I couldn't keep that picture just now — send it again in a while?"))
+            await self.answer(message, context, await self.said(
+                message, tr("I couldn't keep that picture just now — send it again in a while?"), ok=False))
             return
         caption, links = message.caption or "", shared_links(message, caption=True)
         if links:
@@ -225,7 +229,13 @@ class Commands:
     async def not_text(self, update: Update, context: Context) -> None:
         """Photos, stickers, voice… in a private chat get a hint instead of silence."""
         if update.message is not None:
-            await self.answer(update.message, context, text_outbound(NOT_TEXT))
+            await self.answer(update.message, context, await self.said(update.message, NOT_TEXT))
+
+    async def said(self, message: Message, text: Text, ok: bool = True) -> Outbound:
+        """A notice of the adapter's own, in the language of whoever sent `message`."""
+        user = message.from_user
+        code = await asyncio.to_thread(self.engine.language, identity_of(user, message.chat)) if user else None
+        return text_outbound(str(localized(text, code)), ok)
 
     async def answer(self, message: Message, context: Context, answer: Outbound, public: bool = False) -> None:
         """Answer where it is safe: in the chat if private (or public), else privately with a note."""
@@ -236,10 +246,13 @@ class Commands:
             reply_to = None if chat.type == ChatType.PRIVATE else message.message_id
             await self._post_unless_unreachable(context, chat.id, answer, reply_to, topic)
             return
+        code = await asyncio.to_thread(self.engine.language, identity_of(user, chat))
         if await self._post_unless_unreachable(context, user.id, answer):
-            note = f"{esc(user.first_name)}, I answered you in our private chat."
+            note = tr("{name}, I answered you in our private chat.", name=user.first_name)
         else:
-            note = f"{esc(user.first_name)}, start a private chat with me first: https://t.me/{esc(context.bot.username)}"
+            note = tr("{name}, start a private chat with me first: {link}", name=user.first_name,
+                      link=f"https://t.me/{context.bot.username}")
+        note = esc(str(localized(note, code)))
         await self._post_unless_unreachable(context, chat.id, Outbound(note), message.message_id, topic)
 
     async def _post_unless_unreachable(

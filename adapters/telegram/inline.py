@@ -28,7 +28,9 @@ from adapters.telegram.errors import Kind, classify
 from adapters.telegram.render import pin_buttons
 from adapters.telegram.rich import plain as plain_text
 from core.engine import Engine
+from core.i18n import localized, speaking
 from core.results import PinCard
+from core.text import tr
 
 log = logging.getLogger(__name__)
 PAGE = 10
@@ -40,7 +42,7 @@ MAX_RESULTS = 50
 JPEG = "image/jpeg"
 CACHE_SECONDS = 10  # short, and per user (is_personal): results depend on who may see which pin
 MAX_OFFSET = 10_000
-EMPTY = "Type words to search pins"
+EMPTY = tr("Type words to search pins")
 
 
 def page_offset(offset: str) -> int:
@@ -109,17 +111,19 @@ class InlineSearch:
         if query is None:
             return
         words, offset = query.query.strip(), page_offset(query.offset)
-        if not words:
-            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(EMPTY))
-            return
         identity = identity_of(query.from_user)
+        if not words:
+            code = await asyncio.to_thread(self.engine.language, identity)
+            await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(str(localized(EMPTY, code))))
+            return
         reply = await asyncio.to_thread(self.engine.search_pins, identity, words, offset, PAGE)
         if not reply.ok:
             await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, button=_hint(plain_text(reply.body)))
             return
         cards = list(reply.items)
         page = {"cache_time": CACHE_SECONDS, "is_personal": True, "next_offset": next_offset(offset, len(cards))}
-        await answer_page(query, cards, page)
+        with speaking(reply.locale):  # the cards' buttons in the searcher's language
+            await answer_page(query, cards, page)
 
 
 def _hint(text: str) -> InlineQueryResultsButton:

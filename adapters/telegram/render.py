@@ -129,7 +129,7 @@ def reply_outbound(reply: Reply) -> Outbound:
     rows = _listing_rows(reply.items)
     ref = reply.conversation_ref
     if not rows and ref:
-        rows = ((Button("↩️ Reply", {"a": "reply", "c": ref}),),)
+        rows = ((Button("↩️ " + words(tr("Reply")), {"a": "reply", "c": ref}),),)
     return Outbound(text, rows, conversation_ref=ref)
 
 
@@ -160,10 +160,11 @@ def picker_outbound(pin_ref: str, contacts: list[PersonRow]) -> Outbound:
     """The Send picker: one toggle per contact, then Send and Cancel."""
     shown = contacts[:MAX_PICKER_CONTACTS]
     rows = [(Button(f"{UNCHECKED} @{p.handle} · {p.display_name}"[:60], {"a": "pick", "handle": p.handle}),) for p in shown]
-    rows.append((Button("📤 Send", {"a": "confirm", "pin": pin_ref}), Button("✖ Cancel", {"a": "close"})))
+    rows.append((Button("📤 " + words(tr("Send")), {"a": "confirm", "pin": pin_ref}),
+                 Button("✖ " + words(tr("Cancel")), {"a": "close"})))
     more = len(contacts) - len(shown)
-    tail = f"\n({more} more: type /send {esc(pin_ref)} to @handle)" if more > 0 else ""
-    return Outbound(f"Send {esc(pin_ref)} to whom? Tap people, then Send.{tail}", tuple(rows))
+    tail = "\n" + words(tr("({n} more: type {command} to @handle)", n=more, command=f"/send {pin_ref}")) if more > 0 else ""
+    return Outbound(esc(words(tr("Send {pin} to whom? Tap people, then Send.", pin=pin_ref)) + tail), tuple(rows))
 
 
 @rendered_for(lambda reply: reply.locale)

@@ -136,7 +136,9 @@ class TelegramSender:
         try:
             self.loop.run(self._initialized(work), self.timeout)
         except TelegramError as error:
-            return outcome_of(classify(error))
+            result = outcome_of(classify(error))
+            # One copy that cannot change says nothing of reaching the person: their account stays reachable.
+            return Failed(result.error) if isinstance(result, Failed) else result
         except concurrent.futures.TimeoutError:
             return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
         return Sent(copy.remote_ids[-1], actions=actions)

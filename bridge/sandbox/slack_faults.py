@@ -8,10 +8,23 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-
-from bridge.sandbox.faults import QueuedFaults
 from dataclasses import dataclass, field
 from typing import Any
+
+from bridge.sandbox.faults import QueuedFaults
+
+
+class SlackError(Exception):
+    """A Slack API error answered as HTTP 200 with {"ok": false, "error": error, **details}."""
+
+    def __init__(self, error: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.details = details or {}
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body Slack answers with."""
+        return {"ok": False, "error": self.error, **self.details}
 
 
 class RateLimited(Exception):

@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo
 from bridge.sandbox.bounded import EVERYTHING, Keep, Recent
 from bridge.sandbox.images import ImageRegistry
 from bridge.sandbox.listeners import Listeners
-from bridge.sandbox.slack_faults import RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited
+from bridge.sandbox.slack_faults import (  # SlackError: where every stand-in module finds it
+    RESPONSE_URL, RESPONSE_URL_USES, Fault, FaultInjection, RateLimited, SlackError,
+)
+from bridge.sandbox.slack_changes import MessageChanges
 from bridge.sandbox.slack_files import SlackFiles
 from bridge.sandbox.slack_shares import SlackShares
 
@@ -26,19 +29,6 @@ log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
-
-
-class SlackError(Exception):
-    """A Slack API error answered as HTTP 200 with {"ok": false, "error": error, **details}."""
-
-    def __init__(self, error: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.details = details or {}
-
-    def payload(self) -> dict[str, Any]:
-        """The JSON body Slack answers with."""
-        return {"ok": False, "error": self.error, **self.details}
 
 
 @dataclass(frozen=True)
@@ -67,7 +57,7 @@ class ResponsePost:
     timestamp: float
 
 
-class SlackStandin(FaultInjection, SlackFiles, SlackShares, ImageRegistry):
+class SlackStandin(FaultInjection, SlackFiles, SlackShares, ImageRegistry, MessageChanges):
     """Thread-safe in-memory Slack workspace: users, DMs, messages, views, calls and faults."""
 
     def __init__(
@@ -288,47 +278,6 @@ class SlackStandin(FaultInjection, SlackFiles, SlackShares, ImageRegistry):
             message = copy.deepcopy(message)
         self._listeners.emit({"type": "message", "channel": channel, "message": message})
         return message
-
-    def update_message(self, channel: str, ts: str, fields: dict[str, Any]) -> dict[str, Any]:
-        """Apply `fields` to the message at (channel, ts); raises SlackError('message_not_found')."""
-        channel = self.conversation(channel)
-        with self._lock:
-            message = self._find_message(channel, ts)
-            # chat.update: "cant_update_message — This message cannot be updated": a bot token updates the
-            # bot's own messages only (api.slack.com/methods/chat.update).
-            if message.get("user") != self.bot_user_id:
-                raise SlackError("cant_update_message")
-            message.update(fields)
-            message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
-            message = copy.deepcopy(message)
-        self._listeners.emit({"type": "message_changed", "channel": channel, "message": message})
-        return message
-
-    def delete_message(self, channel: str, ts: str) -> None:
-        """Remove the bot's message at (channel, ts), as chat.delete does."""
-        channel = self.conversation(channel)
-        with self._lock:
-            message = self._find_message(channel, ts)
-            # chat.delete: "cant_delete_message — Authenticated user does not have permission to delete this
-            # message": with a bot token, only the bot's own messages (api.slack.com/methods/chat.delete).
-            if message.get("user") != self.bot_user_id:
-                raise SlackError("cant_delete_message")
-            self._messages[channel].remove(message)
-        self._listeners.emit({"type": "message_deleted", "channel": channel, "ts": ts})
-
-    def _find_message(self, channel: str, ts: str) -> dict[str, Any]:
-        """The stored (mutable) message at (channel, ts)."""
-        for message in self._messages.get(channel, []):
-            if message["ts"] == ts:
-                return message
-        raise SlackError("message_not_found")
-
-    def permalink(self, channel: str, ts: str) -> str:
-        """The permalink of an existing message; raises SlackError('message_not_found')."""
-        channel = self.conversation(channel)
-        with self._lock:
-            self._find_message(channel, ts)
-        return f"{self.workspace_url}archives/{channel}/p{ts.replace('.', '')}"
 
     def post_ephemeral(self, channel: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Record an ephemeral message shown to `user` in `channel` and return it."""

@@ -68,8 +68,9 @@ def link(ctx: Context, value: str = "") -> Reply:
         minutes = max(1, ctx.settings.link_code_ttl_seconds // 60)
         ways = [_way_to_link(other, issued.code) for other in ctx.elsewhere] or [
             tr("{command} on your other platform", command=Code(f"link {issued.code}"))]
+        either = tr("; or ")  # not inside the call below: Babel misses a tr() in another call's arguments there
         return Reply(tr("Your link code is {code}. Within {minutes} minutes, {ways}. You will be asked to confirm there.",
-                        code=issued.code, minutes=minutes, ways=joined(ways, tr("; or "))))
+                        code=issued.code, minutes=minutes, ways=joined(ways, either)))
     if " " in code:
         raise InvalidInput(tr("Usage: {usage}", usage="link <code>"))
     return ask_to_link(ctx, code)

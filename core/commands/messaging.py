@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import boards as board_service
-from core import conversations, edits, invites, people, refs, views
+from core import conversations, edits, i18n, invites, people, refs, views
 from core import inbox as inbox_service
 from core import pins as pin_service
 from core.commands.context import Context
@@ -104,7 +104,7 @@ def reply(ctx: Context, conversation: str, text: str) -> Reply:
 
 def inbox(ctx: Context) -> Reply:
     """Your conversations, newest first, with unread counts."""
-    rows = inbox_service.rows(ctx.session, ctx.person)
+    rows = inbox_service.rows(ctx.session, ctx.person, code=i18n.language_of(ctx.person, ctx.account))
     if not rows:
         return Reply(tr("Your inbox is empty. Send a pin: {command}.", command=Command("send p1 to @friend")))
     lines = [
@@ -128,7 +128,8 @@ def read(ctx: Context, conversation: str) -> Reply:
     loaded = views.attachments(ctx.session, messages)
     handles = tuple(p.handle for p in conversations.participants(ctx.session, found))
     items = tuple(views.message_view(ctx.session, ctx.settings, m, handles, ctx.person, loaded) for m in messages)
-    lines = [rich(f"@{v.sender_handle}: ", views.summary(v)) for v in items]
+    code = i18n.language_of(ctx.person, ctx.account)  # the reader's: each line is read in it
+    lines = [rich(f"@{v.sender_handle}: ", views.summary(v, code)) for v in items]
     ref = refs.conversation_ref(found.id)
     head = _with(ctx, ref, handles)
     return Reply(rich(head, "\n", listed(lines) if lines else tr("(no messages yet)")), items=items, conversation_ref=ref)

@@ -88,6 +88,8 @@ class MessageSource(Base):
     remote_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # When the platform says the latest edit applied was made (edits.stamp): an older one arriving late loses.
+    edited_stamp: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("remote_id", sa.String(length=64), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("edited_stamp", sa.String(length=24), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_message_sources_account_id_accounts"),
                                 ondelete="CASCADE"),

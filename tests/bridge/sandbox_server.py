@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 60.0  # a bound on waiting for start-up, never an assertion about speed
@@ -112,3 +113,23 @@ class Page:
 
     def close(self) -> None:
         self.client.close()
+
+
+def served_page_fixtures(folder: str):
+    """The `server` (one served Pinbridge for a test module, stopped cleanly after it) and `page` (its API on
+    a sandbox reset to nothing, for each test) fixtures: `server, page = served_page_fixtures("sandbox-ui")`."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        served = ServedPinbridge(tmp_path_factory.mktemp(folder))
+        yield served
+        assert served.stop() == 0, "Pinbridge did not shut down cleanly"
+
+    @pytest.fixture
+    def page(server):
+        api = Page(server.url)
+        api.post("reset")
+        yield api
+        api.close()
+
+    return server, page

@@ -190,3 +190,34 @@ def test_each_way_of_making_a_pin_is_one_click_on_the_page(page):
     expect(modal.locator("h2")).to_contain_text("Pinned")
     modal.get_by_role("button", name="Close", exact=True).first.click()
     expect(modal).to_be_hidden()
+
+
+def test_edits_deletes_and_a_language_switch_are_each_a_click_on_the_page(page):
+    add_person(page, "slack", "alice")
+    page.select_option("#telegram-new-language", "es")  # Bob's Telegram app is in Spanish
+    add_person(page, "telegram", "bob")
+    page.click("#telegram-start")
+    expect(page.locator("#telegram-feed")).to_contain_text("Te damos la bienvenida")
+    slack_says(page, "/pin follow @bob")
+    telegram_says(page, "/follow @alice")
+    expect(page.locator("#telegram-feed")).to_contain_text("Ahora os seguís")
+    slack_says(page, "/pin send https://example.com/boots to @bob Look!")
+    card = page.locator("#telegram-feed .tg-row", has_text="Look!").last
+    card.get_by_role("button", name="Reply to message").click()
+    telegram_says(page, "Love tehm")
+    expect(page.locator("#slack-feed")).to_contain_text("Love tehm")
+
+    mine = page.locator("#telegram-feed .tg-row.mine", has_text="Love tehm").last
+    mine.get_by_role("button", name=re.compile("^Edit message")).click()
+    expect(page.locator("#telegram-editing")).to_be_visible()
+    page.fill("#telegram-input", "Love them")
+    page.press("#telegram-input", "Enter")
+    expect(page.locator("#slack-feed")).to_contain_text("Love them")
+    expect(page.locator("#slack-feed")).not_to_contain_text("Love tehm")
+
+    page.locator("#telegram-feed .tg-row.mine", has_text="Love them").last.get_by_role(
+        "button", name=re.compile("everywhere")).click()
+    expect(page.locator("#slack-feed .sk-msg", has_text="Love them")).to_have_count(0)
+
+    telegram_says(page, "/language en")
+    expect(page.locator("#telegram-feed")).to_contain_text("I'll answer you in English from now on.")

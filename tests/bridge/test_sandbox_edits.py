@@ -6,25 +6,12 @@ client lets them; each change is checked in what the other person then sees.
 
 from __future__ import annotations
 
-import pytest
 
-from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
+from tests.bridge.sandbox_server import Page, eventually, served_page_fixtures
 from tests.bridge.test_sandbox_ui import bubble, pin_sent, texts
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    served = ServedPinbridge(tmp_path_factory.mktemp("sandbox-edits"))
-    yield served
-    assert served.stop() == 0, "Pinbridge did not shut down cleanly"
-
-
-@pytest.fixture
-def page(server):
-    api = Page(server.url)
-    api.post("reset")
-    yield api
-    api.close()
+server, page = served_page_fixtures("sandbox-edits")
 
 
 def bobs_own(page: Page, bob: int, words: str) -> dict:

@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
+from tests.bridge.sandbox_server import Page, eventually, served_page_fixtures
 from tests.bridge.test_sandbox_ui import bubble, pin_sent
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    served = ServedPinbridge(tmp_path_factory.mktemp("sandbox-home"))
-    yield served
-    assert served.stop() == 0, "Pinbridge did not shut down cleanly"
-
-
-@pytest.fixture
-def page(server):
-    api = Page(server.url)
-    api.post("reset")
-    yield api
-    api.close()
+server, page = served_page_fixtures("sandbox-home")
 
 
 def home(page: Page, user: str) -> str:

@@ -16,26 +16,13 @@ from bridge.config import ConfigError, from_dict
 from bridge.sandbox.reset import delete_everything
 from bridge.wiring import build
 from core.models import Person, Pin
-from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
+from tests.bridge.sandbox_server import Page, eventually, served_page_fixtures
 from tests.factories import count_rows, friends, say, slack_user, telegram_user
 
 BOOTS = "new https://example.com/boots Hiking boots"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    served = ServedPinbridge(tmp_path_factory.mktemp("sandbox-ui"))
-    yield served
-    assert served.stop() == 0, "Pinbridge did not shut down cleanly"
-
-
-@pytest.fixture
-def page(server):
-    """The page's API, on a sandbox reset to nothing."""
-    api = Page(server.url)
-    api.post("reset")
-    yield api
-    api.close()
+server, page = served_page_fixtures("sandbox-ui")
 
 
 def texts(items: list[dict]) -> str:

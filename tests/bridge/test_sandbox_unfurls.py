@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 
-from tests.bridge.sandbox_server import Page, ServedPinbridge, eventually
+from tests.bridge.sandbox_server import Page, eventually, served_page_fixtures
 from tests.bridge.test_sandbox_ui import texts
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    served = ServedPinbridge(tmp_path_factory.mktemp("sandbox-unfurls"))
-    yield served
-    assert served.stop() == 0, "Pinbridge did not shut down cleanly"
-
-
-@pytest.fixture
-def page(server):
-    api = Page(server.url)
-    api.post("reset")
-    yield api
-    api.close()
+server, page = served_page_fixtures("sandbox-unfurls")
 
 
 def general(page: Page) -> list[dict]:

@@ -80,3 +80,21 @@ def test_an_edit_too_long_or_empty_is_refused_and_changes_nothing(engine):
     assert not too_long.ok and "too long" in too_long.text
     assert not engine.edit_remote(bob, bob.chat_id, "501", "   ").ok
     assert deliveries(engine, "edit") == 0 and "hello" in say(engine, alice, "read c1").text
+
+
+def test_an_older_edit_handed_over_after_a_newer_one_loses(engine):
+    """Platforms and answer threads may hand edits over out of order: the one made last wins."""
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    replied(engine, alice, bob)
+    assert engine.edit_remote(bob, bob.chat_id, "501", "third", "1700000003.000200").ok
+    assert engine.edit_remote(bob, bob.chat_id, "501", "second", "1700000003.000100") is None
+    assert engine.edit_remote(bob, bob.chat_id, "501", "first", 1700000001) is None
+    assert "third (edited)" in say(engine, alice, "read c1").text
+    assert engine.edit_remote(bob, bob.chat_id, "501", "fourth", 1700000004).ok
+
+
+def test_edit_times_sort_as_time_does():
+    from core.edits import stamp
+
+    assert stamp("1700000003.0002") > stamp("1700000003.000100") > stamp(1700000003) > stamp("999999999.9")
+    assert [stamp(bad) for bad in ("", "abc", "1.2.3", "-5", "1e9", "9" * 13)] == [None] * 6

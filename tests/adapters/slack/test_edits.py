@@ -119,3 +119,32 @@ def test_an_edit_too_long_is_refused_in_the_thread_and_changes_nothing(slack, se
     deliver_all(services)
     assert not standin.calls("chat.update")
 
+
+
+def test_an_edit_storm_reaches_the_copy_paced_and_ends_on_the_last_text(slack, services, engine, standin):
+    """Ten edits in a row: a few chat.update calls, at most one a second to the channel, the last text last."""
+    import threading
+
+    from adapters.slack.platform import PLATFORM
+    from adapters.slack.settings import SlackSettings
+    from bridge.pacing import Pacing
+    from bridge.worker import DeliveryWorker
+
+    event = answered(slack, services, engine, standin, "take 0")
+    copy = alices_copy(standin, "take 0")
+    worker = DeliveryWorker(services.sessions, engine.settings, {"slack": services.platforms["slack"].sender},
+                            pacing=Pacing({"slack": PLATFORM.limits(SlackSettings())}), threads=2, idle_sleep=0.05)
+    running = threading.Thread(target=worker.run)
+    running.start()
+    try:
+        for take in range(1, 11):
+            slack.event(requests.dm_changed_event({**event, "text": f"take {take - 1}"}, f"take {take}"))
+        eventually(lambda: "take 10" in (alices_copy(standin, "take") or {}).get("text", ""), timeout=30,
+                   what="the last edit on Alice's copy")
+    finally:
+        worker.stop()
+        running.join(30)
+    updates = [c for c in standin.calls("chat.update") if c.params.get("ts") == copy["ts"]]
+    assert updates and len(updates) <= 10 and all(c.status == 200 and c.error is None for c in updates)
+    assert all(b.timestamp - a.timestamp >= 0.9 for a, b in zip(updates, updates[1:])), "one a second at most"
+    assert alices_copy(standin, "take")["ts"] == copy["ts"]

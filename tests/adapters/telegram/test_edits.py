@@ -52,7 +52,7 @@ def pending(services) -> int:
 
 def settled(worker, check):
     """Run the worker until `check()` holds (an edit waits for its window to close before it goes out)."""
-    return eventually(lambda: drain(worker) or check(), "the change to reach the copy")
+    return eventually(lambda: (drain(worker), check())[1], "the change to reach the copy")
 
 
 def test_an_edited_reply_changes_the_copy_already_delivered_and_history_says_edited(bot, worker):
@@ -152,3 +152,27 @@ def test_an_edit_storm_reaches_the_copy_paced_and_ends_on_the_last_text(bot, ser
     assert standin.rate_limited == 0
     assert all(b.timestamp - a.timestamp >= 0.9 for a, b in zip(edits, edits[1:])), "one a second at most per chat"
 
+
+
+def test_an_edit_of_a_copy_its_reader_removed_fails_alone_and_leaves_them_reachable(bot, worker, services):
+    from core.models import Account
+
+    mine = conversation(bot, worker)
+    copy = alices_copy(bot, "Love them")
+    bot.standin.delete(ALICE, copy["message_id"])  # Alice deleted the bot's message in her app
+    edit(bot, BOB, mine, "Love them!")
+    settled(worker, lambda: count_rows(services.sessions, Delivery,
+                                       Delivery.kind == "edit", Delivery.status == "failed") == 1)
+    assert count_rows(services.sessions, Account, Account.unreachable.is_(True)) == 0
+    bot.ask(BOB, "/reply c1 still here?")
+    drain(worker)
+    assert alices_copy(bot, "still here?"), "Alice still gets what follows"
+
+
+def test_an_edit_telegram_rate_limits_is_sent_again_after_retry_after(bot, worker, services):
+    mine = conversation(bot, worker)
+    copy = alices_copy(bot, "Love them")
+    bot.standin.fail_next("editMessageText", 429, retry_after=1)
+    edit(bot, BOB, mine, "Love them!")
+    settled(worker, lambda: "Love them!" in text_of(bot.message(ALICE, copy["message_id"])))
+    assert [c.status for c in bot.standin.calls("editMessageText")] == [429, 200]
