@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +17,7 @@ from core.clock import utcnow
 from core.db import among
 from core.visibility import unread_by
 from core.inserts import insert_returning
-from core.models import Account, DigestSend, Message, Participant, Person
+from core.models import Account, Delivery, DigestSend, Message, Participant, Person
 
 LINES_PER_CONVERSATION = 3
 
@@ -169,7 +171,7 @@ def unread_summaries(session: Session, person_ids: list[int]) -> dict[int, dict]
             person["total"] += r.total
         conversation["lines"].append({
             "sender": r.sender_handle or "?", "kind": r.kind, "summary": summary_of(r, loaded, spoken.get(r.reader, "en")),
-            "pin_ref": pin_ref(r.pin_id) if r.pin_id else None,
+            "pin_ref": pin_ref(r.pin_id) if r.pin_id else None, "message_id": r.id,
         })
     for person in summaries.values():
         person["conversations"] = list(person["conversations"].values())
@@ -230,3 +232,43 @@ class _AccountRow(NamedTuple):  # a tuple: 100,000 of them per pass, built at C 
 def _claim(session: Session, period_key: str, totals: dict[int, int]) -> list[int]:
     rows = [{"person_id": pid, "unread_count": n} for pid, n in totals.items()]
     return insert_returning(session, DigestSend, rows, DigestSend.person_id, {"period_key": period_key, "created_at": utcnow()})
+
+
+def forget_line(session: Session, message, text: str, sender: str, readers: list[int]) -> None:
+    """A deleted message leaves the digests that quoted it, queued or sent: its line goes, the counts drop.
+
+    Lines name their message; digests queued before they did are matched by sender and text. A
+    digest left with nothing to say is not sent.
+    """
+    quoted = views.summary_of(_TextLine(text), views.Attachments({}, {}, {}))
+    found = session.scalars(select(Delivery).where(
+        Delivery.kind == "digest", Delivery.person_id.in_(readers), Delivery.created_at >= message.created_at,
+    )).all()
+    for delivery in found:
+        payload, changed = copy.deepcopy(delivery.payload or {}), False
+        for conversation in payload.get("conversations") or ():
+            if conversation.get("conversation_id") != message.conversation_id:
+                continue
+            kept = [line for line in conversation.get("lines") or () if not _quotes(line, message.id, quoted, sender)]
+            dropped = len(conversation.get("lines") or ()) - len(kept)
+            if dropped:
+                conversation["lines"], changed = kept, True
+                conversation["count"] = max(0, int(conversation.get("count") or 0) - dropped)
+                payload["total"] = max(0, int(payload.get("total") or 0) - dropped)
+        if changed:
+            payload["conversations"] = [c for c in payload["conversations"] if c.get("count")]
+            delivery.payload = payload
+            if delivery.status == "pending" and not payload["total"]:
+                delivery.status, delivery.last_error = "skipped", "every message it listed was deleted"
+
+
+@dataclass
+class _TextLine:
+    text: str
+    kind: str = "text"
+
+
+def _quotes(line: dict, message_id: int, quoted: str, sender: str) -> bool:
+    if "message_id" in line:
+        return line["message_id"] == message_id
+    return line.get("kind") == "text" and line.get("summary") == quoted and line.get("sender") == sender

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.grammar import clean_text
-from core.inserts import insert_ignoring
-from core.models import Account, Block, Delivery, Lane, Message, MessageSource
+from core import digests, refreshes
+from core.inserts import insert_if_absent, insert_ignoring
+from core.models import Account, Block, Delivery, Lane, Message, MessageSource, Participant, WithheldMessage
 from core.settings import CoreSettings
 from core.text import tr
 
@@ -102,6 +103,8 @@ def edit(session: Session, settings: CoreSettings, account: Account, chat_id: st
         return None
     message, source_id = found
     text = clean_text(text)
+    if not _latest(session, source_id, when):  # first: an edit back to the stored text is an edit too
+        return None
     if text == message.text:
         return None
     if not text:
@@ -109,8 +112,6 @@ def edit(session: Session, settings: CoreSettings, account: Account, chat_id: st
     if len(text) > settings.max_text_length:
         raise InvalidInput(tr("That edit is too long ({length} characters; the limit is {limit}).", length=len(text),
                               limit=settings.max_text_length))
-    if not _latest(session, source_id, when):
-        return None
     number = session.execute(
         update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
         .values(text=text, edited_at=now, edits=Message.edits + 1)
@@ -118,7 +119,10 @@ def edit(session: Session, settings: CoreSettings, account: Account, chat_id: st
     ).scalar_one_or_none()  # the row lock orders concurrent edits (each has its own number) and a delete
     if number is None:
         return None  # deleted meanwhile
-    return Change(message.id, message.conversation_id, _queue(session, message, "edit", now, f":{number}"))
+    _withhold_from_blockers(session, message)
+    change = Change(message.id, message.conversation_id, _queue(session, message, "edit", now, f":{number}"))
+    refreshes.queue_refresh(session, _members(session, message), now)  # their homes show the last line
+    return change
 
 
 def delete(session: Session, account: Account, chat_id: str, remote_id: str, now: datetime) -> Change | None:
@@ -130,11 +134,30 @@ def delete(session: Session, account: Account, chat_id: str, remote_id: str, now
     if found is None or found[0].deleted_at is not None:
         return None
     message = found[0]
+    said, sender = message.text, message.sender.handle
     gone = session.execute(update(Message).where(Message.id == message.id, Message.deleted_at.is_(None))
                            .values(text="", deleted_at=now).execution_options(synchronize_session=False))
     if not gone.rowcount:
         return None  # deleted meanwhile
-    return Change(message.id, message.conversation_id, _queue(session, message, "delete", now))
+    members = _members(session, message)
+    digests.forget_line(session, message, said, sender, members)  # nor does it live on in a digest
+    change = Change(message.id, message.conversation_id, _queue(session, message, "delete", now))
+    refreshes.queue_refresh(session, members, now)
+    return change
+
+
+def _members(session: Session, message: Message) -> list[int]:
+    return list(session.scalars(select(Participant.person_id).where(Participant.conversation_id == message.conversation_id)))
+
+
+def _withhold_from_blockers(session: Session, message: Message) -> None:
+    """Whoever blocks the sender now never sees this message again, not even after an unblock: its
+    text was written during their block (the rule for messages sent then, core/visibility.py)."""
+    blockers = session.scalars(select(Participant.person_id).where(
+        Participant.conversation_id == message.conversation_id,
+        exists().where(Block.blocker_id == Participant.person_id, Block.blocked_id == message.sender_id),
+    )).all()
+    insert_if_absent(session, WithheldMessage, [{"message_id": message.id, "person_id": p} for p in blockers])
 
 
 def delete_asked(session: Session, account: Account, chat_id: str, remote_id: str | None, now: datetime) -> Change:

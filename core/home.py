@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import boards as board_service
 from core import i18n, inbox, people, schedules, views
+from core.errors import InvalidInput
 from core.models import Account, Delivery, Message, Participant, Person
 from core.ports import Outgoing
 from core.results import BoardRow, ConversationRow
@@ -61,7 +62,10 @@ def home_view(session: Session, settings: CoreSettings, person: Person, account:
     listing = board_service.listing(session, person, person)
     shown_boards = tuple(BoardRow(b.name, n, b.secret, b.is_default, views.board_url(settings, b)) for b, n in listing[:SHOWN])
     chosen = person.digest_schedule
-    schedule = schedules.parse(chosen or settings.default_digest, person.timezone)
+    try:
+        schedule = schedules.parse(chosen or settings.default_digest, person.timezone)
+    except InvalidInput:  # a zone stored before zones were checked (people.known_zone): the default's own
+        schedule = schedules.parse(chosen or settings.default_digest, None)
     accounts = tuple(LinkedAccount(a.platform, settings.platform(a.platform).title, a.username) for a in person.accounts)
     return HomeView(
         handle=person.handle, display_name=person.display_name or person.handle,

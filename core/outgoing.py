@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from core import conversations, edits, home, i18n, views
 from core.deliveries import Claimed
-from core.models import Account, Delivery, Message, Person, RemoteMessage
+from core.errors import DomainError
+from core.models import Account, Block, Delivery, Message, Person, RemoteMessage, WithheldMessage
 from core.ports import Copy, Outgoing
 from core.results import Digest
 from core.settings import CoreSettings
@@ -32,11 +33,17 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
     locales = {row.id: row.locale for row in accounts}  # each reader's platform language, for their copy
     readers = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({d.person_id for d in deliveries})))}
     copies = _copies(session, [d for d in deliveries if d.copy_of])
+    hidden = _hidden(session, [(d.person_id, messages[d.message_id]) for d in deliveries
+                               if d.kind in ("message", "edit") and d.message_id in messages])
     built: dict[tuple, object] = {}  # one view per message; only a profile card depends on its reader
     result = []
     for d in deliveries:
         if d.kind == "home":  # a person's App Home, rendered as it is now (core/home.py)
-            result.append(home.outgoing(session, settings, d))
+            try:
+                result.append(home.outgoing(session, settings, d))
+            except DomainError as refusal:  # one page that cannot be built must not hold up the batch
+                result.append(Outgoing(d.id, d.idempotency_key, d.platform, d.chat_id, "", d.kind,
+                                       skip=f"the home page could not be built: {refusal.message}"[:300]))
             continue
         message = messages.get(d.message_id)
         view = None
@@ -54,8 +61,28 @@ def build(session: Session, settings: CoreSettings, claimed: list[Claimed]) -> l
             team_id=teams.get(d.account_id),
             locale=i18n.pick(readers[d.person_id].language if d.person_id in readers else None, locales.get(d.account_id)),
         )
-        result.append(_as_change(outgoing, message, copies.get(d.copy_of)) if d.kind in CHANGES or message else outgoing)
+        if (d.person_id, d.message_id) in hidden:
+            outgoing = replace(outgoing, skip="its reader blocks the sender now")
+        elif d.kind in CHANGES or message:
+            outgoing = _as_change(outgoing, message, copies.get(d.copy_of))
+        result.append(outgoing)
     return result
+
+
+def _hidden(session: Session, readers: list[tuple[int, Message]]) -> set[tuple[int, int]]:
+    """(reader, message) pairs the reader may no longer see: they block its sender now, or it was withheld
+    from them since it was queued (edited during their block). Nothing of it goes to them any more."""
+    if not readers:
+        return set()
+    blocks = set(session.execute(select(Block.blocker_id, Block.blocked_id).where(
+        tuple_(Block.blocker_id, Block.blocked_id).in_({(person, m.sender_id) for person, m in readers}))).all())
+    hidden = {(person, m.id) for person, m in readers if (person, m.sender_id) in blocks}
+    edited = {(m.id, person) for person, m in readers if m.edited_at is not None}
+    if edited:  # withheld rows made after queueing come only from edits (core/edits.py)
+        hidden |= {(person, message_id) for message_id, person in session.execute(
+            select(WithheldMessage.message_id, WithheldMessage.person_id)
+            .where(tuple_(WithheldMessage.message_id, WithheldMessage.person_id).in_(edited))).all()}
+    return hidden
 
 
 CHANGES = ("edit", "delete")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from core import schedules
 from core.clock import utcnow
 from core.platforms import PlatformInfo
 from core.errors import Forbidden, InvalidInput, NotFound
@@ -96,12 +97,24 @@ def speaking_account(session: Session, person: Person) -> Account | None:
     return session.info.get(_SPEAKING, {}).get(person.id)
 
 
+def known_zone(name: str | None) -> str | None:
+    """A platform's time zone for a person, if this host knows it: an unknown one is not kept (every
+    schedule, digest and home page would stumble on it), and the deployment's default applies."""
+    if not name:
+        return None
+    try:
+        schedules.zone(name)
+    except InvalidInput:
+        return None
+    return name
+
+
 def _create(session: Session, identity: Identity) -> Person:
     person = Person(
         handle=unique_handle(session, identity.username or identity.display_name),
         display_name=(identity.display_name or identity.username or "")[:80],
         avatar_url=identity.avatar_url,
-        timezone=identity.timezone,
+        timezone=known_zone(identity.timezone),
     )
     person.accounts.append(
         Account(
@@ -133,7 +146,7 @@ def _refresh(account: Account, identity: Identity, speaking: bool = True) -> Non
     if identity.avatar_url and not person.avatar_url:
         person.avatar_url = identity.avatar_url
     if identity.timezone and not person.timezone:
-        person.timezone = identity.timezone
+        person.timezone = known_zone(identity.timezone)
 
 
 def by_handle(session: Session, text: str) -> Person:

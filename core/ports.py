@@ -58,6 +58,8 @@ class Sent:
     earlier_ids: tuple[str, ...] = ()
     chat_id: str | None = None
     actions: tuple[tuple[str, dict], ...] = ()
+    removed: tuple[str, ...] = ()  # edit|delete: the parts of the copy that are gone now (no reply maps to them)
+    shown: str | None = None  # what the copy shows, when not what the worker asked for (a resumed old render)
 
 
 @dataclass(frozen=True)

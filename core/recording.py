@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from core.db import is_sqlite
@@ -31,6 +31,7 @@ class _Writes:
     deliveries: list[dict] = field(default_factory=list)
     remote: list[dict] = field(default_factory=list)
     shown: list[dict] = field(default_factory=list)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
     unreachable: set[int] = field(default_factory=set)
     moves: list[tuple[str, str, str]] = field(default_factory=list)
@@ -75,8 +76,10 @@ def _decide(writes: _Writes, row, kept: bool, lane_id: int, result: SendResult, 
               "last_error": None, "sent_at": None, "remote_id": None, "uncertain": row.uncertain}
     status = _outcome(writes, row, change, result, now, max_attempts)
     writes.deliveries.append(change)
-    if status == "sent" and shown is not None and row.kind in ("message", "edit"):
-        writes.shown.append({"id": row.copy_of if row.kind == "edit" else row.id, "shown": shown})
+    if status == "sent" and row.kind in ("message", "edit"):
+        shown = result.shown or shown  # a sender that went on with an earlier render says what it showed
+        if shown is not None:
+            writes.shown.append({"id": row.copy_of if row.kind == "edit" else row.id, "shown": shown})
     return status
 
 
@@ -93,6 +96,7 @@ def _outcome(writes: _Writes, row, change: dict, result: SendResult, now: dateti
         chat = result.chat_id or row.chat_id
         if row.kind != "message":  # an edit keeps its copy's ids; a delete, a home view map to no conversation
             writes.actions += [{"key": key, "payload": payload, "created_at": now} for key, payload in result.actions]
+            writes.removed += [(row.platform, row.chat_id, remote_id) for remote_id in result.removed]
             return "sent"
         writes.remote += [{"platform": row.platform, "chat_id": chat, "remote_id": remote_id,
                            "conversation_id": row.conversation_id, "message_id": row.message_id, "created_at": now}
@@ -129,6 +133,9 @@ def _write(session: Session, writes: _Writes, now: datetime) -> None:
         session.execute(update(Delivery), writes.deliveries)
     if writes.shown:
         session.execute(update(Delivery), writes.shown)
+    if writes.removed:  # parts an edit or delete took away: nothing maps to them any more
+        session.execute(delete(RemoteMessage).where(
+            tuple_(RemoteMessage.platform, RemoteMessage.chat_id, RemoteMessage.remote_id).in_(writes.removed)))
     insert_ignoring(session, RemoteMessage, writes.remote)
     insert_ignoring(session, ActionKey, writes.actions)
     if writes.unreachable:

@@ -37,17 +37,18 @@ def _is_actions(block) -> bool:
     return kind == "actions"
 
 
-def edit(client: WebClient, copy: Copy, rendered: Rendered, token: str | None) -> None:
-    """Update the copy's posts to `rendered`; Slack's refusals propagate (the sender classifies them)."""
+def edit(client: WebClient, copy: Copy, rendered: Rendered, token: str | None) -> tuple[str, ...]:
+    """Update the copy's posts to `rendered`; returns the ids of the posts it took away. Slack's refusals
+    propagate (the sender classifies them)."""
     extra = {"token": token} if token else {}
     parts = fitted(paginate(rendered), len(copy.remote_ids))
     for ts, part in zip(copy.remote_ids, parts):
         client.chat_update(channel=copy.chat_id, ts=ts, text=part.text, blocks=part.blocks or [], **extra)
-    delete(client, Copy(copy.chat_id, copy.remote_ids[len(parts):]), token)
+    return delete(client, Copy(copy.chat_id, copy.remote_ids[len(parts):]), token)
 
 
-def delete(client: WebClient, copy: Copy, token: str | None) -> None:
-    """Delete every post of the copy; one already gone is skipped, other refusals propagate."""
+def delete(client: WebClient, copy: Copy, token: str | None) -> tuple[str, ...]:
+    """Delete every post of the copy (one already gone is skipped; other refusals propagate); returns their ids."""
     extra = {"token": token} if token else {}
     for ts in copy.remote_ids:
         try:
@@ -55,3 +56,4 @@ def delete(client: WebClient, copy: Copy, token: str | None) -> None:
         except SlackApiError as exc:
             if exc.response.get("error") != "message_not_found":
                 raise
+    return copy.remote_ids

@@ -59,12 +59,15 @@ class HomeListeners:
     def opened(self, body: dict, event: dict, client: WebClient) -> None:
         """The person opened the Home tab (not the Messages tab): record it and publish their home."""
         key = event_key(body)
-        if event.get("tab") != "home" or not event.get("user") or key is None:
+        user = event.get("user")
+        if event.get("tab") != "home" or not isinstance(user, str) or not user or key is None:
             return
         if not self.rt.engine.first_time(EVENT_SOURCE, key):
             return  # Slack's retry of an event already handled
-        team = body.get("team_id") or (event.get("view") or {}).get("team_id")
-        channel = str(event.get("channel") or "")
+        view = event.get("view") if isinstance(event.get("view"), dict) else {}
+        team = body.get("team_id") or view.get("team_id")
+        team = team if isinstance(team, str) else None
+        channel = event.get("channel") if isinstance(event.get("channel"), str) else ""
         if channel:
             self.rt.dms.remember(team, str(event["user"]), channel)  # the event names the DM: no conversations.open
         self.publish(client, self.rt.speaker(client, identity_of(str(event["user"]), team)))

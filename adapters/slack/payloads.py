@@ -112,6 +112,11 @@ def dm_message(body: dict) -> ThreadReply | DirectMessage | None:
     return DirectMessage(identity, str(event["channel"]), raw)
 
 
+def _ids(*values) -> bool:
+    """Every value a non-empty string, as Slack's ids and timestamps are (anything else is no person's)."""
+    return all(isinstance(value, str) and value for value in values)
+
+
 def dm_change(body: dict) -> Edited | Deleted | None:
     """A person's edit or delete of their own message in the bot's DM; None for anything else.
 
@@ -126,7 +131,7 @@ def dm_change(body: dict) -> Edited | Deleted | None:
     subtype, team = event.get("subtype"), event.get("team") or body.get("team_id")
     if subtype == "message_changed":
         message = event.get("message") if isinstance(event.get("message"), dict) else {}
-        if message.get("bot_id") or message.get("subtype") or not message.get("user") or not message.get("ts"):
+        if message.get("bot_id") or message.get("subtype") or not _ids(message.get("user"), message.get("ts")):
             return None
         identity = identity_of(str(message["user"]), team, chat_id=str(event["channel"]))
         thread = message.get("thread_ts")
@@ -136,7 +141,7 @@ def dm_change(body: dict) -> Edited | Deleted | None:
                       str(thread) if thread and thread != message.get("ts") else None, str(when) if when else None)
     if subtype == "message_deleted":
         previous = event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
-        if previous.get("bot_id") or not previous.get("user") or not event.get("deleted_ts"):
+        if previous.get("bot_id") or not _ids(previous.get("user"), event.get("deleted_ts")):
             return None
         identity = identity_of(str(previous["user"]), team, chat_id=str(event["channel"]))
         return Deleted(identity, str(event["channel"]), str(event["deleted_ts"]))

@@ -43,6 +43,7 @@ class Unfinished:
     channel: str
     posted: tuple[str, ...]
     remaining: tuple[Rendered, ...]
+    shown: str | None = None  # what the text it renders was (an edit meanwhile does not change these parts)
 
 
 @rendered_for(lambda outgoing: outgoing.locale)  # the recipient's language
@@ -116,7 +117,8 @@ class SlackSender:
             return outcome(refused.refusal), refused.refusal
         key = outgoing.idempotency_key
         hit, saved = self.unfinished.get(key)
-        earlier, parts = (saved.posted, list(saved.remaining)) if hit and saved.channel == channel else ((), paginate(rendered))
+        resumed = hit and saved.channel == channel
+        earlier, parts = (saved.posted, list(saved.remaining)) if resumed else ((), paginate(rendered))
         answered: dict[str, str] = {}
         progress = post_parts(parts, lambda part: self._post(channel, part, token, answered))
         posted = (*earlier, *progress.posted)
@@ -125,9 +127,12 @@ class SlackSender:
             where = answered.get("channel") or channel
             if is_user_id(outgoing.chat_id):
                 self.dms.remember(outgoing.team_id, outgoing.chat_id, where)
-            return Sent(posted[-1], tuple(posted[:-1]), where if where != outgoing.chat_id else None), None
+            # Resumed, it shows the text it began with: an edit since then still has work to do.
+            return Sent(posted[-1], tuple(posted[:-1]), where if where != outgoing.chat_id else None,
+                        shown=saved.shown if resumed else None), None
         if posted:
-            self.unfinished.put(key, Unfinished(channel, posted, tuple(progress.remaining)))
+            self.unfinished.put(key, Unfinished(channel, posted, tuple(progress.remaining),
+                                                saved.shown if resumed else outgoing.shown))
             log.info("delivery %s stopped after %d of its parts", outgoing.delivery_id, len(posted))
         return outcome(progress.refusal), progress.refusal
 
@@ -138,15 +143,15 @@ class SlackSender:
             return Failed(f"nothing to change for a {outgoing.kind} delivery"), None
         try:
             if outgoing.kind == "edit":
-                changes.edit(self.client, copy, rendered, token)
+                removed = changes.edit(self.client, copy, rendered, token)
             else:
-                changes.delete(self.client, copy, token)
+                removed = changes.delete(self.client, copy, token)
         except CALL_ERRORS as exc:
             found = refused_by(exc).refusal
             result = outcome(dataclasses.replace(found, maybe_sent=False))
             # One copy that cannot change says nothing of reaching the person: their account stays reachable.
             return (Failed(result.error) if isinstance(result, Failed) else result), found
-        return Sent(copy.remote_ids[-1]), None
+        return Sent(copy.remote_ids[-1], removed=removed), None
 
     def _channel(self, outgoing: Outgoing, token: str | None) -> str:
         """The conversation to post in: the DM's id for a person (opened once, then remembered)."""

@@ -20,7 +20,9 @@ from adapters.telegram.accounts import identity_of
 from adapters.telegram.render import reply_outbound
 
 log = logging.getLogger(__name__)
-EDITS = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+# Commands are never conversation messages, so an edit of one finds nothing to change; but a reply edited to
+# begin with "/" is still that reply (filters.COMMAND would drop it, and its copies would keep the old text).
+EDITS = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT
 
 
 class Corrections:

@@ -17,9 +17,11 @@ from adapters.telegram.accounts import PLATFORM
 from adapters.telegram.errors import Kind, Verdict, classify
 from adapters.telegram.loop import LoopThread
 from adapters.telegram.render import Outbound, digest_outbound, message_outbound
-from core.i18n import rendered_for
+from adapters.telegram.cards import esc
+from core.i18n import localized, rendered_for
 from core.gestures import new_action_key
 from core.ports import Failed, Moved, Outgoing, RetryLater, SendResult, Sent
+from core.views import DELETED
 
 log = logging.getLogger(__name__)
 SEND_TIMEOUT = 60.0  # seconds to wait for the loop: a stuck send is retried, not waited on forever
@@ -127,21 +129,22 @@ class TelegramSender:
         if copy is None or (outgoing.kind == "edit" and outgoing.message is None):
             return Failed(f"nothing to change for a {outgoing.kind} delivery")
         actions: tuple[tuple[str, dict], ...] = ()
+        tombstone = f"🗑 <i>{esc(localized(DELETED, outgoing.locale))}</i>"
         if outgoing.kind == "edit":
             rendered = message_outbound(outgoing.message)
             markup, actions = prepared(rendered)
-            work = changes.edit(self.bot, copy.chat_id, copy.remote_ids, rendered, markup)
+            work = changes.edit(self.bot, copy.chat_id, copy.remote_ids, rendered, markup, tombstone)
         else:
-            work = changes.delete(self.bot, copy.chat_id, copy.remote_ids)
+            work = changes.delete(self.bot, copy.chat_id, copy.remote_ids, tombstone)
         try:
-            self.loop.run(self._initialized(work), self.timeout)
+            removed = self.loop.run(self._initialized(work), self.timeout)
         except TelegramError as error:
             result = outcome_of(classify(error))
             # One copy that cannot change says nothing of reaching the person: their account stays reachable.
             return Failed(result.error) if isinstance(result, Failed) else result
         except concurrent.futures.TimeoutError:
             return RetryLater(f"no answer from Telegram within {self.timeout:.0f}s")
-        return Sent(copy.remote_ids[-1], actions=actions)
+        return Sent(copy.remote_ids[-1], actions=actions, removed=tuple(removed or ()))
 
     async def _initialized(self, work):
         await self.bot.initialize()

@@ -51,3 +51,11 @@ class UserEdits:
             chat_id = user_id if chat_id is None else chat_id
             self._messages[chat_id].remove(self._own_message(user_id, chat_id, message_id))
         self._listeners.emit({"type": "deleted", "chat_id": chat_id, "message_id": message_id})
+
+    def backdate(self, chat_id: int, message_id: int, seconds: float) -> None:
+        """Make a stored message `seconds` older (tests of Telegram's time limits, such as deleteMessage's 48 hours)."""
+        with self._lock:
+            message = self._find(chat_id, message_id)
+            if message is None:
+                raise KeyError(f"no message {message_id} in chat {chat_id}")
+            message["date"] = int(message["date"] - seconds)

@@ -30,6 +30,7 @@ from bridge.sandbox.telegram_edits import UserEdits
 from bridge.sandbox.telegram_updates import UpdateQueue
 
 log = logging.getLogger(__name__)
+DELETE_WINDOW = 48 * 3600  # seconds after which a bot can no longer delete a message
 
 Json = dict[str, Any]
 Event = dict[str, Any]
@@ -336,6 +337,10 @@ class TelegramStandin(TelegramFaults, TelegramFiles, BotSetup, ImageRegistry, Us
             message = self._find(self._known_chat(chat_id)["id"], message_id)
             if message is None:
                 raise bad_request("message to delete not found")
+            # https://core.telegram.org/bots/api#deletemessage: "A message can only be deleted if it was sent
+            # less than 48 hours ago" (the Bot API answers "message can't be deleted").
+            if message["date"] < time.time() - DELETE_WINDOW:
+                raise bad_request("message can't be deleted")
             self._messages[chat_id].remove(message)
 
     def answer_query(self, kind: str, query_id: str, answer: Json) -> None:

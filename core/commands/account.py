@@ -37,6 +37,7 @@ def block(ctx: Context, person: PersonRef) -> Reply:
     """Block someone: they can never message you."""
     other = ctx.person_of(person)
     people.block(ctx.session, ctx.person, other)
+    refreshes.queue_refresh(ctx.session, [ctx.person.id], utcnow())  # their App Home stops showing the blocked one
     return Reply(tr("Blocked {person}. They can't message you.", person=Mention(other.handle)))
 
 
@@ -45,6 +46,7 @@ def unblock(ctx: Context, person: PersonRef) -> Reply:
     other = ctx.person_of(person)
     removed = people.unblock(ctx.session, ctx.person, other)
     if removed:
+        refreshes.queue_refresh(ctx.session, [ctx.person.id], utcnow())
         return Reply(tr("Unblocked {person}.", person=Mention(other.handle)))
     return Reply(tr("{person} wasn't blocked.", person=Mention(other.handle)))
 

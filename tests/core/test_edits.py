@@ -98,3 +98,88 @@ def test_edit_times_sort_as_time_does():
 
     assert stamp("1700000003.0002") > stamp("1700000003.000100") > stamp(1700000003) > stamp("999999999.9")
     assert [stamp(bad) for bad in ("", "abc", "1.2.3", "-5", "1e9", "9" * 13)] == [None] * 6
+
+
+def test_an_edit_back_to_the_stored_text_still_wins_over_an_older_one(engine):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    replied(engine, alice, bob, "hello")
+    assert engine.edit_remote(bob, bob.chat_id, "501", "hello", "1700000002.000000") is None  # helo → hello, first
+    assert engine.edit_remote(bob, bob.chat_id, "501", "helo", "1700000001.000000") is None  # the older, late
+    assert "helo" not in say(engine, alice, "read c1").text
+
+
+def test_text_edited_during_a_block_stays_unseen_after_the_unblock(engine):
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    replied(engine, alice, bob, "nice pin")
+    say(engine, alice, "block @bob")
+    assert engine.edit_remote(bob, bob.chat_id, "501", "ABUSE written during the block").ok
+    say(engine, alice, "unblock @bob")
+    assert "ABUSE" not in say(engine, alice, "read c1").text
+
+
+def test_a_copy_not_yet_delivered_goes_to_nobody_who_blocks_its_sender_now(engine):
+    from bridge.pacing import UNPACED
+    from bridge.worker import DeliveryWorker
+    from core.ports import Sent
+
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    replied(engine, alice, bob, "nice pin")  # Alice's copy of Bob's reply is still waiting
+    say(engine, alice, "block @bob")
+    engine.edit_remote(bob, bob.chat_id, "501", "ABUSE after the block")
+    seen = []
+
+    class Recording:
+        def __init__(self, platform):
+            self.platform = platform
+
+        def send(self, outgoing):
+            seen.append(outgoing.message.text if outgoing.message else outgoing.kind)
+            return Sent("1.0")
+
+    worker = DeliveryWorker(engine.sessions, engine.settings,
+                            {"slack": Recording("slack"), "telegram": Recording("telegram")}, pacing=UNPACED, threads=1)
+    while worker.run_once():
+        pass
+    assert not any("ABUSE" in text or "nice pin" in text for text in seen), seen
+    assert count_rows(engine.sessions, Delivery, Delivery.status == "skipped") >= 1
+
+
+def test_a_deleted_message_leaves_the_digests_that_quoted_it(engine):
+    from sqlalchemy import select
+
+    from bridge.digests import run_due
+    from core.db import transaction
+
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    replied(engine, alice, bob, "my bank pin is 4321")
+    assert run_due(engine.sessions, "daily 09:00 UTC", everyone=True) >= 1
+    assert engine.delete_remote(bob, bob.chat_id, "501")
+    with transaction(engine.sessions) as session:
+        digests = {payload["handle"]: (payload, status) for payload, status in session.execute(
+            select(Delivery.payload, Delivery.status).where(Delivery.kind == "digest"))}
+    assert not any("4321" in str(payload) for payload, _ in digests.values())
+    assert digests["alice"] == ({**digests["alice"][0], "total": 0, "conversations": []}, "skipped"), \
+        "Alice's digest listed only the deleted reply: it is not sent"
+
+
+def test_edits_deletes_and_blocks_refresh_the_homes_of_those_who_opened_them(engine):
+    from sqlalchemy import delete as remove
+
+    from core.db import transaction
+
+    alice, bob = slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob)
+    engine.open_home(alice)
+    say(engine, alice, "send https://example.com/tent to @bob Look!")
+    engine.remember(bob.platform, bob.chat_id, "400", "c1")
+    engine.reply_to_remote(bob, bob.chat_id, "400", "old words", (bob.chat_id, "501"))
+
+    def refreshed_by(change) -> int:
+        with transaction(engine.sessions) as session:
+            session.execute(remove(Delivery).where(Delivery.kind == "home"))  # as if published
+        change()
+        return count_rows(engine.sessions, Delivery, Delivery.kind == "home")
+
+    assert refreshed_by(lambda: engine.edit_remote(bob, bob.chat_id, "501", "new words")) == 1
+    assert refreshed_by(lambda: engine.delete_remote(bob, bob.chat_id, "501")) == 1
+    assert refreshed_by(lambda: say(engine, alice, "block @bob")) == 1

@@ -167,3 +167,38 @@ def test_a_send_pays_one_statement_for_the_homes_of_all_its_readers(engine, db, 
         say(engine, alice, command + " again")
     assert len([s for s in seen if "INSERT INTO deliveries" in s and "FROM accounts" in s]) == 1
     assert count_rows(sessions, Delivery, Delivery.kind == "home") == 5
+
+
+def test_a_time_zone_this_host_does_not_know_is_not_kept_and_holds_up_no_delivery(engine):
+    """A platform may report a zone this host's tzdata lacks: kept, it broke every home page and, with the
+    home in the worker's batch, every delivery after it."""
+    import dataclasses
+
+    from bridge.pacing import UNPACED
+    from bridge.worker import DeliveryWorker
+    from core.ports import Sent
+
+    mallory, alice, bob = slack_user("mallory"), slack_user("alice"), telegram_user("bob")
+    friends(engine, alice, bob, mallory)
+    engine.open_home(mallory)
+    engine.ensure(dataclasses.replace(mallory, timezone="America/Not_A_Zone"))
+    assert say(engine, mallory, "digest").ok
+    say(engine, mallory, "board new Trips")
+    say(engine, alice, "send https://example.com/tent to @bob Look!")
+    sent = []
+
+    class Recording:
+        def __init__(self, platform):
+            self.platform = platform
+
+        def send(self, outgoing):
+            sent.append(outgoing.kind)
+            return Sent("1.0")
+
+    later = utcnow() + timedelta(seconds=30)
+    worker = DeliveryWorker(engine.sessions, engine.settings, {"slack": Recording("slack"),
+                                                               "telegram": Recording("telegram")},
+                            pacing=UNPACED, threads=1, now=lambda: later)
+    while worker.run_once():
+        pass
+    assert "message" in sent and "home" in sent

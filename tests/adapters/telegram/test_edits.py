@@ -6,14 +6,19 @@ copy she holds, through the stand-in and the real worker.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
+import pytest
+
+from bridge.config import MessagingConfig
 from bridge.pacing import Pacing
 from bridge.worker import DeliveryWorker
 from adapters.telegram.platform import PLATFORM
 from adapters.telegram.settings import TelegramSettings
 from core.models import Delivery
 from tests.factories import count_rows
+from tests.adapters.telegram.conftest import telegram_config
 from tests.adapters.telegram.harness import ALICE, BOB, befriend, drain, eventually, text_of
 
 
@@ -176,3 +181,41 @@ def test_an_edit_telegram_rate_limits_is_sent_again_after_retry_after(bot, worke
     edit(bot, BOB, mine, "Love them!")
     settled(worker, lambda: "Love them!" in text_of(bot.message(ALICE, copy["message_id"])))
     assert [c.status for c in bot.standin.calls("editMessageText")] == [429, 200]
+
+
+def test_a_copy_older_than_telegram_lets_bots_delete_is_emptied_instead(bot, worker):
+    mine = conversation(bot, worker)
+    copy = alices_copy(bot, "Love them")
+    bot.standin.backdate(ALICE, copy["message_id"], 49 * 3600)  # deleteMessage: "less than 48 hours ago" only
+    bot.say(BOB, "/delete", reply_to=mine["message_id"])
+    settled(worker, lambda: "message deleted" in text_of(bot.message(ALICE, copy["message_id"])))
+    emptied = bot.message(ALICE, copy["message_id"])
+    assert "Love them" not in text_of(emptied) and not emptied.get("reply_markup")
+    assert [c.error for c in bot.standin.calls("deleteMessage") if c.params.get("chat_id") in (ALICE, str(ALICE))] \
+        == ["Bad Request: message can't be deleted"]
+
+
+class TestLongCopies:
+    """With `messaging.max_text_length` raised (config allows 40,000) a copy can take several messages."""
+
+    @pytest.fixture
+    def config(self, db_url, api, mode):
+        return dataclasses.replace(telegram_config(db_url, api.url, mode=mode),
+                                   messaging=MessagingConfig(max_text_length=12000))
+
+    def test_an_edit_shrinks_a_long_copy_then_grows_it_within_its_parts(self, bot, worker, services):
+        friends(bot)
+        bot.ask(ALICE, "/send https://example.com/boots to @bob Look!")
+        drain(worker)
+        card = next(m for m in bot.standin.messages(BOB) if "Look!" in text_of(m))
+        mine = bot.say(BOB, "Ww " + "x" * 9000, reply_to=card["message_id"])["message"]
+        drain(worker)
+        assert len([m for m in bot.standin.messages(ALICE) if "xxx" in text_of(m)]) >= 3
+        edit(bot, BOB, mine, "Ww short")
+        settled(worker, lambda: not [m for m in bot.standin.messages(ALICE) if "xxx" in text_of(m)])
+        edit(bot, BOB, mine, "Ww " + "y" * 9000)
+        settled(worker, lambda: [m for m in bot.standin.messages(ALICE) if "yyy" in text_of(m)])
+        grown = [m for m in bot.standin.messages(ALICE) if "yyy" in text_of(m)]
+        assert len(grown) == 1 and text_of(grown[0]).endswith("…") and grown[0].get("reply_markup"), \
+            "cut to the one part the copy kept, its buttons with it"
+        assert count_rows(services.sessions, Delivery, Delivery.status == "failed") == 0
