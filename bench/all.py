@@ -24,6 +24,7 @@ BENCHMARKS = (
     ("memory_bench", []),
     ("patterns_bench", []),
     ("pictures_bench", []),
+    ("edit_bench", []),
 )
 
 

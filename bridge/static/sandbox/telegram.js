@@ -80,7 +80,7 @@ export function bubble(message, ctx) {
     h("button", { type: "button", class: "tg-reply tg-edit", title: "Edit", "aria-label": `Edit message ${message.id}`,
       onclick: () => ctx.onEdit(message) }, "✎"),
     h("button", { type: "button", class: "tg-reply tg-delete", title: "Delete everywhere (replies /delete to it)",
-      "aria-label": `Delete message ${message.id} everywhere`, onclick: () => ctx.onDelete(message) }, "🗑")) : null;
+      "aria-label": `Delete message ${message.id} everywhere`, onclick: () => ctx.onDelete(message) }, "⌫")) : null;
   return h("div", { class: `tg-row ${message.mine ? "mine" : "theirs"}`, dataset: { id: message.id } },
     h("div", { class: "tg-stack" }, h("div", { class: "tg-line" }, own, inner, reply), keyboard(message, ctx)));
 }
