@@ -24,9 +24,9 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core import digests, refreshes
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.grammar import clean_text
-from core import digests, refreshes
 from core.inserts import insert_if_absent, insert_ignoring
 from core.models import Account, Block, Delivery, Lane, Message, MessageSource, Participant, WithheldMessage
 from core.settings import CoreSettings
