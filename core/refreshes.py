@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import inspect
 from sqlalchemy import DateTime, String, bindparam, cast, exists, false, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -82,16 +81,21 @@ def _refresh_statement(dialect_name: str):
 def queue_refresh_of(session: Session, people, now: datetime) -> None:
     """`queue_refresh` for people whose accounts the session holds already (a send's recipients, and the
     sender's speaking account): when none of them opened the tab — most sends — it costs no statement."""
-    opened_ids = [p.id for p in people if any(a.home_opened_at is not None for a in _held_accounts(session, p))]
+    seen: dict[int, list[Account]] | None = None
+    opened_ids = []
+    for person in people:
+        accounts = person.__dict__.get("accounts")  # loaded with the person: no query, no lazy load
+        if accounts is None:
+            if seen is None:  # the accounts the session has met (the speaker's): one pass, for everyone left
+                seen = {}
+                for held in session.identity_map.values():
+                    if isinstance(held, Account):
+                        seen.setdefault(held.person_id, []).append(held)
+            accounts = seen.get(person.id, ())
+        if any(a.home_opened_at is not None for a in accounts):
+            opened_ids.append(person.id)
     if opened_ids:
         queue_refresh(session, opened_ids, now)
-
-
-def _held_accounts(session: Session, person) -> list[Account]:
-    """The person's accounts without a query: loaded with them, or else those the session has seen."""
-    if "accounts" not in inspect(person).unloaded:
-        return list(person.accounts)
-    return [held for held in session.identity_map.values() if isinstance(held, Account) and held.person_id == person.id]
 
 
 def opened(session: Session, account: Account, now: datetime) -> None:
