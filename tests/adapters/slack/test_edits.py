@@ -13,23 +13,16 @@ from adapters.slack.payloads import identity_of
 from bridge.sandbox import slack_requests as requests
 from core.models import Message
 from tests.adapters.slack.conftest import ALICE, BOB
+from tests.adapters.slack.test_dms import met_before_the_upgrade
 from tests.adapters.slack.workspace import deliver_all, eventually
 from tests.factories import count_rows
 
 _ids = itertools.count(1)
 
 
-def met(engine) -> None:
-    alice, bob = identity_of(ALICE, "T0SANDBOX", "alice"), identity_of(BOB, "T0SANDBOX", "bob")
-    engine.ensure(alice), engine.ensure(bob)
-    for who, other in ((alice, "bob"), (bob, "alice")):
-        assert engine.run(who, f"follow @{other}").ok
-    assert engine.run(alice, "send https://example.com/tent to @bob Look!").ok
-
-
 def answered(slack, services, engine, standin, text: str = "Love it") -> dict:
     """Bob answers the pin in its DM thread; returns the message event Slack sent (his message)."""
-    met(engine)
+    met_before_the_upgrade(engine)
     deliver_all(services)
     [card] = standin.messages(BOB)
     event = requests.dm_event(BOB, standin.dm_channel(BOB), text, f"m{next(_ids)}", card["ts"], standin.bot_user_id)
@@ -96,7 +89,7 @@ def test_a_delete_in_the_thread_removes_the_copy(slack, services, engine, standi
 
 
 def test_a_delete_before_the_copy_went_out_sends_nothing_at_all(slack, services, engine, standin):
-    met(engine)
+    met_before_the_upgrade(engine)
     deliver_all(services)
     [card] = standin.messages(BOB)
     event = requests.dm_event(BOB, standin.dm_channel(BOB), "oops", f"m{next(_ids)}", card["ts"], standin.bot_user_id)
