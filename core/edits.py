@@ -119,9 +119,13 @@ def edit(session: Session, settings: CoreSettings, account: Account, chat_id: st
     ).scalar_one_or_none()  # the row lock orders concurrent edits (each has its own number) and a delete
     if number is None:
         return None  # deleted meanwhile
-    _withhold_from_blockers(session, message)
+    members = _members(session, message)
+    # Whoever blocks the sender now never sees this message again, not even after an unblock: its text
+    # was written during their block (the rule for messages sent then, core/visibility.py).
+    insert_if_absent(session, WithheldMessage, [{"message_id": message.id, "person_id": person}
+                                                for person, blocks in members.items() if blocks])
     change = Change(message.id, message.conversation_id, _queue(session, message, "edit", now, f":{number}"))
-    refreshes.queue_refresh(session, _members(session, message), now)  # their homes show the last line
+    refreshes.queue_refresh(session, list(members), now)  # their homes show the last line
     return change
 
 
@@ -139,25 +143,18 @@ def delete(session: Session, account: Account, chat_id: str, remote_id: str, now
                            .values(text="", deleted_at=now).execution_options(synchronize_session=False))
     if not gone.rowcount:
         return None  # deleted meanwhile
-    members = _members(session, message)
+    members = list(_members(session, message))
     digests.forget_line(session, message, said, sender, members)  # nor does it live on in a digest
     change = Change(message.id, message.conversation_id, _queue(session, message, "delete", now))
     refreshes.queue_refresh(session, members, now)
     return change
 
 
-def _members(session: Session, message: Message) -> list[int]:
-    return list(session.scalars(select(Participant.person_id).where(Participant.conversation_id == message.conversation_id)))
-
-
-def _withhold_from_blockers(session: Session, message: Message) -> None:
-    """Whoever blocks the sender now never sees this message again, not even after an unblock: its
-    text was written during their block (the rule for messages sent then, core/visibility.py)."""
-    blockers = session.scalars(select(Participant.person_id).where(
-        Participant.conversation_id == message.conversation_id,
-        exists().where(Block.blocker_id == Participant.person_id, Block.blocked_id == message.sender_id),
-    )).all()
-    insert_if_absent(session, WithheldMessage, [{"message_id": message.id, "person_id": p} for p in blockers])
+def _members(session: Session, message: Message) -> dict[int, bool]:
+    """The conversation's people, each with whether they block the message's sender now (one query)."""
+    blocks = exists().where(Block.blocker_id == Participant.person_id, Block.blocked_id == message.sender_id)
+    return dict(session.execute(select(Participant.person_id, blocks)
+                                .where(Participant.conversation_id == message.conversation_id)).all())
 
 
 def delete_asked(session: Session, account: Account, chat_id: str, remote_id: str | None, now: datetime) -> Change:

@@ -9,17 +9,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from core import boards as board_service
 from core import i18n, inbox, people, schedules, views
 from core.errors import InvalidInput
-from core.models import Account, Delivery, Message, Participant, Person
+from core.models import Account, Delivery, Person
 from core.ports import Outgoing
 from core.results import BoardRow, ConversationRow
 from core.settings import CoreSettings
-from core.visibility import visible_to
 
 # Bounded: a home page holds little (one platform's takes "up to 100 blocks", a few per conversation and
 # board), so ten of each leave room for the rest of the page, and the rest is counted.
@@ -69,7 +67,7 @@ def home_view(session: Session, settings: CoreSettings, person: Person, account:
     accounts = tuple(LinkedAccount(a.platform, settings.platform(a.platform).title, a.username) for a in person.accounts)
     return HomeView(
         handle=person.handle, display_name=person.display_name or person.handle,
-        conversations=tuple(rows), more_conversations=max(0, _inbox_size(session, person) - len(rows)),
+        conversations=tuple(rows), more_conversations=max(0, inbox.count(session, person) - len(rows)),
         boards=shown_boards, more_boards=max(0, len(listing) - SHOWN),
         digest=schedule.text(), digest_kind=schedule.kind, digest_is_default=chosen is None,
         digest_choices=_digest_choices(schedule, person.timezone, chosen is None),
@@ -82,13 +80,6 @@ def _digest_choices(schedule: schedules.Schedule, timezone: str | None, default:
     """Each kind of schedule at the same time: in the zone they chose, else (never chosen, or off) their own."""
     tz = (timezone or schedule.tz) if default or schedule.kind == "off" else schedule.tz
     return tuple((kind, dataclasses.replace(schedule, kind=kind, tz=tz).text()) for kind in DIGEST_KINDS)
-
-
-def _inbox_size(session: Session, person: Person) -> int:
-    """How many conversations the inbox lists (as inbox.rows counts them: dismissed ones wait for a new message)."""
-    newer = exists().where(Message.conversation_id == Participant.conversation_id, Message.id > Participant.dismissed_id,
-                           visible_to(person.id))
-    return session.scalar(select(func.count()).select_from(Participant).where(Participant.person_id == person.id, newer)) or 0
 
 
 def outgoing(session: Session, settings: CoreSettings, d: Delivery) -> Outgoing:

@@ -98,9 +98,22 @@ def current() -> str:
 
 def now(text: Text) -> Text:
     """The text in the language being rendered in."""
-    return localize(text, translator(_RENDERING.get()))
+    return localized(text, _RENDERING.get())
 
 
 def words(text: Text) -> str:
     """The text's plain reading in the language being rendered in (a button label, a title)."""
     return str(now(text))
+
+
+def slot(name: str) -> str:
+    """A place in a phrase for markup an adapter made elsewhere (`filled` puts it there)."""
+    return f"\x00{name}\x00"
+
+
+def filled(text: Text, escape: Callable[[str], str], **pieces: str) -> str:
+    """The adapter's own words read in the language being rendered in and escaped with the adapter's
+    `escape`, each `slot(name)` in them replaced by its piece of markup, already made (in one pass: a
+    piece is never read again)."""
+    parts = escape(str(now(text))).split("\x00")
+    return "".join(pieces.get(part, "") if index % 2 else part for index, part in enumerate(parts))

@@ -20,13 +20,6 @@ def rows(session: Session, person: Person, limit: int = PAGE, code: str | None =
     lines read in `code` (the reader's language, by default the one they speak on the account in use).
     """
     code = code or i18n.language_of(person, people.speaking_account(session, person))
-    visible = visible_to(person.id)
-    last = (
-        select(func.max(Message.id))
-        .where(Message.conversation_id == Participant.conversation_id, visible)
-        .correlate(Participant)
-        .scalar_subquery()
-    )
     unread = (
         select(func.count(Message.id))
         .where(
@@ -36,16 +29,9 @@ def rows(session: Session, person: Person, limit: int = PAGE, code: str | None =
         .correlate(Participant)
         .scalar_subquery()
     )
-    mine = (
-        select(Participant.conversation_id, Participant.dismissed_id, last.label("last_id"), unread.label("unread"))
-        .where(Participant.person_id == person.id)
-        .subquery()
-    )
+    mine = _listed(person, unread.label("unread"))
     page = session.execute(
-        select(mine.c.conversation_id, mine.c.last_id, mine.c.unread)
-        .where(mine.c.last_id > mine.c.dismissed_id)
-        .order_by(mine.c.last_id.desc())
-        .limit(limit)
+        select(mine.c.conversation_id, mine.c.last_id, mine.c.unread).order_by(mine.c.last_id.desc()).limit(limit)
     ).all()
     members = conversations.handles_by_conversation(session, [r.conversation_id for r in page])
     last_messages = _last_messages(session, [r.last_id for r in page])
@@ -59,6 +45,28 @@ def rows(session: Session, person: Person, limit: int = PAGE, code: str | None =
             last_line=f"@{handle}: {views.summary_of(message, loaded, code)}", unread=row.unread or 0, updated_at=message.created_at,
         ))
     return result
+
+
+def count(session: Session, person: Person) -> int:
+    """How many conversations the inbox lists (all of them, past any page)."""
+    return session.scalar(select(func.count()).select_from(_listed(person))) or 0
+
+
+def _listed(person: Person, *columns):
+    """The person's conversations the inbox lists, with their newest message the person can see
+    (`last_id`): dismissed ones wait for a message newer than the dismissal."""
+    last = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id == Participant.conversation_id, visible_to(person.id))
+        .correlate(Participant)
+        .scalar_subquery()
+    )
+    mine = (
+        select(Participant.conversation_id, Participant.dismissed_id, last.label("last_id"), *columns)
+        .where(Participant.person_id == person.id)
+        .subquery()
+    )
+    return select(mine).where(mine.c.last_id > mine.c.dismissed_id).subquery()
 
 
 def _last_messages(session: Session, message_ids: list[int]) -> dict[int, tuple[Message, str]]:

@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, String, bindparam, cast, exists, false, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core import people
 from core.inserts import insert_ignoring
 from core.models import Account, Delivery, Lane
 
@@ -81,21 +82,18 @@ def _refresh_statement(dialect_name: str):
 def queue_refresh_of(session: Session, people, now: datetime) -> None:
     """`queue_refresh` for people whose accounts the session holds already (a send's recipients, and the
     sender's speaking account): when none of them opened the tab — most sends — it costs no statement."""
-    seen: dict[int, list[Account]] | None = None
-    opened_ids = []
-    for person in people:
-        accounts = person.__dict__.get("accounts")  # loaded with the person: no query, no lazy load
-        if accounts is None:
-            if seen is None:  # the accounts the session has met (the speaker's): one pass, for everyone left
-                seen = {}
-                for held in session.identity_map.values():
-                    if isinstance(held, Account):
-                        seen.setdefault(held.person_id, []).append(held)
-            accounts = seen.get(person.id, ())
-        if any(a.home_opened_at is not None for a in accounts):
-            opened_ids.append(person.id)
+    opened_ids = [person.id for person in people if any(a.home_opened_at is not None for a in _held(session, person))]
     if opened_ids:
         queue_refresh(session, opened_ids, now)
+
+
+def _held(session: Session, person) -> list[Account]:
+    """The person's accounts without a query: loaded with them, or else the one they speak from now."""
+    accounts = person.__dict__.get("accounts")  # loaded with the person: no lazy load
+    if accounts is not None:
+        return accounts
+    speaking = people.speaking_account(session, person)
+    return [speaking] if speaking is not None else []
 
 
 def opened(session: Session, account: Account, now: datetime) -> None:

@@ -13,9 +13,9 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack.mrkdwn import clip, escape, link
-from adapters.slack.rich import filled, slot
+from adapters.slack.rich import filled
 from adapters.slack.segments import split
-from core.i18n import words
+from core.i18n import slot, words
 from core.text import Text, rich, tr, trn
 from core.results import BoardCard, BoardRow, ConversationRow, InviteLink, LinkPrompt, PersonRow, PinCard, ProfileCard
 

@@ -7,7 +7,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from adapters.slack import cards
 from adapters.slack.messages import Rendered, fallback, grouped
 from adapters.slack.mrkdwn import escape
-from core.i18n import words
+from adapters.slack.rich import filled
+from core.i18n import slot, words
 from core.results import Digest, DigestLine
 from core.text import Text, tr, trn
 
@@ -43,8 +44,9 @@ def digest_message(digest: Digest, command: str) -> Rendered:
         text = f"*{escape(ref)}* — {escape(words(unread(count)))}\n{lines}"
         groups.append(cards.sections(text, accessory=cards.button(tr("Open"), cards.OPEN_CONVERSATION, ref)))
     if len(conversations) > len(shown):
-        more = words(tr("…and {n} more — {command} lists them all.", n=len(conversations) - len(shown), command="\x00"))
-        groups.append(cards.context(escape(more).replace("\x00", f"`{escape(command)} inbox`")))
+        more = filled(tr("…and {n} more — {command} lists them all.", n=len(conversations) - len(shown),
+                         command=slot("c")), c=f"`{escape(command)} inbox`")
+        groups.append(cards.context(more))
     refs = " ".join(c.ref for c in shown)  # 20 refs of ≤ 13 characters: far inside the value limit
     groups.append([ActionsBlock(elements=[cards.button(tr("Mark all read"), MARK_ALL_READ, refs)])])
     summary = "; ".join(f"{c.ref}: {words(unread(c.count))}" for c in shown)

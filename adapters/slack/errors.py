@@ -10,11 +10,16 @@ api.slack.com/messaging/webhooks#handling_errors for response_url and webhooks.
 from __future__ import annotations
 
 import enum
+import http.client
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from core.ports import Failed, RetryLater, SendResult
+
+
+# What a Web API call can raise: Slack's refusal, the client's own errors, and the network's.
+CALL_ERRORS = (SlackApiError, SlackClientError, OSError, http.client.HTTPException)
 
 
 class Verdict(enum.Enum):

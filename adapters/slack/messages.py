@@ -14,10 +14,10 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from adapters.slack import cards
 from adapters.slack.mrkdwn import clip, escape, link
 from adapters.slack.parts import MAX_BLOCKS, Rendered, as_dict
-from adapters.slack.rich import filled, mrkdwn, slot
+from adapters.slack.rich import filled, mrkdwn
 from core.i18n import rendered_for
 from core.text import tr
-from core.i18n import current, words
+from core.i18n import current, slot, words
 from core.invites import join_line
 from core.views import DELETED, edited, summary
 from core.results import (

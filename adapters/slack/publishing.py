@@ -9,16 +9,14 @@ a 429 is RetryLater with its Retry-After, so the worker holds the lane.
 from __future__ import annotations
 
 import dataclasses
-import http.client
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
-from adapters.slack.errors import Refusal, from_api_error, network, outcome
+from adapters.slack.errors import CALL_ERRORS, Refusal, from_api_error, network, outcome
 from adapters.slack.home import render_home
 from core.ports import Failed, Outgoing, SendResult, Sent
 
-CALL_ERRORS = (SlackApiError, SlackClientError, OSError, http.client.HTTPException)
 
 
 def publish(client: WebClient, outgoing: Outgoing, token: str | None, command: str) -> tuple[SendResult, Refusal | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.slack.mrkdwn import escape, link
+from core import i18n
 from core.i18n import now
 from core.text import Code, Command, Link, Mention, Plain, Span, Strong, Text, rich
 
@@ -45,13 +46,6 @@ def plain(text: Text, command: str) -> str:
     return "".join(f"{command} {s.words}" if isinstance(s, Command) else str(Text((s,))) for s in now(rich(text)).spans)
 
 
-def slot(name: str) -> str:
-    """A place in a phrase for mrkdwn made elsewhere (`filled` puts it there)."""
-    return f"\x00{name}\x00"
-
-
 def filled(text: Text, **pieces: str) -> str:
-    """The adapter's own words read in the language being rendered in and escaped, each `slot(name)` in them
-    replaced by its piece of mrkdwn, already made (in one pass: a piece is never read again)."""
-    parts = escape(now(rich(text)).__str__()).split("\x00")
-    return "".join(pieces.get(part, "") if index % 2 else part for index, part in enumerate(parts))
+    """The adapter's own words in mrkdwn, each `slot(name)` in them replaced by its piece (core.i18n.filled)."""
+    return i18n.filled(rich(text), escape, **pieces)

@@ -10,18 +10,17 @@ its parts went out, the rest is kept here and the next attempt carries on from t
 from __future__ import annotations
 
 import dataclasses
-import http.client
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 
 from adapters.slack import changes, publishing
 from adapters.slack.digests import digest_message
 from adapters.slack.dms import DirectMessages, is_user_id
-from adapters.slack.errors import Refusal, Verdict, from_api_error, network, outcome
+from adapters.slack.errors import CALL_ERRORS, Refusal, Verdict, from_api_error, network, outcome
 from adapters.slack.expiring import ExpiringCache
 from adapters.slack.messages import Rendered, conversation_message
 from adapters.slack.parts import paginate
@@ -66,7 +65,6 @@ def refused_by(exc: Exception) -> Refused:
     return Refused(network(type(exc).__name__))
 
 
-CALL_ERRORS = (SlackApiError, SlackClientError, OSError, http.client.HTTPException)
 
 
 class SlackSender:

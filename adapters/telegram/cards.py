@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlsplit
 
-from core.i18n import words
+from core.i18n import filled, slot, words
 from core.invites import join_line
 from core.text import tr, trn
 from core.results import BoardCard, Digest, MessageView, PinCard, ProfileCard
@@ -73,7 +73,7 @@ def message_html(view: MessageView) -> str:
     """A conversation message as its reader sees it: who, where, what, and the attachment."""
     others = ", ".join(f"@{esc(h)}" for h in view.participants if h != view.sender_handle)
     head = f"💬 <b>{esc(view.sender_name)}</b> @{esc(view.sender_handle)} · {esc(view.conversation_ref)}"
-    parts = [head + (" " + esc(words(tr("(with {people})", people="\x00"))).replace("\x00", others) if others else "")]
+    parts = [head + (" " + filled(tr("(with {people})", people=slot("o")), esc, o=others) if others else "")]
     if view.text:
         parts.append(f"<i>{esc(words(join_line(view.text)))}</i>" if view.kind == "join" else esc(view.text))
     for card, render in ((view.pin, pin_html), (view.board, board_html), (view.profile, profile_html)):
@@ -86,7 +86,8 @@ def digest_html(digest: Digest) -> str:
     """A digest: unread messages grouped by conversation."""
     total = digest.total
     count = esc(words(trn("{n} unread message", "{n} unread messages", total)))
-    lines = ["📬 " + esc(words(tr("{count} for {person}", count="\x00", person=f"@{digest.handle}"))).replace("\x00", f"<b>{count}</b>")]
+    lines = ["📬 " + filled(tr("{count} for {person}", count=slot("n"), person=f"@{digest.handle}"), esc,
+                           n=f"<b>{count}</b>")]
     for conversation in digest.conversations:
         unread = esc(words(trn("{n} unread", "{n} unread", conversation.count)))
         lines.append(f"\n<b>{esc(conversation.ref)}</b> — {unread}")
